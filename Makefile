@@ -1,0 +1,48 @@
+# Two commands do everything on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PORT ?= 8000
+BIN := $(VENV)/bin
+DEBIAN_PACKAGES := chromium zbar-tools poppler-utils gettext fonts-noto-core wrk
+DEBIAN_COMMANDS := chromium zbarimg pdftotext msgfmt wrk
+
+.PHONY: demo test install install-test system-packages bench clean messages
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+install-test: $(BIN)/python system-packages
+	$(BIN)/pip install --quiet -e ".[test]"
+
+# Debian packages the tests use (a real browser, QR decoder, PDF tools); installed only when missing.
+system-packages:
+	@missing=""; for c in $(DEBIAN_COMMANDS); do command -v $$c >/dev/null 2>&1 || missing="$$missing $$c"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian packages (missing:$$missing)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEBIAN_PACKAGES) >/dev/null; \
+	  else \
+	    echo "Missing commands:$$missing. Run as root, or: sudo apt-get install $(DEBIAN_PACKAGES)"; exit 1; \
+	  fi; \
+	fi
+
+demo: install
+	$(BIN)/prachum demo --port $(PORT)
+
+test: install-test
+	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+bench: install-test
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Refresh the Lao catalog from the code and templates (then translate the new entries).
+messages: install
+	cd src/prachum && ../../$(BIN)/prachum makemessages -l lo --no-obsolete --no-location --ignore "tests/*"
+	$(BIN)/prachum compilemessages -l lo
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,11 @@
+"""Test-wide set-up that must happen before Django reads its settings."""
+
+import os
+import tempfile
+
+# Tests never touch a developer's data folder, and use PRACHUM_TEST_DATABASE_URL when CI sets it.
+os.environ.setdefault("PRACHUM_DATA_DIR", tempfile.mkdtemp(prefix="prachum-test-"))
+for _name in ("PRACHUM_DATABASE_URL", "PRACHUM_REDIS_URL", "PRACHUM_EMAIL_URL", "PRACHUM_BASE_URL", "PRACHUM_SECRET_KEY"):
+    os.environ.pop(_name, None)
+if os.environ.get("PRACHUM_TEST_DATABASE_URL"):
+    os.environ["PRACHUM_DATABASE_URL"] = os.environ["PRACHUM_TEST_DATABASE_URL"]

@@ -1,0 +1,3 @@
+from prachum.cli import main
+
+main()

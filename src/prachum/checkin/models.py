@@ -1,0 +1,61 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Device(models.Model):
+    """A phone or laptop that checks people in at one meeting, with its own token."""
+
+    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="devices")
+    name = models.CharField(_("name"), max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("check-in device")
+        verbose_name_plural = _("check-in devices")
+
+    def __str__(self):
+        return self.name
+
+
+class CheckIn(models.Model):
+    """A person checked in at the door. Idempotent by the id the device made (client_id):
+    a check-in replayed from an offline device is stored once."""
+
+    registration = models.ForeignKey("registration.Registration", on_delete=models.PROTECT, related_name="checkins")
+    session = models.ForeignKey(
+        "meetings.Session", null=True, blank=True, on_delete=models.PROTECT, related_name="checkins",
+        help_text=_("Empty: checked in for the meeting as a whole."),
+    )
+    client_id = models.UUIDField(_("id made by the device"), unique=True)
+    checked_in_at = models.DateTimeField(_("checked in"), help_text=_("As the device saw it."))
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+    device = models.ForeignKey(Device, null=True, blank=True, on_delete=models.SET_NULL, related_name="checkins")
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_conflict = models.BooleanField(
+        _("conflict"), default=False, help_text=_("Another device checked the same person in while offline.")
+    )
+    undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+        ordering = ["checked_in_at"]
+        indexes = [models.Index(fields=["registration", "session"], name="checkin_person_session_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(undone_at__isnull=True) | Q(undone_at__gte=models.F("received_at")),
+                name="checkin_undone_after_received",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.registration} @ {self.checked_in_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,193 @@
+"""Reading Prachum's settings from PRACHUM_* environment variables.
+
+Every value is checked here, so that a wrong variable stops start-up with one
+line that names it (ConfigError), rather than a traceback deep inside Django.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import environ
+
+KNOWN_VARIABLES = {
+    "PRACHUM_DATABASE_URL": "database: sqlite:///path or postgres://user@host:port/name",
+    "PRACHUM_DATA_DIR": "folder for the SQLite file, uploads and the generated secret key",
+    "PRACHUM_REDIS_URL": "redis://host:port/db for cache, sessions and Celery",
+    "PRACHUM_EMAIL_URL": "smtp://user:password@host:port (smtp+tls:// or smtps:// for TLS)",
+    "PRACHUM_EMAIL_FROM": "sender address of emails",
+    "PRACHUM_SECRET_KEY": "Django secret key",
+    "PRACHUM_ENCRYPTION_KEY": "key that encrypts sensitive answers at rest",
+    "PRACHUM_BASE_URL": "public address, e.g. https://meetings.example.gov.la",
+    "PRACHUM_ALLOWED_HOSTS": "comma-separated host names",
+    "PRACHUM_DEBUG": "true or false",
+    "PRACHUM_DEMO_PASSWORD": "password of the demo organizer account",
+    "PRACHUM_TEST_DATABASE_URL": "database the test suite uses",
+    "PRACHUM_LOG_LEVEL": "DEBUG, INFO, WARNING or ERROR",
+}
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+class ConfigError(Exception):
+    """A PRACHUM_* variable is missing or malformed; the message names it."""
+
+
+def check_unknown_variables(environ_: dict[str, str] | None = None) -> None:
+    environ_ = os.environ if environ_ is None else environ_
+    for name in sorted(environ_):
+        if name.startswith("PRACHUM_") and name not in KNOWN_VARIABLES:
+            raise ConfigError(f"{name} is not a Prachum setting (known: {', '.join(sorted(KNOWN_VARIABLES))})")
+
+
+def get_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ConfigError(f"{name} must be true or false, not {raw!r}")
+
+
+def get_data_dir() -> Path:
+    path = Path(os.environ.get("PRACHUM_DATA_DIR", "./var")).expanduser().resolve()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"PRACHUM_DATA_DIR: cannot create {path}: {exc.strerror}") from exc
+    if not os.access(path, os.W_OK):
+        raise ConfigError(f"PRACHUM_DATA_DIR: {path} is not writable")
+    return path
+
+
+def _stored_secret(data_dir: Path, filename: str, make) -> str:
+    """A secret generated once into the data folder, so restarts keep sessions and tokens valid."""
+    path = data_dir / filename
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        value = path.read_text().strip()
+        if not value:
+            raise ConfigError(f"{path} is empty; delete it to generate a new one") from None
+        return value
+    with os.fdopen(fd, "w") as fh:
+        fh.write(make())
+    return path.read_text().strip()
+
+
+def get_secret_key(data_dir: Path) -> str:
+    value = os.environ.get("PRACHUM_SECRET_KEY")
+    if value is not None:
+        if len(value) < 50:
+            raise ConfigError("PRACHUM_SECRET_KEY must be at least 50 characters long")
+        return value
+    return _stored_secret(data_dir, "secret_key", lambda: secrets.token_urlsafe(64))
+
+
+def get_encryption_key(data_dir: Path) -> str:
+    from cryptography.fernet import Fernet
+
+    value = os.environ.get("PRACHUM_ENCRYPTION_KEY")
+    if value is None:
+        value = _stored_secret(data_dir, "encryption_key", lambda: Fernet.generate_key().decode())
+    try:
+        Fernet(value.encode())
+    except ValueError as exc:
+        raise ConfigError("PRACHUM_ENCRYPTION_KEY must be a Fernet key (32 url-safe base64-encoded bytes)") from exc
+    return value
+
+
+def get_database(data_dir: Path) -> dict:
+    url = os.environ.get("PRACHUM_DATABASE_URL") or f"sqlite:///{data_dir / 'prachum.sqlite3'}"
+    scheme = urlsplit(url).scheme
+    if scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:
+        raise ConfigError(f"PRACHUM_DATABASE_URL: unsupported scheme {scheme!r} (use sqlite:/// or postgres://)")
+    try:
+        db = environ.Env.db_url_config(url)
+    except Exception as exc:  # environ raises several kinds for a malformed URL
+        raise ConfigError(f"PRACHUM_DATABASE_URL: cannot read {url!r}: {exc}") from exc
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        if not db["NAME"] or db["NAME"] == ":memory:":
+            raise ConfigError("PRACHUM_DATABASE_URL: an SQLite URL needs a file path, e.g. sqlite:////srv/prachum.sqlite3")
+        db["OPTIONS"] = {
+            # Writers queue on the lock at BEGIN instead of failing half-way with "database is locked".
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        }
+    else:
+        db["ENGINE"] = "django.db.backends.postgresql"
+        db["CONN_MAX_AGE"] = 600
+        db["CONN_HEALTH_CHECKS"] = True
+        db.setdefault("OPTIONS", {})
+    return db
+
+
+def get_base_url() -> str:
+    url = os.environ.get("PRACHUM_BASE_URL", "http://localhost:8000").rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ConfigError(f"PRACHUM_BASE_URL must be an http(s) address like https://meetings.example.org, not {url!r}")
+    return url
+
+
+def get_allowed_hosts(base_url: str) -> list[str]:
+    raw = os.environ.get("PRACHUM_ALLOWED_HOSTS")
+    if raw is None:
+        return sorted({urlsplit(base_url).hostname, "localhost", "127.0.0.1"})
+    hosts = [h.strip() for h in raw.split(",") if h.strip()]
+    if not hosts:
+        raise ConfigError("PRACHUM_ALLOWED_HOSTS is set but empty")
+    return hosts
+
+
+def get_redis_url() -> str | None:
+    url = os.environ.get("PRACHUM_REDIS_URL")
+    if url is None or url == "":
+        return None
+    if urlsplit(url).scheme not in {"redis", "rediss", "unix"}:
+        raise ConfigError(f"PRACHUM_REDIS_URL must start with redis://, rediss:// or unix://, not {url!r}")
+    return url
+
+
+def get_email() -> dict:
+    """Django EMAIL_* settings; without PRACHUM_EMAIL_URL messages stay in the outbox."""
+    url = os.environ.get("PRACHUM_EMAIL_URL")
+    sender = os.environ.get("PRACHUM_EMAIL_FROM", "Prachum <noreply@localhost>")
+    if not url:
+        return {"PRACHUM_EMAIL_ENABLED": False, "DEFAULT_FROM_EMAIL": sender}
+    parts = urlsplit(url)
+    if parts.scheme not in {"smtp", "smtp+tls", "smtps"} or not parts.hostname:
+        raise ConfigError(f"PRACHUM_EMAIL_URL must look like smtp://user:password@host:port, not {url!r}")
+    try:
+        port = parts.port or {"smtp": 25, "smtp+tls": 587, "smtps": 465}[parts.scheme]
+    except ValueError as exc:
+        raise ConfigError(f"PRACHUM_EMAIL_URL: bad port in {url!r}") from exc
+    from urllib.parse import unquote
+
+    return {
+        "PRACHUM_EMAIL_ENABLED": True,
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname,
+        "EMAIL_PORT": port,
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_TLS": parts.scheme == "smtp+tls",
+        "EMAIL_USE_SSL": parts.scheme == "smtps",
+        "EMAIL_TIMEOUT": 20,
+        "DEFAULT_FROM_EMAIL": sender,
+    }
+
+
+def get_log_level() -> str:
+    level = os.environ.get("PRACHUM_LOG_LEVEL", "INFO").upper()
+    if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+        raise ConfigError(f"PRACHUM_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {level!r}")
+    return level

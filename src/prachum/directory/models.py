@@ -1,0 +1,55 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from prachum.core.bilingual import Translated
+from prachum.core.collation import LaoCharField
+from prachum.core.validators import validate_time_zone
+
+
+class OrganizationKind(models.TextChoices):
+    MEMBER_STATE = "member_state", _("ASEAN member state")
+    SECRETARIAT = "secretariat", _("Secretariat")
+    DIALOGUE_PARTNER = "dialogue_partner", _("Dialogue partner")
+    INTERNATIONAL_ORGANIZATION = "international_organization", _("International organization")
+    NATIONAL_BODY = "national_body", _("National ministry or province")
+    PRIVATE_SECTOR = "private_sector", _("Private sector")
+    ACADEMIA = "academia", _("Academia")
+    MEDIA = "media", _("Media")
+    OTHER = "other", _("Other")
+
+
+class Organization(models.Model):
+    """A body that sends people to meetings: a member state, a dialogue partner, a ministry…"""
+
+    Kind = OrganizationKind
+
+    code = models.SlugField(_("code"), max_length=32, unique=True, help_text=_("Short stable code, e.g. LA or ASEC."))
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    protocol_order = models.PositiveIntegerField(
+        _("protocol order"), default=1000, help_text=_("Lower comes first in lists of participants.")
+    )
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    name_lo = LaoCharField(_("name (Lao)"), max_length=200, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO 3166 code, where it is a country."))
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True, validators=[validate_time_zone])
+    parent = models.ForeignKey(
+        "self", verbose_name=_("part of"), null=True, blank=True, on_delete=models.PROTECT, related_name="units"
+    )
+
+    name = Translated("name")
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["protocol_order", "name_en"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(name_en="", name_lo=""), name="organization_has_a_name"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=[k.value for k in OrganizationKind]), name="organization_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.name)

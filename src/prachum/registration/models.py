@@ -1,0 +1,239 @@
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from prachum.core.collation import LaoCharField
+from prachum.core.crypto import EncryptedJSONField
+
+# Badge codes avoid letters that read alike on a screen or a badge (0/O, 1/I/L).
+BADGE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+BADGE_CODE_LENGTH = 12
+
+
+def new_badge_code() -> str:
+    return "".join(secrets.choice(BADGE_ALPHABET) for _ in range(BADGE_CODE_LENGTH))
+
+
+def new_secret_token() -> str:
+    """A token for a private link; only its hash is stored."""
+    return secrets.token_urlsafe(32)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class RegistrationStatus(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("registration status", "Pending")
+    APPROVED = "approved", pgettext_lazy("registration status", "Approved")
+    REJECTED = "rejected", pgettext_lazy("registration status", "Rejected")
+    WAITLISTED = "waitlisted", pgettext_lazy("registration status", "On the waiting list")
+    CANCELLED = "cancelled", pgettext_lazy("registration status", "Cancelled")
+
+
+class Participation(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online")
+
+
+class Registration(models.Model):
+    """One person at one meeting."""
+
+    Status = RegistrationStatus
+
+    # Who holds a seat: pending and approved registrations.
+    SEAT_HOLDING = (Status.PENDING, Status.APPROVED)
+    # Who may not register again with the same email: everyone not rejected or cancelled.
+    ACTIVE = (Status.PENDING, Status.APPROVED, Status.WAITLISTED)
+    TRANSITIONS = {
+        Status.PENDING: {Status.APPROVED, Status.REJECTED, Status.WAITLISTED, Status.CANCELLED},
+        Status.WAITLISTED: {Status.APPROVED, Status.PENDING, Status.CANCELLED, Status.REJECTED},
+        Status.APPROVED: {Status.CANCELLED},
+        Status.REJECTED: {Status.CANCELLED},
+        Status.CANCELLED: set(),
+    }
+
+    class Gender(models.TextChoices):
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+        OTHER = "other", _("Other")
+        UNDISCLOSED = "undisclosed", _("Prefer not to say")
+
+    Participation = Participation
+
+    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.PROTECT, related_name="registrations")
+    category = models.ForeignKey("meetings.Category", on_delete=models.PROTECT, related_name="registrations")
+    delegation = models.ForeignKey(
+        "meetings.Delegation", null=True, blank=True, on_delete=models.PROTECT, related_name="registrations"
+    )
+    organization_name = models.CharField(
+        _("organization"), max_length=300, blank=True, help_text=_("Where the person named no delegation.")
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    participation = models.CharField(
+        _("takes part"), max_length=16, choices=Participation.choices, default=Participation.IN_PERSON
+    )
+
+    honorific = models.CharField(_("honorific"), max_length=40, blank=True)
+    given_name = models.CharField(_("given name"), max_length=150)
+    family_name = models.CharField(_("family name"), max_length=150, blank=True)
+    name_lo = LaoCharField(_("name in Lao script"), max_length=300, blank=True)
+    gender = models.CharField(_("gender"), max_length=16, choices=Gender.choices, blank=True)
+    position = models.CharField(_("position"), max_length=300, blank=True)
+    email = models.EmailField(_("email"), max_length=254)
+    phone = models.CharField(_("phone"), max_length=32, blank=True, help_text=_("E.164, e.g. +8562055512345"))
+    language = models.CharField(_("language"), max_length=8, choices=[("lo", "ລາວ"), ("en", "English")], default="lo")
+    is_head_of_delegation = models.BooleanField(_("head of delegation"), default=False)
+    consent_at = models.DateTimeField(_("agreed to the privacy notice"), null=True, blank=True)
+
+    manage_token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    badge_code = models.CharField(_("badge code"), max_length=16, unique=True, default=new_badge_code, editable=False)
+    client_token = models.CharField(
+        max_length=64, blank=True, editable=False, help_text="One-time form token: a repeated submit finds this row."
+    )
+    invitation = models.OneToOneField(
+        "registration.Invitation", null=True, blank=True, on_delete=models.SET_NULL, related_name="registration"
+    )
+    nominated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    endorsed_at = models.DateTimeField(_("endorsed by the focal point"), null=True, blank=True)
+    endorsed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision_reason = models.TextField(_("reason"), blank=True)
+    waitlisted_at = models.DateTimeField(_("joined the waiting list"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["meeting", "created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=[s.value for s in RegistrationStatus]), name="registration_status_valid"),
+            models.CheckConstraint(
+                condition=Q(participation__in=[p.value for p in Participation]), name="registration_participation_valid"
+            ),
+            models.UniqueConstraint(
+                "meeting", Lower("email"), condition=Q(status__in=["pending", "approved", "waitlisted"]),
+                name="one_active_registration_per_meeting_and_email",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "client_token"], condition=~Q(client_token=""),
+                name="registration_client_token_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["delegation"], condition=Q(is_head_of_delegation=True, status__in=["pending", "approved"]),
+                name="one_head_per_delegation",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="waitlisted") | Q(waitlisted_at__isnull=False),
+                name="registration_waitlisted_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | Q(cancelled_at__isnull=False),
+                name="registration_cancelled_has_time",
+            ),
+            models.CheckConstraint(condition=~Q(given_name=""), name="registration_has_given_name"),
+        ]
+        indexes = [
+            models.Index(fields=["meeting", "status", "category"], name="registration_seat_idx"),
+            models.Index(fields=["meeting", "delegation", "status"], name="registration_delegation_idx"),
+            models.Index(fields=["meeting", "status", "waitlisted_at"], name="registration_waitlist_idx"),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.given_name, self.family_name) if part)
+
+    def set_manage_token(self) -> str:
+        """Make a new private manage token; returns it once (only the hash is kept)."""
+        token = new_secret_token()
+        self.manage_token_hash = hash_token(token)
+        return token
+
+    def can_become(self, status: str) -> bool:
+        return status in self.TRANSITIONS[self.Status(self.status)]
+
+
+class Answer(models.Model):
+    """A registration's answer to a custom question, tied to the version of the question it answered."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey("meetings.CustomQuestion", on_delete=models.PROTECT, related_name="answers")
+    question_version = models.ForeignKey(
+        "meetings.CustomQuestionVersion", on_delete=models.PROTECT, related_name="answers"
+    )
+    value = models.JSONField(null=True, blank=True)
+    sensitive_value = EncryptedJSONField(null=True, blank=True)
+    file = models.FileField(upload_to="answers/%Y/", blank=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "question"], name="one_answer_per_question"),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | Q(sensitive_value__isnull=True),
+                name="answer_plain_or_sensitive",
+            ),
+        ]
+
+    @property
+    def answer(self):
+        return self.sensitive_value if self.question_version.is_sensitive else self.value
+
+
+class Invitation(models.Model):
+    """A personal invitation to register; the link carries a token of which only the hash is kept."""
+
+    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email"))
+    honorific = models.CharField(_("honorific"), max_length=40, blank=True)
+    given_name = models.CharField(_("given name"), max_length=150, blank=True)
+    family_name = models.CharField(_("family name"), max_length=150, blank=True)
+    category = models.ForeignKey("meetings.Category", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    delegation = models.ForeignKey(
+        "meetings.Delegation", null=True, blank=True, on_delete=models.SET_NULL, related_name="invitations"
+    )
+    language = models.CharField(_("language"), max_length=8, choices=[("lo", "ລາວ"), ("en", "English")], default="lo")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["meeting", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                "meeting", Lower("email"), condition=Q(revoked_at__isnull=True), name="one_open_invitation_per_meeting_and_email"
+            ),
+        ]
+
+    def __str__(self):
+        return self.email
+
+    def set_token(self) -> str:
+        token = new_secret_token()
+        self.token_hash = hash_token(token)
+        return token

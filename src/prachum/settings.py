@@ -1,0 +1,172 @@
+"""The one settings module. Every value comes from PRACHUM_* variables (see config.py);
+the defaults are the embedded mode: SQLite in the data folder, tasks in-process, mail in the outbox."""
+
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.conf.locale import LANG_INFO
+from django.utils.translation import gettext_lazy as _
+
+from prachum import config
+
+config.check_unknown_variables()
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = config.get_data_dir()
+DEBUG = config.get_bool("PRACHUM_DEBUG", False)
+SECRET_KEY = config.get_secret_key(DATA_DIR)
+PRACHUM_ENCRYPTION_KEY = config.get_encryption_key(DATA_DIR)
+PRACHUM_BASE_URL = config.get_base_url()
+ALLOWED_HOSTS = config.get_allowed_hosts(PRACHUM_BASE_URL)
+PRACHUM_REDIS_URL = config.get_redis_url()
+PRACHUM_IS_HTTPS = urlsplit(PRACHUM_BASE_URL).scheme == "https"
+CSRF_TRUSTED_ORIGINS = [PRACHUM_BASE_URL]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "axes",
+    "prachum.core",
+    "prachum.accounts",
+    "prachum.directory",
+    "prachum.meetings",
+    "prachum.registration",
+    "prachum.notify",
+    "prachum.checkin",
+    "prachum.online",
+    "prachum.audit",
+    "prachum.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "prachum.urls"
+WSGI_APPLICATION = "prachum.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "prachum.web.context_processors.site",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": config.get_database(DATA_DIR)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+if PRACHUM_REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": PRACHUM_REDIS_URL}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "prachum"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Celery: a Redis broker in production; without Redis, tasks run in-process (embedded mode).
+CELERY_BROKER_URL = PRACHUM_REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = PRACHUM_REDIS_URL or None
+CELERY_TASK_ALWAYS_EAGER = PRACHUM_REDIS_URL is None
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = "UTC"
+
+globals().update(config.get_email())
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "web:manage"
+LOGOUT_REDIRECT_URL = "web:home"
+
+# Password guessing: five failures lock that username from that address for 15 minutes.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
+# Lao first. Django ships no Lao, so the language, its formats and its catalog are ours.
+LANG_INFO["lo"] = {"bidi": False, "code": "lo", "name": "Lao", "name_local": "ລາວ"}
+LANGUAGE_CODE = "lo"
+LANGUAGES = [("lo", _("Lao")), ("en", _("English"))]
+LANGUAGE_COOKIE_NAME = "prachum_language"
+LANGUAGE_COOKIE_SECURE = PRACHUM_IS_HTTPS
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["prachum.formats"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "Asia/Vientiane"
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = DATA_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+# Without collectstatic (tests, a quick run) names resolve unhashed instead of failing.
+WHITENOISE_MANIFEST_STRICT = False
+WHITENOISE_USE_FINDERS = True
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+SESSION_COOKIE_SECURE = PRACHUM_IS_HTTPS
+CSRF_COOKIE_SECURE = PRACHUM_IS_HTTPS
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRACHUM_IS_HTTPS:
+    # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": config.get_log_level()},
+    "loggers": {"axes": {"level": "WARNING"}},
+}
