@@ -1,4 +1,7 @@
-"""Test-wide set-up that must happen before Django reads its settings."""
+"""Test-wide set-up that must happen before Django reads its settings.
+
+Loaded with `-p prachum.testing.plugin` (pyproject's addopts): pytest-django configures
+Django before any conftest.py is read, so a conftest would be too late."""
 
 import os
 import tempfile
