@@ -99,3 +99,15 @@ def test_postgres_connections_are_persistent_and_health_checked(tmp_path, monkey
     db = config.get_database(tmp_path)
     assert db["ENGINE"] == "django.db.backends.postgresql"
     assert db["CONN_MAX_AGE"] > 0 and db["CONN_HEALTH_CHECKS"] is True
+
+
+def test_gunicorn_stops_at_once_on_a_wrong_variable(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PRACHUM_")}
+    env.update(PRACHUM_DATA_DIR=str(tmp_path), PRACHUM_DEBUG="perhaps")
+    gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
+    result = subprocess.run(
+        [gunicorn, "--bind", "127.0.0.1:0", "prachum.wsgi:application"],
+        env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode != 0
+    assert "prachum: configuration error: PRACHUM_DEBUG must be true or false, not 'perhaps'" in result.stderr
