@@ -1,0 +1,122 @@
+"""Reads of meetings with their rules: what the public sees, what an organizer manages.
+
+The public sees meetings that are published, closed or cancelled; a draft exists only for its organizers.
+A cancelled meeting stays visible (marked cancelled) so that people who saw it announced learn that it
+will not take place, instead of meeting a dead link.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from prachum.meetings.models import Meeting, MeetingRole, Session
+from prachum.registration.models import Registration
+
+PUBLIC_STATUSES = (Meeting.Status.PUBLISHED, Meeting.Status.CLOSED, Meeting.Status.CANCELLED)
+
+
+def public_meetings() -> QuerySet[Meeting]:
+    return Meeting.objects.filter(status__in=PUBLIC_STATUSES)
+
+
+def upcoming_meetings(*, now: datetime | None = None) -> QuerySet[Meeting]:
+    """Meetings that have not ended yet (those under way included), soonest first."""
+    now = now or timezone.now()
+    return public_meetings().filter(ends_at__gte=now).order_by("starts_at", "pk")
+
+
+def past_meetings(*, now: datetime | None = None) -> QuerySet[Meeting]:
+    """Meetings that have ended, latest first."""
+    now = now or timezone.now()
+    return public_meetings().filter(ends_at__lt=now).order_by("-starts_at", "-pk")
+
+
+def meeting_for_public_page(slug: str) -> Meeting | None:
+    """The meeting with everything its public page shows (its programme in order), or None."""
+    sessions = Session.objects.order_by("starts_at", "order", "pk")
+    return (
+        public_meetings()
+        .select_related("host")
+        .prefetch_related(Prefetch("sessions", queryset=sessions))
+        .filter(slug=slug)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class PublicMeetingVersion:
+    """What decides whether a cached public page is still right: one indexed row, no text columns."""
+
+    pk: int
+    updated_at: datetime
+    status: str
+    ends_at: datetime
+    registration_opens_at: datetime | None
+    registration_closes_at: datetime | None
+
+
+def public_meeting_version(slug: str) -> PublicMeetingVersion | None:
+    """The version of a meeting's public page, by the unique slug index, or None when it is not public.
+
+    A change to anything the page shows (the meeting, its sessions, its host) must move
+    `meeting.updated_at`: the service that changes a session saves its meeting too.
+    """
+    row = (
+        public_meetings()
+        .filter(slug=slug)
+        .values_list(
+            "pk", "updated_at", "status", "ends_at", "registration_opens_at", "registration_closes_at"
+        )
+        .first()
+    )
+    return PublicMeetingVersion(*row) if row else None
+
+
+class RegistrationPhase:
+    NOT_YET_OPEN = "not_yet_open"
+    OPEN = "open"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+def registration_phase(meeting: Meeting | PublicMeetingVersion, *, now: datetime | None = None) -> str:
+    """Where a meeting's registration stands, from its status and dates alone (seats come later)."""
+    now = now or timezone.now()
+    if meeting.status == Meeting.Status.CANCELLED:
+        return RegistrationPhase.CANCELLED
+    if meeting.status != Meeting.Status.PUBLISHED:
+        return RegistrationPhase.CLOSED
+    if meeting.registration_opens_at and now < meeting.registration_opens_at:
+        return RegistrationPhase.NOT_YET_OPEN
+    if meeting.registration_closes_at and now >= meeting.registration_closes_at:
+        return RegistrationPhase.CLOSED
+    if now >= meeting.ends_at:
+        return RegistrationPhase.CLOSED
+    return RegistrationPhase.OPEN
+
+
+def meetings_managed_by(user) -> QuerySet[Meeting]:
+    """Meetings where the user has a role (all meetings for a superuser), drafts included, latest first.
+
+    Each meeting carries `my_roles` (the user's MeetingRole rows, delegation and organization loaded)
+    and counts of its registrations: `registrations_total` and `registrations_<status>` for every status.
+    Two queries whatever the number of meetings: the meetings with their counts, and the roles.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return Meeting.objects.none()
+    meetings = Meeting.objects.all()
+    if not user.is_superuser:
+        # A subquery, not a join: a user with two roles at one meeting must not double its counts.
+        meetings = meetings.filter(pk__in=MeetingRole.objects.filter(user=user).values("meeting_id"))
+    counts = {
+        f"registrations_{status}": Count("registrations", filter=Q(registrations__status=status))
+        for status in Registration.Status.values
+    }
+    my_roles = MeetingRole.objects.filter(user=user).select_related("delegation__organization").order_by("role", "pk")
+    return (
+        meetings.annotate(registrations_total=Count("registrations"), **counts)
+        .prefetch_related(Prefetch("roles", queryset=my_roles, to_attr="my_roles"))
+        .order_by("-starts_at", "pk")
+    )
