@@ -1,14 +1,33 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
+
+from prachum.meetings import selectors as meeting_selectors
+
+# The home page lists every upcoming meeting; of the past ones only the latest.
+PAST_MEETINGS_SHOWN = 30
 
 
 def home(request):
-    return render(request, "web/home.html", {})
+    now = timezone.now()
+    return render(
+        request,
+        "web/home.html",
+        {
+            "now": now,
+            "upcoming_meetings": list(meeting_selectors.upcoming_meetings(now=now)),
+            "past_meetings": list(meeting_selectors.past_meetings(now=now)[:PAST_MEETINGS_SHOWN]),
+        },
+    )
 
 
 @login_required
 def manage(request):
-    return render(request, "web/manage.html", {})
+    return render(
+        request,
+        "web/manage.html",
+        {"meetings": list(meeting_selectors.meetings_managed_by(request.user))},
+    )
 
 
 def page_not_found(request, exception):
