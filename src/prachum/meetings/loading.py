@@ -13,6 +13,7 @@ answers. People are never removed: roles and registrations not in the file stay.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
@@ -32,21 +33,47 @@ from .meeting_files.nodes import Mapping, Node
 from .meeting_files.schema import PersonSpec, QuestionSpec, RegistrationSpec
 from .models import Category, CustomQuestion, CustomQuestionVersion, Delegation, Meeting, MeetingRole, Session
 
-# Friendly words for the database's constraints, when one refuses a row.
-CONSTRAINT_MESSAGES = {
-    "one_active_registration_per_meeting_and_email": "another pending, approved or waitlisted registration of this meeting has this email",
-    "one_head_per_delegation": "the delegation already has a pending or approved head of delegation",
-    "category_code_unique_per_meeting": "another category of this meeting has this code",
-    "delegation_unique_per_meeting": "this organization already has a delegation at this meeting",
-    "question_key_unique_per_meeting": "another question of this meeting has this key",
-    "user_email_unique_ci": "another account has this email",
-    "meeting_ends_after_start": "the meeting ends before it starts",
-    "session_ends_after_start": "the session ends before it starts",
-    "meeting_registration_window_ordered": "registration closes before it opens",
-    "category_endorsement_implies_approval": "a category that needs endorsement must also need approval",
-    "registration_waitlisted_has_time": "a waitlisted registration needs the time it joined the waiting list",
-    "registration_cancelled_has_time": "a cancelled registration needs the time it was cancelled",
+# Friendly words for the database's constraints, when one refuses a row, and the key of the file it concerns.
+CONSTRAINTS = {
+    "one_active_registration_per_meeting_and_email": (
+        "another pending, approved or waitlisted registration of this meeting has this email", "email"),
+    "one_head_per_delegation": ("the delegation already has a pending or approved head of delegation", "is_head_of_delegation"),
+    "category_code_unique_per_meeting": ("another category of this meeting has this code", "code"),
+    "delegation_unique_per_meeting": ("this organization already has a delegation at this meeting", "organization"),
+    "question_key_unique_per_meeting": ("another question of this meeting has this key", "key"),
+    "user_email_unique_ci": ("another account has this email", "email"),
+    "meeting_ends_after_start": ("the meeting ends before it starts", "ends"),
+    "session_ends_after_start": ("the session ends before it starts", "ends"),
+    "meeting_registration_window_ordered": ("registration closes before it opens", "registration"),
+    "category_endorsement_implies_approval": ("a category that needs endorsement must also need approval", "needs_endorsement"),
+    "registration_waitlisted_has_time": ("a waitlisted registration needs the time it joined the waiting list", "status"),
+    "registration_cancelled_has_time": ("a cancelled registration needs the time it was cancelled", "status"),
 }
+
+
+def _sqlite_unique_columns() -> dict[str, str]:
+    """SQLite names the columns of a unique index that refused a row, not the constraint: map them back."""
+    from django.apps import apps
+    from django.db.models import UniqueConstraint
+
+    names = {}
+    for model in apps.get_models():
+        table = model._meta.db_table
+        for constraint in model._meta.constraints:
+            if isinstance(constraint, UniqueConstraint) and constraint.fields:
+                columns = [model._meta.get_field(f).column for f in constraint.fields]
+                names[", ".join(f"{table}.{c}" for c in columns)] = constraint.name
+    return names
+
+
+def _constraint_of(text: str) -> str | None:
+    for name in CONSTRAINTS:
+        if name in text:
+            return name
+    if match := re.search(r"UNIQUE constraint failed: (.+)$", text, re.M):
+        return _sqlite_unique_columns().get(match.group(1).strip())
+    return None
+
 
 # Where a model field is written in the file, to point an error at the right line.
 MEETING_FIELD_KEYS = {
@@ -99,23 +126,25 @@ def _validation_error(exc: ValidationError, at: Mapping | Node, field_keys: dict
         text = " ".join(str(m) for e in errors for m in e.messages)
     else:
         field_name, text = "__all__", " ".join(exc.messages)
-    for constraint, friendly in CONSTRAINT_MESSAGES.items():
-        if constraint in text:
-            text = friendly
     key = field_keys.get(field_name, field_name)
+    if constraint := _constraint_of(text):
+        text, key = CONSTRAINTS[constraint]
     if mapping is not None and key in mapping.values:
         return mapping.values[key].error(text, code="invalid")
-    if field_name != "__all__":
+    if key != "__all__":
         text = f"{key}: {text}"
     return node.error(text, code="invalid")
 
 
 def _integrity_error(exc: IntegrityError, at: Mapping | Node) -> MeetingFileError:
-    node = at.node if isinstance(at, Mapping) else at
+    mapping = at if isinstance(at, Mapping) else None
+    node = at.node if mapping else at
     text = str(exc)
-    for constraint, friendly in CONSTRAINT_MESSAGES.items():
-        if constraint in text:
-            return node.error(friendly, code="database")
+    if constraint := _constraint_of(text):
+        problem, key = CONSTRAINTS[constraint]
+        if mapping is not None and key in mapping.values:
+            return mapping.values[key].error(problem, code="database")
+        return node.error(problem, code="database")
     first_line = text.strip().splitlines()[0] if text.strip() else exc.__class__.__name__
     return node.error(f"the database refused this entry: {first_line}", code="database")
 
@@ -378,10 +407,13 @@ def _registrations(meeting, spec: MeetingSpec, categories, delegations, question
             stored = {"value": None, "sensitive_value": answer.value} if version.is_sensitive else {"value": answer.value, "sensitive_value": None}
             existing = Answer.objects.filter(registration=reg, question=question).first()
             if existing is None:
-                _save(Answer(registration=reg, question=question, question_version=version, **stored), answer.at)
+                _save(Answer(registration=reg, question=question, question_version=version, **stored), answer.at,
+                      exclude=["sensitive_value"])  # its TextField clean would turn a JSON value into its repr
                 changes.add("answers", "created")
-            elif _assign(existing, {"question_version_id": version.pk, **stored}):
-                _save(existing, answer.at)
+            elif _assign(existing, stored):
+                # A changed answer answers the current wording; an unchanged one keeps the version it answered.
+                existing.question_version = version
+                _save(existing, answer.at, exclude=["sensitive_value"])
                 changes.add("answers", "updated")
 
 

@@ -62,7 +62,10 @@ def compose(text: str, filename: str) -> "Node":
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "cannot be read"
         if exc.context and exc.problem:
-            problem = f"{exc.context}, {exc.problem}"
+            context = exc.context
+            if exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
+                context += f" that starts on line {exc.context_mark.line + 1}"
+            problem = f"{context}, {problem}"
         raise MeetingFileError(
             f"not valid YAML: {problem}", filename=filename, line=mark.line + 1 if mark else None, code="invalid_yaml"
         ) from None

@@ -469,7 +469,8 @@ def _registrations(node: Node, spec: MeetingSpec) -> list[RegistrationSpec]:
                 question = questions[key]
                 if question.categories and category not in question.categories:
                     raise answer_node.error(
-                        f"question {key!r} is not asked in category {category!r} (only {', '.join(question.categories)})"
+                        f"question {key!r} is not asked in category {category!r} (only {', '.join(question.categories)})",
+                        code="not_asked",
                     )
                 if answer_node.is_null:
                     continue
