@@ -39,10 +39,13 @@ test: install-test
 bench: install-test
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
-# Refresh the Lao catalog from the code and templates (then translate the new entries).
+# Refresh the Lao catalog from the code and templates (then translate the new entries; docs/translating.md).
+# Run inside src/prachum so every app's .py/.html/.txt is read and .venv is not; the data folder stays outside.
 messages: install
-	cd src/prachum && ../../$(BIN)/prachum makemessages -l lo --no-obsolete --no-location --ignore "tests/*"
-	$(BIN)/prachum compilemessages -l lo
+	cd src/prachum && PRACHUM_DATA_DIR="$${PRACHUM_DATA_DIR:-$(CURDIR)/var}" $(abspath $(BIN))/prachum makemessages -l lo --no-obsolete --no-location --ignore "tests/*" --ignore "testing/*"
+	sed -i '/^"POT-Creation-Date: /d' src/prachum/locale/lo/LC_MESSAGES/django.po
+	cd src/prachum && PRACHUM_DATA_DIR="$${PRACHUM_DATA_DIR:-$(CURDIR)/var}" $(abspath $(BIN))/prachum compilemessages -l lo
+	@cd src/prachum && PRACHUM_DATA_DIR="$${PRACHUM_DATA_DIR:-$(CURDIR)/var}" $(abspath $(BIN))/prachum lao-catalog status
 
 clean:
 	rm -rf $(VENV) var
