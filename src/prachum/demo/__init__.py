@@ -1,0 +1,1 @@
+"""The demo: two meeting files (YAML, loaded by `prachum demo`) and the service that sets it up."""

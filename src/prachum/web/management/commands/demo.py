@@ -1,0 +1,78 @@
+import os
+import socket
+import sys
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, no_translations
+
+from prachum.demo.services import DEMO_USERNAME, load_demo_meetings, set_up_demo_organizer
+from prachum.directory.services import load_organizations
+from prachum.meetings.management.commands.load_meeting import describe_load
+from prachum.meetings.meeting_files import MeetingFileError
+
+
+class Command(BaseCommand):
+    help = (
+        "Run the demo: migrate, load the organizations and the two demo meetings, make the organizer "
+        "account 'demo' (owner of both), collect static files, print the address, login and password, "
+        "then serve with gunicorn until Ctrl-C. Running it again changes no data (only a random password)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8000, help="port to serve on (default: %(default)s)")
+        parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
+        parser.add_argument("--no-serve", action="store_true", help="set everything up and print, but do not serve")
+
+    @no_translations
+    def handle(self, *args, port, host, no_serve, **options):
+        if not 0 < port < 65536:
+            raise CommandError(f"--port must be between 1 and 65535, not {port}")
+        if not no_serve:
+            self._check_port_is_free(host, port)
+
+        call_command("migrate", interactive=False, verbosity=0)
+        counts = load_organizations()
+        self.stdout.write(
+            f"Organizations: {counts['created']} created, {counts['updated']} updated, {counts['unchanged']} unchanged."
+        )
+        try:
+            meetings = load_demo_meetings()
+        except MeetingFileError as exc:
+            raise CommandError(str(exc)) from None
+        for meeting in meetings:
+            self.stdout.write(describe_load(meeting))
+        user, password = set_up_demo_organizer(meetings=meetings, password=os.environ.get("PRACHUM_DEMO_PASSWORD"))
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+        shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+        if ":" in shown_host:
+            shown_host = f"[{shown_host}]"
+        base_url = f"http://{shown_host}:{port}"
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("Prachum demo is ready."))
+        self.stdout.write(f"  Open       {base_url}/lo/   (ລາວ)")
+        self.stdout.write(f"             {base_url}/en/   (English)")
+        self.stdout.write(f"  Login      {user.get_username()}")
+        self.stdout.write(f"  Password   {password}")
+        if "PRACHUM_DEMO_PASSWORD" not in os.environ:
+            self.stdout.write("             (a new one each run; set PRACHUM_DEMO_PASSWORD to keep one)")
+        if no_serve:
+            return
+        self.stdout.write(f"Serving on {host}:{port} with gunicorn; press Ctrl-C to stop.")
+        self.stdout.flush()
+        os.environ.setdefault("PRACHUM_BASE_URL", base_url)
+        gunicorn = [
+            sys.executable, "-m", "gunicorn", "prachum.wsgi:application",
+            "--bind", f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+            "--workers", "2", "--access-logfile", "-",
+        ]
+        os.execv(sys.executable, gunicorn)
+
+    def _check_port_is_free(self, host: str, port: int) -> None:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((host, port))
+            except OSError as exc:
+                raise CommandError(f"cannot serve on {host}:{port}: {exc.strerror}; try --port {port + 1}") from None
