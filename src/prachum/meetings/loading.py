@@ -71,7 +71,8 @@ def _constraint_of(text: str) -> str | None:
         if name in text:
             return name
     if match := re.search(r"UNIQUE constraint failed: (.+)$", text, re.M):
-        return _sqlite_unique_columns().get(match.group(1).strip())
+        name = _sqlite_unique_columns().get(match.group(1).strip())
+        return name if name in CONSTRAINTS else None
     return None
 
 

@@ -193,6 +193,21 @@ def test_an_integrity_error_becomes_a_message_on_the_entry():
     )
 
 
+def test_an_integrity_error_of_a_constraint_without_friendly_words_is_still_a_message():
+    load(MEETING)
+    reg = Registration.objects.get(email="khamphet@example.org")
+    at = compose("registrations:\n  - email: x\n", "adgsom.yaml").mapping(allowed=("registrations",)).values["registrations"]
+    with pytest.raises(IntegrityError) as info, transaction.atomic():
+        Registration.objects.create(
+            meeting=reg.meeting, category=reg.category, given_name="Copy", email="copy@example.org",
+            manage_token_hash=reg.manage_token_hash,
+        )
+
+    error = _integrity_error(info.value, at)
+
+    assert error.code == "database" and error.problem.startswith("the database refused this entry: ")
+
+
 def test_the_command_prints_the_error_and_exits_with_status_1(tmp_path):
     path = tmp_path / "adgsom.yaml"
     path.write_text(MEETING.replace("quota: 60", "quota: ten"), encoding="utf-8")

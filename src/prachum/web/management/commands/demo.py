@@ -5,7 +5,7 @@ import sys
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
-from prachum.demo.services import DEMO_USERNAME, load_demo_meetings, set_up_demo_organizer
+from prachum.demo.services import load_demo_meetings, set_up_demo_organizer
 from prachum.directory.services import load_organizations
 from prachum.meetings.management.commands.load_meeting import describe_load
 from prachum.meetings.meeting_files import MeetingFileError
