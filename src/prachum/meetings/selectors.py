@@ -64,8 +64,7 @@ def public_meeting_version(slug: str) -> PublicMeetingVersion | None:
     `meeting.updated_at`: the service that changes a session saves its meeting too.
     """
     row = (
-        public_meetings()
-        .filter(slug=slug)
+        Meeting.objects.filter(slug=slug, status__in=PUBLIC_STATUSES)
         .values_list(
             "pk", "updated_at", "status", "ends_at", "registration_opens_at", "registration_closes_at"
         )

@@ -1,15 +1,26 @@
-"""The public meeting page. It is read far more often than a meeting changes, so its body is cached:
-a request costs one indexed query for the meeting's version, one cache read, and the page shell."""
+"""The public meeting page. It is read far more often than a meeting changes, so it is cached.
+
+Every request costs one query on the unique slug index (the meeting's version: updated_at and
+the dates that move the registration phase) and one cache read:
+- a reader without a session or messages cookie (anonymous, nothing to show but the page) gets
+  the whole page from the cache, with only their CSRF token put into the language switch form;
+- anyone else gets the cached body inside a freshly rendered shell (their login state, messages).
+The cache key holds everything the page depends on, so nothing ever deletes an entry.
+"""
 
 import hashlib
 import zoneinfo
+from functools import cache as memoize
 from itertools import groupby
+from pathlib import Path
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language, override
@@ -18,19 +29,46 @@ from django.views.decorators.http import require_safe
 from prachum.core.bilingual import LANGUAGE_CODES
 from prachum.meetings import selectors
 
-# Bump when the cached templates change shape, so that a deployment does not serve old bodies.
+# Bump when what the cached page depends on changes in a way the fingerprint below cannot see.
 PAGE_CACHE_GENERATION = 1
 PAGE_CACHE_SECONDS = 24 * 60 * 60
 # How long a browser or a proxy may keep the page for someone who is not logged in.
 PUBLIC_MAX_AGE = 60
+# Stands for the reader's CSRF token in a cached whole page; replaced on every request.
+CSRF_TOKEN_PLACEHOLDER = "prachum-csrf-token-placeholder-3b9f1c"
 
 OPEN_GRAPH_LOCALES = {"lo": "lo_LA", "en": "en_GB"}
+PAGE_TEMPLATES = (
+    "base.html", "meetings/meeting_page.html", "meetings/_meeting_page_head.html",
+    "meetings/_meeting_page_body.html", "meetings/_meeting_when.html", "meetings/_meeting_where.html",
+)
+
+
+@memoize
+def _deployment_fingerprint() -> str:
+    """Changes when a deployment changes the page's templates or the translations, so that a
+    shared cache (Redis) does not serve pages of the previous release."""
+    files = [Path(get_template(name).origin.name) for name in PAGE_TEMPLATES]
+    files += sorted(Path(settings.PACKAGE_DIR, "locale").glob("*/LC_MESSAGES/*.mo"))
+    stamp = ";".join(f"{f}:{f.stat().st_mtime_ns}:{f.stat().st_size}" for f in files if f.exists())
+    return hashlib.sha1(f"{PAGE_CACHE_GENERATION};{stamp}".encode()).hexdigest()[:12]
 
 
 def public_meeting_cache_key(version: selectors.PublicMeetingVersion, language: str, phase: str) -> str:
-    """Everything the cached body depends on is in the key, so nothing ever has to delete it."""
-    stamp = f"{version.pk}:{language}:{version.updated_at.isoformat()}:{phase}:{PAGE_CACHE_GENERATION}"
+    """Everything the cached page depends on is in the key, so nothing ever has to delete it."""
+    stamp = f"{version.pk}:{language}:{version.updated_at.isoformat()}:{phase}:{_deployment_fingerprint()}"
     return "prachum:meeting-page:" + hashlib.sha1(stamp.encode()).hexdigest()
+
+
+def _is_anonymous_without_state(request) -> bool:
+    """No session (so not logged in), no messages waiting, no query string (the language switch
+    links to this very address): the page is then the same for every such reader."""
+    cookies = request.COOKIES
+    return (
+        settings.SESSION_COOKIE_NAME not in cookies
+        and CookieStorage.cookie_name not in cookies
+        and not request.META.get("QUERY_STRING")
+    )
 
 
 @require_safe
@@ -41,6 +79,28 @@ def public_meeting(request, slug):
     language = get_language()
     phase = selectors.registration_phase(version)
     key = public_meeting_cache_key(version, language, phase)
+
+    if _is_anonymous_without_state(request):
+        html = cache.get(f"{key}:whole")
+        if html is None:
+            page = _cached_page_parts(key, slug=slug, language=language, phase=phase)
+            html = render_to_string(
+                "meetings/meeting_page.html", {"page": page, "csrf_token": CSRF_TOKEN_PLACEHOLDER}, request
+            )
+            cache.set(f"{key}:whole", html, PAGE_CACHE_SECONDS)
+        response = HttpResponse(html.replace(CSRF_TOKEN_PLACEHOLDER, get_token(request)))
+    else:
+        page = _cached_page_parts(key, slug=slug, language=language, phase=phase)
+        response = render(request, "meetings/meeting_page.html", {"page": page})
+
+    if request.user.is_authenticated:
+        patch_cache_control(response, private=True)
+    else:
+        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+    return response
+
+
+def _cached_page_parts(key: str, *, slug: str, language: str, phase: str) -> dict:
     page = cache.get(key)
     if page is None:
         meeting = selectors.meeting_for_public_page(slug)
@@ -48,12 +108,7 @@ def public_meeting(request, slug):
             raise Http404("no public meeting with this address")
         page = _render_meeting_page(meeting, phase=phase, language=language)
         cache.set(key, page, PAGE_CACHE_SECONDS)
-    response = render(request, "meetings/meeting_page.html", {"page": page})
-    if request.user.is_authenticated:
-        patch_cache_control(response, private=True)
-    else:
-        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
-    return response
+    return page
 
 
 def _render_meeting_page(meeting, *, phase: str, language: str) -> dict:

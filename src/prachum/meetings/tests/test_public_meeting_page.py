@@ -1,6 +1,9 @@
 from datetime import UTC, datetime, timedelta
 
+import re
+
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from prachum.meetings.models import Meeting
@@ -100,6 +103,14 @@ def test_open_graph_tags_describe_the_meeting_in_the_pages_language(client):
     assert '<meta property="og:title" content="ກອງປະຊຸມ ADGSOM">' in client.get(page_url(meeting, "lo")).content.decode()
 
 
+def csrf_token_in(html):
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+def without_csrf_token(html):
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
 def test_a_cached_page_costs_one_query_and_is_the_same_page(client, django_assert_num_queries):
     meeting = make_meeting(host=make_organization())
     for _ in range(3):
@@ -109,10 +120,41 @@ def test_a_cached_page_costs_one_query_and_is_the_same_page(client, django_asser
     with django_assert_num_queries(1):
         second = client.get(page_url(meeting)).content.decode()
 
-    def without_csrf_token(html):
-        return html.split('name="csrfmiddlewaretoken"')[0] + html.split('name="csrfmiddlewaretoken"')[1].split(">", 1)[1]
-
     assert without_csrf_token(second) == without_csrf_token(first)
+
+
+def test_each_reader_of_a_cached_page_gets_their_own_working_csrf_token(django_assert_num_queries):
+    meeting = make_meeting()
+    Client().get(page_url(meeting))  # fills the cache
+    reader = Client(enforce_csrf_checks=True)
+
+    with django_assert_num_queries(1):
+        html = reader.get(page_url(meeting)).content.decode()
+
+    token = csrf_token_in(html)
+    assert "placeholder" not in token
+    response = reader.post("/i18n/setlang/", {"csrfmiddlewaretoken": token, "language": "lo",
+                                              "next": page_url(meeting, "lo")})
+    assert response.status_code == 302 and response["Location"] == page_url(meeting, "lo")
+
+
+def test_a_logged_in_reader_gets_the_cached_body_in_their_own_shell(client, django_assert_max_num_queries):
+    meeting = make_meeting(title_en="Cached title")
+    Client().get(page_url(meeting))  # the anonymous whole page is cached
+    client.force_login(make_user())
+
+    with django_assert_max_num_queries(3):  # session, user, the meeting's version
+        html = client.get(page_url(meeting)).content.decode()
+
+    assert "Cached title" in html
+    assert 'class="logout"' in html and "/accounts/login/" not in html
+
+
+def test_a_query_string_is_kept_by_the_language_switch_not_served_from_the_shared_page(client):
+    meeting = make_meeting()
+    client.get(page_url(meeting))
+    html = Client().get(page_url(meeting) + "?from=newsletter").content.decode()
+    assert f'name="next" value="/lo/m/{meeting.slug}/?from=newsletter"' in html
 
 
 def test_the_cache_follows_a_change_of_the_title(client):
