@@ -1,16 +1,10 @@
 """The home page in a real browser: headless Chromium through Playwright, against a live server."""
 
-import os
 import shutil
 
 import pytest
 
 from prachum.meetings.tests.factories import make_meeting
-
-# Playwright's sync API runs an event loop in this thread; Django refuses ORM calls there unless told.
-# Even so, the data is made before the browser starts: while that loop runs, Django keeps the
-# connections it opens apart (asgiref's Local), where the test's teardown would not close them.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -27,10 +21,18 @@ def meeting():
 
 
 @pytest.fixture
-def browser_page(meeting):
+def browser_page(meeting, monkeypatch):
+    """A page in headless Chromium, 390 px wide (a phone).
+
+    Playwright's sync API runs an event loop in this thread, and Django refuses ORM calls there
+    unless DJANGO_ALLOW_ASYNC_UNSAFE is set: set here only, not at import, because other tests'
+    subprocesses (check --deploy) would inherit it. The data is made before the browser starts
+    (the `meeting` fixture): while that loop runs, Django keeps the connections it opens apart
+    (asgiref's Local), where the test's teardown would not close them."""
     from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
