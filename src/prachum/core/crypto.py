@@ -32,6 +32,10 @@ class EncryptedJSONField(models.TextField):
             return None
         return decrypt_value(value)
 
+    def to_python(self, value):
+        # Any JSON value is allowed; TextField.to_python would turn a list into its repr.
+        return value
+
     def get_prep_value(self, value):
         if value is None:
             return None

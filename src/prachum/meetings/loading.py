@@ -408,13 +408,12 @@ def _registrations(meeting, spec: MeetingSpec, categories, delegations, question
             stored = {"value": None, "sensitive_value": answer.value} if version.is_sensitive else {"value": answer.value, "sensitive_value": None}
             existing = Answer.objects.filter(registration=reg, question=question).first()
             if existing is None:
-                _save(Answer(registration=reg, question=question, question_version=version, **stored), answer.at,
-                      exclude=["sensitive_value"])  # its TextField clean would turn a JSON value into its repr
+                _save(Answer(registration=reg, question=question, question_version=version, **stored), answer.at)
                 changes.add("answers", "created")
             elif _assign(existing, stored):
                 # A changed answer answers the current wording; an unchanged one keeps the version it answered.
                 existing.question_version = version
-                _save(existing, answer.at, exclude=["sensitive_value"])
+                _save(existing, answer.at)
                 changes.add("answers", "updated")
 
 

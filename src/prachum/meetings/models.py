@@ -215,7 +215,7 @@ class CustomQuestion(models.Model):
     order = models.PositiveIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("shown on the form"), default=True)
     current_version = models.ForeignKey(
-        "CustomQuestionVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "CustomQuestionVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     class Meta:

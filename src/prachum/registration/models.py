@@ -81,8 +81,11 @@ class Registration(models.Model):
     )
 
     honorific = models.CharField(_("honorific"), max_length=40, blank=True)
-    given_name = models.CharField(_("given name"), max_length=150)
+    given_name = models.CharField(_("given name"), max_length=150, blank=True)
     family_name = models.CharField(_("family name"), max_length=150, blank=True)
+    family_name_first = models.BooleanField(
+        _("family name is written first"), default=False, help_text=_("As in Vietnamese, Chinese or Korean names.")
+    )
     name_lo = LaoCharField(_("name in Lao script"), max_length=300, blank=True)
     gender = models.CharField(_("gender"), max_length=16, choices=Gender.choices, blank=True)
     position = models.CharField(_("position"), max_length=300, blank=True)
@@ -146,7 +149,7 @@ class Registration(models.Model):
                 condition=~Q(status="cancelled") | Q(cancelled_at__isnull=False),
                 name="registration_cancelled_has_time",
             ),
-            models.CheckConstraint(condition=~Q(given_name=""), name="registration_has_given_name"),
+            models.CheckConstraint(condition=~Q(given_name="", family_name=""), name="registration_has_a_name"),
         ]
         indexes = [
             models.Index(fields=["meeting", "status", "category"], name="registration_seat_idx"),
@@ -159,7 +162,8 @@ class Registration(models.Model):
 
     @property
     def full_name(self) -> str:
-        return " ".join(part for part in (self.given_name, self.family_name) if part)
+        parts = (self.family_name, self.given_name) if self.family_name_first else (self.given_name, self.family_name)
+        return " ".join(part for part in parts if part)
 
     def set_manage_token(self) -> str:
         """Make a new private manage token; returns it once (only the hash is kept)."""

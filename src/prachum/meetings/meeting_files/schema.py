@@ -49,7 +49,7 @@ QUESTION_KEYS = ("key", "kind", "label", "help", "required", "sensitive", "choic
 CHOICE_KEYS = ("value", "lo", "en")
 SHOW_IF_KEYS = ("question", "value")
 REGISTRATION_KEYS = (
-    "honorific", "given_name", "family_name", "name_lo", "gender", "position", "email", "phone", "language",
+    "honorific", "given_name", "family_name", "family_name_first", "name_lo", "gender", "position", "email", "phone", "language",
     "participation", "category", "delegation", "organization", "status", "is_head_of_delegation", "endorsed",
     "reason", "answers",
 )
@@ -418,7 +418,7 @@ def _registrations(node: Node, spec: MeetingSpec) -> list[RegistrationSpec]:
     }[spec.values["format"]]
     heads: dict[str, int] = {}
     for index, item in enumerate(node.items()):
-        m = item.mapping(allowed=REGISTRATION_KEYS, required=("given_name", "email", "category"))
+        m = item.mapping(allowed=REGISTRATION_KEYS, required=("email", "category"))
         email_node = m.required("email")
         email = _email(email_node)
         _unique(emails, email, email_node, "email")
@@ -450,8 +450,9 @@ def _registrations(node: Node, spec: MeetingSpec) -> list[RegistrationSpec]:
         participation = m.choice("participation", allowed_participation, default_participation)
         values = {
             "honorific": m.text("honorific", max_length=40),
-            "given_name": m.required("given_name").text(max_length=150),
+            "given_name": m.text("given_name", max_length=150),
             "family_name": m.text("family_name", max_length=150),
+            "family_name_first": m.boolean("family_name_first", False),
             "name_lo": m.text("name_lo", max_length=300),
             "gender": m.choice("gender", GENDERS, ""),
             "position": m.text("position", max_length=300),
@@ -462,6 +463,8 @@ def _registrations(node: Node, spec: MeetingSpec) -> list[RegistrationSpec]:
             "organization_name": m.text("organization", max_length=300),
             "is_head_of_delegation": is_head,
         }
+        if not values["given_name"] and not values["family_name"]:
+            raise item.error("a registration needs a given_name or a family_name", code="missing")
         answers = []
         if answers_node := m.get("answers"):
             a = answers_node.mapping(allowed=tuple(questions))

@@ -120,3 +120,29 @@ def test_status_transitions_follow_the_lifecycle():
     assert not reg.can_become("pending") and reg.can_become("cancelled")
     reg.status = "cancelled"
     assert not any(reg.can_become(s) for s in Registration.Status.values)
+
+
+def test_a_registration_needs_a_given_or_a_family_name(meeting, category):
+    register(meeting, category, given_name="", family_name="Watanabe", email="w@example.org")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        register(meeting, category, given_name="", family_name="", email="nobody@example.org")
+
+
+def test_full_name_follows_the_person_s_name_order():
+    assert Registration(given_name="Phoukhong", family_name="Chithoulokh").full_name == "Phoukhong Chithoulokh"
+    assert Registration(given_name="Văn Hùng", family_name="Nguyễn", family_name_first=True).full_name == "Nguyễn Văn Hùng"
+    assert Registration(family_name="Watanabe").full_name == "Watanabe"
+
+
+def test_a_sensitive_answer_keeps_its_json_shape_through_validation(meeting, category):
+    from prachum.meetings.models import CustomQuestion, CustomQuestionVersion
+
+    question = CustomQuestion.objects.create(meeting=meeting, key="documents")
+    version = CustomQuestionVersion.objects.create(
+        question=question, number=1, kind="multiple_choice", label_en="Documents", is_sensitive=True
+    )
+    answer = Answer(registration=register(meeting, category), question=question, question_version=version,
+                    sensitive_value=["P1", "P2"])
+    answer.full_clean()
+    answer.save()
+    assert Answer.objects.get().sensitive_value == ["P1", "P2"]
