@@ -31,7 +31,9 @@ from prachum.meetings import selectors
 
 # Bump when what the cached page depends on changes in a way the fingerprint below cannot see.
 PAGE_CACHE_GENERATION = 1
-PAGE_CACHE_SECONDS = 24 * 60 * 60
+# The key changes with meeting.updated_at; the expiry is a safety net for changes that do not move
+# it (a session or the host's name edited without saving the meeting): they show within 15 minutes.
+PAGE_CACHE_SECONDS = 15 * 60
 # How long a browser or a proxy may keep the page for someone who is not logged in.
 PUBLIC_MAX_AGE = 60
 # Stands for the reader's CSRF token in a cached whole page; replaced on every request.
