@@ -388,7 +388,7 @@ def _registrations(meeting, spec: MeetingSpec, categories, delegations, question
         created = reg is None
         if created:
             reg = Registration(meeting=meeting, consent_at=now)
-            reg.set_manage_token()  # the token is not kept: the person gets a new link when it is sent
+            reg.set_manage_token()
         if item.status == RegistrationStatus.WAITLISTED:
             waitlist_position += 1
         values = {

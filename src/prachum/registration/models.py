@@ -1,4 +1,6 @@
+import base64
 import hashlib
+import hmac
 import secrets
 
 from django.conf import settings
@@ -21,12 +23,23 @@ def new_badge_code() -> str:
 
 
 def new_secret_token() -> str:
-    """A token for a private link; only its hash is stored."""
+    """A random token for a private link (256 bits)."""
     return secrets.token_urlsafe(32)
 
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def derive_token(purpose: str, nonce: str) -> str:
+    """The token of a private link, derived from a random per-row nonce and the server's key.
+
+    Neither the token nor anything that gives it without the key is stored: the row keeps the
+    nonce and the token's hash (for lookup). Deriving it lets every later email carry the same
+    link; a new nonce revokes the old link."""
+    key = settings.PRACHUM_ENCRYPTION_KEY.encode()
+    mac = hmac.new(key, f"{purpose}:{nonce}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
 
 
 class RegistrationStatus(models.TextChoices):
@@ -96,6 +109,7 @@ class Registration(models.Model):
     consent_at = models.DateTimeField(_("agreed to the privacy notice"), null=True, blank=True)
 
     manage_token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    manage_token_nonce = models.CharField(max_length=32, editable=False, default="")
     badge_code = models.CharField(_("badge code"), max_length=16, unique=True, default=new_badge_code, editable=False)
     client_token = models.CharField(
         max_length=64, blank=True, editable=False, help_text="One-time form token: a repeated submit finds this row."
@@ -166,10 +180,15 @@ class Registration(models.Model):
         return " ".join(part for part in parts if part)
 
     def set_manage_token(self) -> str:
-        """Make a new private manage token; returns it once (only the hash is kept)."""
-        token = new_secret_token()
+        """Make a new private manage link (revoking the old one); returns its token."""
+        self.manage_token_nonce = secrets.token_hex(16)
+        token = self.manage_token
         self.manage_token_hash = hash_token(token)
         return token
+
+    @property
+    def manage_token(self) -> str:
+        return derive_token("registration.manage", self.manage_token_nonce)
 
     def can_become(self, status: str) -> bool:
         return status in self.TRANSITIONS[self.Status(self.status)]
@@ -217,6 +236,7 @@ class Invitation(models.Model):
     )
     language = models.CharField(_("language"), max_length=8, choices=[("lo", "ລາວ"), ("en", "English")], default="lo")
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    token_nonce = models.CharField(max_length=32, editable=False, default="")
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -238,6 +258,12 @@ class Invitation(models.Model):
         return self.email
 
     def set_token(self) -> str:
-        token = new_secret_token()
+        """Make a new invitation link (revoking the old one); returns its token."""
+        self.token_nonce = secrets.token_hex(16)
+        token = self.token
         self.token_hash = hash_token(token)
         return token
+
+    @property
+    def token(self) -> str:
+        return derive_token("invitation", self.token_nonce)

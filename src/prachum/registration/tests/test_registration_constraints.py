@@ -59,15 +59,28 @@ def test_badge_codes_are_opaque_unique_and_readable(meeting, category):
         Registration.objects.filter(pk=b.pk).update(badge_code=a.badge_code)
 
 
-def test_only_the_hash_of_the_manage_token_is_stored(meeting, category):
+def test_the_manage_token_is_not_stored_only_its_hash(meeting, category):
+    from prachum.registration.models import hash_token
+
     reg = Registration(meeting=meeting, category=category, given_name="Noy", email="noy@example.org")
     token = reg.set_manage_token()
     reg.save()
-    assert len(token) >= 40
-    assert token not in reg.manage_token_hash
+    assert len(token) >= 43  # 256 bits
+    row = Registration.objects.filter(pk=reg.pk).values().get()
+    assert token not in str(row)
+    found = Registration.objects.get(manage_token_hash=hash_token(token))
+    assert found == reg and found.manage_token == token  # every later email can carry the same link
+
+
+def test_a_new_manage_token_revokes_the_old_link(meeting, category):
     from prachum.registration.models import hash_token
 
-    assert Registration.objects.get(manage_token_hash=hash_token(token)) == reg
+    reg = register(meeting, category)
+    old = reg.manage_token
+    new = reg.set_manage_token()
+    reg.save()
+    assert new != old
+    assert not Registration.objects.filter(manage_token_hash=hash_token(old)).exists()
 
 
 def test_an_unknown_status_is_refused(meeting, category):
