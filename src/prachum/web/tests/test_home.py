@@ -81,3 +81,9 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_meetings(client,
     with django_assert_max_num_queries(2):
         response = client.get("/en/")
     assert response.content.decode().count('class="meeting-card"') == 28
+
+
+def test_lao_dates_use_the_lao_format_and_month_names(client):
+    start = datetime(2020, 9, 10, 7, 0, tzinfo=UTC)  # the ASEAN–Japan symposium, 14:00 in Vientiane
+    make_meeting(starts_at=start, ends_at=start + timedelta(hours=2, minutes=30))
+    assert "ວັນທີ 10 ກັນຍາ 2020" in client.get("/lo/").content.decode()
