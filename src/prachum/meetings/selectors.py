@@ -8,7 +8,7 @@ will not take place, instead of meeting a dead link.
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
 from prachum.meetings.models import Meeting, MeetingRole, Session
@@ -96,26 +96,41 @@ def registration_phase(meeting: Meeting | PublicMeetingVersion, *, now: datetime
     return RegistrationPhase.OPEN
 
 
+# Roles that see every registration of their meeting; a focal point sees their delegation's only.
+ROLES_SEEING_ALL_REGISTRATIONS = [role for role in MeetingRole.Role.values if role != MeetingRole.Role.FOCAL_POINT]
+
+
 def meetings_managed_by(user) -> QuerySet[Meeting]:
     """Meetings where the user has a role (all meetings for a superuser), drafts included, latest first.
 
-    Each meeting carries `my_roles` (the user's MeetingRole rows, delegation and organization loaded)
-    and counts of its registrations: `registrations_total` and `registrations_<status>` for every status.
+    Each meeting carries `my_roles` (the user's MeetingRole rows, delegation and organization loaded),
+    `sees_all_registrations`, and counts of the registrations the user may see: `registrations_total`
+    and `registrations_<status>` for every status. A focal point without another role at that meeting
+    counts only the registrations of the delegations they are focal point of.
     Two queries whatever the number of meetings: the meetings with their counts, and the roles.
     """
     if not getattr(user, "is_authenticated", False):
         return Meeting.objects.none()
     meetings = Meeting.objects.all()
-    if not user.is_superuser:
+    if user.is_superuser:
+        meetings = meetings.annotate(sees_all_registrations=Value(True, output_field=BooleanField()))
+        visible = Q()
+    else:
         # A subquery, not a join: a user with two roles at one meeting must not double its counts.
-        meetings = meetings.filter(pk__in=MeetingRole.objects.filter(user=user).values("meeting_id"))
+        meetings = meetings.filter(pk__in=MeetingRole.objects.filter(user=user).values("meeting_id")).annotate(
+            sees_all_registrations=Exists(
+                MeetingRole.objects.filter(meeting=OuterRef("pk"), user=user, role__in=ROLES_SEEING_ALL_REGISTRATIONS)
+            )
+        )
+        my_delegations = MeetingRole.objects.filter(user=user, role=MeetingRole.Role.FOCAL_POINT).values("delegation_id")
+        visible = Q(sees_all_registrations=True) | Q(registrations__delegation_id__in=my_delegations)
     counts = {
-        f"registrations_{status}": Count("registrations", filter=Q(registrations__status=status))
+        f"registrations_{status}": Count("registrations", filter=visible & Q(registrations__status=status))
         for status in Registration.Status.values
     }
     my_roles = MeetingRole.objects.filter(user=user).select_related("delegation__organization").order_by("role", "pk")
     return (
-        meetings.annotate(registrations_total=Count("registrations"), **counts)
+        meetings.annotate(registrations_total=Count("registrations", filter=visible), **counts)
         .prefetch_related(Prefetch("roles", queryset=my_roles, to_attr="my_roles"))
         .order_by("-starts_at", "pk")
     )

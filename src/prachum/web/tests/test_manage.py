@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 _people = itertools.count(1)
 
 
-def register(meeting, status, how_many=1):
+def register(meeting, status, how_many=1, delegation=None):
     """Registrations written straight to the table: this page only counts them."""
     category = meeting.categories.first() or make_category(meeting)
     now = timezone.now()
@@ -21,6 +21,7 @@ def register(meeting, status, how_many=1):
         n = next(_people)
         Registration.objects.create(
             meeting=meeting, category=category, status=status, given_name=f"Person {n}", email=f"p{n}@example.org",
+            delegation=delegation,
             manage_token_hash=hash_token(new_secret_token()),
             waitlisted_at=now if status == Registration.Status.WAITLISTED else None,
             cancelled_at=now if status == Registration.Status.CANCELLED else None,
@@ -33,7 +34,7 @@ def row(html, title):
 
 
 def counts(row_html):
-    return [int(n) for n in re.findall(r'<td class="num">(\d+)</td>', row_html)]
+    return [int(n) for n in re.findall(r'<td class="num"[^>]*>(\d+)</td>', row_html)]
 
 
 def test_the_page_needs_a_login(client):
@@ -67,14 +68,39 @@ def test_an_organizer_sees_only_meetings_where_they_have_a_role_with_the_role_an
     assert counts(row(html, "My draft")) == [0, 0, 0, 0, 0, 0]
 
 
-def test_a_focal_point_sees_the_delegation_they_manage(client):
+def test_a_focal_point_sees_the_delegation_they_manage_and_counts_only_its_registrations(client):
     user = make_user()
     meeting = make_meeting(title_en="ADGSOM")
-    delegation = Delegation.objects.create(meeting=meeting, organization=make_organization(name_en="Viet Nam"))
-    MeetingRole.objects.create(meeting=meeting, user=user, role=MeetingRole.Role.FOCAL_POINT, delegation=delegation)
+    viet_nam = Delegation.objects.create(meeting=meeting, organization=make_organization(name_en="Viet Nam"))
+    thailand = Delegation.objects.create(meeting=meeting, organization=make_organization(name_en="Thailand"))
+    MeetingRole.objects.create(meeting=meeting, user=user, role=MeetingRole.Role.FOCAL_POINT, delegation=viet_nam)
+    register(meeting, Registration.Status.PENDING, 2, delegation=viet_nam)
+    register(meeting, Registration.Status.APPROVED, 1, delegation=viet_nam)
+    register(meeting, Registration.Status.APPROVED, 5, delegation=thailand)
+    register(meeting, Registration.Status.APPROVED, 4)
     client.force_login(user)
 
-    assert "Focal point (Viet Nam)" in client.get("/en/manage/").content.decode()
+    html = client.get("/en/manage/").content.decode()
+
+    assert "Focal point (Viet Nam)" in html
+    assert counts(row(html, "ADGSOM")) == [2, 1, 0, 0, 0, 3]
+    assert "Numbers for your delegation only." in html
+
+
+def test_a_focal_point_who_also_manages_the_meeting_counts_everyone(client):
+    user = make_user()
+    meeting = make_meeting(title_en="ADGSOM")
+    viet_nam = Delegation.objects.create(meeting=meeting, organization=make_organization(name_en="Viet Nam"))
+    MeetingRole.objects.create(meeting=meeting, user=user, role=MeetingRole.Role.FOCAL_POINT, delegation=viet_nam)
+    MeetingRole.objects.create(meeting=meeting, user=user, role=MeetingRole.Role.MANAGER)
+    register(meeting, Registration.Status.APPROVED, 1, delegation=viet_nam)
+    register(meeting, Registration.Status.APPROVED, 4)
+    client.force_login(user)
+
+    html = client.get("/en/manage/").content.decode()
+
+    assert counts(row(html, "ADGSOM")) == [0, 5, 0, 0, 0, 5]
+    assert "Numbers for your delegation only." not in html
 
 
 def test_a_user_without_roles_is_told_so(client):
