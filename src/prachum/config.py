@@ -122,6 +122,9 @@ def get_database(data_dir: Path) -> dict:
             "timeout": 20,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         }
+        # One connection per worker for its life: opening SQLite costs as much as serving a cached page.
+        db["CONN_MAX_AGE"] = None
+        db["CONN_HEALTH_CHECKS"] = True
         # Tests use a file too (not Django's in-memory default), so they see WAL and locking as production does.
         db["TEST"] = {"NAME": str(Path(db["NAME"]).with_name("test_" + Path(db["NAME"]).name))}
     else:

@@ -456,6 +456,8 @@ def load_meeting_file(
     questions = _questions(meeting, spec, categories, changes)
     _registrations(meeting, spec, categories, delegations, questions, changes)
     if changes.any:
+        # Pages cached by the meeting's updated_at must see changes to its sessions, categories…
+        Meeting.objects.filter(pk=meeting.pk).update(updated_at=timezone.now())
         record_audit(
             kind="meeting.loaded", meeting=meeting, obj=meeting, actor=actor,
             actor_label="" if actor is not None else f"meeting file {filename}",
