@@ -6,6 +6,9 @@ from django.utils.translation import pgettext_lazy
 
 class MessageStatus(models.TextChoices):
     QUEUED = "queued", pgettext_lazy("message status", "Queued")
+    # Claimed by one worker, which is talking to the mail server; next_attempt_at is when the claim
+    # lapses (a worker that died mid-send), after which the sweep may try again.
+    SENDING = "sending", pgettext_lazy("message status", "Being sent")
     SENT = "sent", pgettext_lazy("message status", "Sent")
     FAILED = "failed", pgettext_lazy("message status", "Failed, will retry")
     GAVE_UP = "gave_up", pgettext_lazy("message status", "Failed")
