@@ -1,0 +1,110 @@
+"""Reads of registrations with their rules: who holds a seat, how many are left, the waiting list.
+
+Pending and approved registrations hold a seat (`Registration.SEAT_HOLDING`). A meeting's `capacity`
+counts every seat, except at a hybrid meeting, where it counts the people who come in person and
+`online_capacity` counts those who take part online. Category and delegation quotas count both.
+"""
+
+from django.db.models import Count, Q, QuerySet, Value
+from django.db.models.functions import Lower
+
+from prachum.meetings.models import Meeting
+from prachum.registration.models import Participation, Registration, hash_token
+
+
+def seat_limit(meeting: Meeting, participation: str) -> int | None:
+    """The meeting-wide number of seats a registration taking part this way competes for (None: no limit)."""
+    if meeting.format == Meeting.Format.HYBRID and participation == Participation.ONLINE:
+        return meeting.online_capacity
+    return meeting.capacity
+
+
+def seat_pool(meeting: Meeting, participation: str) -> str:
+    """Which meeting-wide count of `seats_taken` is held against `seat_limit`: "in_person", "online" or "total"."""
+    return participation if meeting.format == Meeting.Format.HYBRID else "total"
+
+
+def seats_taken(meeting: Meeting) -> dict:
+    """Seats held at a meeting, in ONE aggregate query.
+
+    Returns {"total": n, "in_person": n, "online": n, "categories": {category_id: n},
+    "delegations": {delegation_id: n}}; categories and delegations without a seat taken are absent
+    (read them with `.get(pk, 0)`). The database groups the rows by (category, delegation, participation);
+    Python only adds up those groups, a handful per category, never one item per registration.
+    """
+    groups = (
+        Registration.objects.filter(meeting=meeting, status__in=Registration.SEAT_HOLDING)
+        .values_list("category_id", "delegation_id", "participation")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    taken = {"total": 0, Participation.IN_PERSON.value: 0, Participation.ONLINE.value: 0, "categories": {}, "delegations": {}}
+    for category_id, delegation_id, participation, n in groups:
+        taken["total"] += n
+        taken[participation] = taken.get(participation, 0) + n
+        taken["categories"][category_id] = taken["categories"].get(category_id, 0) + n
+        if delegation_id is not None:
+            taken["delegations"][delegation_id] = taken["delegations"].get(delegation_id, 0) + n
+    return taken
+
+
+def seats_taken_by(
+    meeting: Meeting, *, category_id: int, delegation_id: int | None, participation: str, exclude_pk: int | None = None
+) -> dict:
+    """The three counts one registration competes with, in one indexed query:
+    {"meeting": seats held in its pool (see `seat_pool`), "category": …, "delegation": … (0 without a delegation)}.
+
+    `exclude_pk` leaves out a registration that already holds a seat and is moving (a change of category)."""
+    rows = Registration.objects.filter(meeting=meeting, status__in=Registration.SEAT_HOLDING)
+    if exclude_pk is not None:
+        rows = rows.exclude(pk=exclude_pk)
+    in_pool = Q(participation=participation) if seat_pool(meeting, participation) != "total" else Q()
+    counts = {"meeting": Count("pk", filter=in_pool), "category": Count("pk", filter=Q(category_id=category_id))}
+    if delegation_id is not None:
+        counts["delegation"] = Count("pk", filter=Q(delegation_id=delegation_id))
+    return {"delegation": 0, **rows.aggregate(**counts)}
+
+
+def seats_left(meeting: Meeting) -> int | None:
+    """Free seats at the meeting (both pools of a hybrid meeting added up); None when a pool has no limit.
+
+    Category and delegation quotas are not counted: a person may still find no seat in a full category."""
+    taken = seats_taken(meeting)
+    if meeting.format == Meeting.Format.HYBRID:
+        pools = (Participation.IN_PERSON, Participation.ONLINE)
+    else:
+        pools = (Participation.ONLINE if meeting.format == Meeting.Format.ONLINE else Participation.IN_PERSON,)
+    left = 0
+    for participation in pools:
+        limit = seat_limit(meeting, participation)
+        if limit is None:
+            return None
+        left += max(limit - taken[seat_pool(meeting, participation)], 0)
+    return left
+
+
+def waitlist(meeting: Meeting) -> QuerySet[Registration]:
+    """The meeting's waiting list, first come first served: by the time each joined it, then by id."""
+    return Registration.objects.filter(meeting=meeting, status=Registration.Status.WAITLISTED).order_by("waitlisted_at", "pk")
+
+
+def registration_by_manage_token(token: str) -> Registration | None:
+    """The registration a private manage link points to, or None. Only the token's hash is looked up."""
+    if not token:
+        return None
+    return (
+        Registration.objects.select_related("meeting", "category", "delegation__organization")
+        .filter(manage_token_hash=hash_token(token))
+        .first()
+    )
+
+
+def active_registration_by_email(meeting: Meeting, email: str) -> Registration | None:
+    """The registration that blocks `email` from registering again at `meeting` (pending, approved or waitlisted).
+
+    Compares lower(email) on both sides, as the database's unique index does."""
+    return (
+        Registration.objects.alias(email_lower=Lower("email"))
+        .filter(meeting=meeting, email_lower=Lower(Value(email)), status__in=Registration.ACTIVE)
+        .first()
+    )

@@ -1,0 +1,37 @@
+"""What every registration change leaves behind in its own transaction: an AuditEvent and, where the
+person must be told, a Message (the outbox row; prachum.notify sends it after commit)."""
+
+from prachum.audit.services import record_audit
+from prachum.registration.models import Registration
+
+# Message kinds, by the status a registration arrives at when it is submitted.
+SUBMITTED_MESSAGE = {
+    Registration.Status.PENDING: "registration.received",
+    Registration.Status.APPROVED: "registration.confirmed",
+    Registration.Status.WAITLISTED: "registration.waitlisted",
+}
+
+# actor_label of changes made through the private manage link or the public form (no account).
+PARTICIPANT = "participant"
+
+
+def tell(registration: Registration, kind: str):
+    """Queue the email `kind` to the registered person, in the current transaction."""
+    # Imported here: prachum.notify's models reference registrations, and its services may import ours.
+    try:
+        from prachum.notify.services import queue_message
+    except ImportError:  # TEMPORARY until prachum.notify.services lands: the outbox row alone, never sent
+        from prachum.notify.models import Message
+
+        return Message.objects.create(
+            meeting=registration.meeting, registration=registration, kind=kind, to_email=registration.email,
+            language=registration.language, subject=kind, body_text="",
+        )
+    return queue_message(registration=registration, kind=kind)
+
+
+def audit(registration: Registration, kind: str, *, actor=None, actor_label: str = "", before=None, after=None):
+    return record_audit(
+        kind=kind, actor=actor, actor_label=actor_label, meeting=registration.meeting, registration=registration,
+        obj=registration, before=before, after=after,
+    )

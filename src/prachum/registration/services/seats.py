@@ -1,0 +1,93 @@
+"""Seats: whether a registration fits, and filling freed seats from the waiting list.
+
+Everything here runs under the meeting lock (services/locking.py) of the caller's transaction.
+"""
+
+from django.db import connection
+from django.utils import timezone
+
+from prachum.meetings.models import Category, Delegation, Meeting
+from prachum.registration.models import Registration
+from prachum.registration.selectors import seat_limit, seat_pool, seats_taken, seats_taken_by, waitlist
+from prachum.registration.services.locking import lock_meeting
+from prachum.registration.services.notices import audit, tell
+
+Status = Registration.Status
+
+
+def fits(meeting: Meeting, *, category: Category, delegation: Delegation | None, participation: str,
+         taken_meeting: int, taken_category: int, taken_delegation: int) -> bool:
+    """Whether one more seat fits the meeting's pool, the category's quota and the delegation's quota."""
+    limit = seat_limit(meeting, participation)
+    if limit is not None and taken_meeting >= limit:
+        return False
+    if category.quota is not None and taken_category >= category.quota:
+        return False
+    if delegation is not None and delegation.quota is not None and taken_delegation >= delegation.quota:
+        return False
+    return True
+
+
+def has_room(meeting: Meeting, *, category: Category, delegation: Delegation | None, participation: str,
+             exclude_pk: int | None = None) -> bool:
+    """Whether a registration with this category, delegation and participation would find a seat now
+    (`exclude_pk`: a seat holder that is moving does not compete with itself)."""
+    taken = seats_taken_by(
+        meeting, category_id=category.pk, delegation_id=delegation.pk if delegation else None,
+        participation=participation, exclude_pk=exclude_pk,
+    )
+    return fits(meeting, category=category, delegation=delegation, participation=participation,
+                taken_meeting=taken["meeting"], taken_category=taken["category"], taken_delegation=taken["delegation"])
+
+
+def status_with_a_seat(category: Category) -> str:
+    return Status.PENDING if category.needs_approval else Status.APPROVED
+
+
+def _promote_waitlisted(meeting: Meeting, *, actor=None, exclude=()) -> list[Registration]:
+    """Give free seats to waiting people, first come first served; returns those promoted.
+
+    People are taken in waiting-list order (waitlisted_at, then id). A person whose category or
+    delegation is still full keeps their place and the next person who fits is promoted, so that no seat
+    stays empty while someone who fits waits. A promoted person becomes pending or approved as their
+    category asks, and is told ("registration.promoted"). `exclude`: registrations that must not be
+    promoted now (one an organizer has just moved to the waiting list).
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("_promote_waitlisted must run inside the transaction that freed the seats")
+    meeting = lock_meeting(meeting.pk)
+    waiting = list(
+        waitlist(meeting).exclude(pk__in=list(exclude)).select_related("category", "delegation")
+        .select_for_update(no_key=True, of=("self",))
+    )
+    if not waiting:
+        return []
+    taken = seats_taken(meeting)
+    promoted = []
+    now = timezone.now()
+    for registration in waiting:
+        pool = seat_pool(meeting, registration.participation)
+        if not fits(
+            meeting, category=registration.category, delegation=registration.delegation,
+            participation=registration.participation, taken_meeting=taken[pool],
+            taken_category=taken["categories"].get(registration.category_id, 0),
+            taken_delegation=taken["delegations"].get(registration.delegation_id, 0),
+        ):
+            continue
+        registration.meeting = meeting
+        registration.status = status_with_a_seat(registration.category)
+        fields = ["status", "updated_at"]
+        if registration.status == Status.APPROVED:
+            registration.decided_at, registration.decided_by = now, None
+            fields += ["decided_at", "decided_by"]
+        registration.save(update_fields=fields)
+        audit(registration, "registration.promoted", actor=actor,
+              before={"status": Status.WAITLISTED.value}, after={"status": registration.status})
+        tell(registration, "registration.promoted")
+        promoted.append(registration)
+        for key in {"total", pool}:
+            taken[key] += 1
+        taken["categories"][registration.category_id] = taken["categories"].get(registration.category_id, 0) + 1
+        if registration.delegation_id is not None:
+            taken["delegations"][registration.delegation_id] = taken["delegations"].get(registration.delegation_id, 0) + 1
+    return promoted
