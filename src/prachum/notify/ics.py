@@ -1,0 +1,84 @@
+"""A registration's calendar file (.ics): the meeting as one event per session, or one event for a
+meeting without sessions.
+
+Times carry the meeting's time zone (DTSTART;TZID=Asia/Vientiane:…) with its VTIMEZONE, so a calendar
+shows them right wherever the reader is, also across a change to or from summer time. UIDs are stable
+per registration and session (`<badge code>-<session pk>@prachum`), so importing a later file updates
+the entries instead of doubling them. The texts are in the participant's language and the description
+carries the private manage link. The confirmation email attaches it; the manage page offers it too.
+"""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import icalendar
+from django.utils import timezone, translation
+from django.utils.translation import gettext, pgettext
+
+from prachum.notify.links import manage_url
+
+PRODID = "-//Prachum//Meeting registration//EN"
+
+
+def registration_calendar(registration, *, language: str | None = None, now: datetime | None = None) -> bytes:
+    """The .ics of `registration`'s meeting (METHOD:PUBLISH), in `language` (default: the registration's)."""
+    language = language or registration.language
+    meeting = registration.meeting
+    zone = ZoneInfo(meeting.time_zone)
+    stamp = (now or timezone.now()).astimezone(ZoneInfo("UTC"))
+    sessions = list(meeting.sessions.order_by("starts_at", "order", "pk"))
+    online = meeting.format == meeting.Format.ONLINE or (
+        meeting.format == meeting.Format.HYBRID and registration.participation == registration.Participation.ONLINE
+    )
+
+    with translation.override(language):
+        title = str(meeting.title)
+        venue = pgettext("where a meeting takes place", "Online") if online else str(meeting.venue)
+        link = manage_url(registration, language)
+        description = "\n\n".join(
+            text
+            for text in (
+                str(meeting.description).strip(),
+                gettext("Your registration (to see, change or cancel it): %(link)s") % {"link": link},
+            )
+            if text
+        )
+        if sessions:
+            entries = [
+                (
+                    f"{registration.badge_code}-{session.pk}@prachum",
+                    session.starts_at,
+                    session.ends_at,
+                    pgettext("calendar entry of a session", "%(meeting)s: %(session)s")
+                    % {"meeting": title, "session": session.title},
+                    venue if online else ", ".join(part for part in (str(session.location), venue) if part),
+                )
+                for session in sessions
+            ]
+        else:
+            entries = [(f"{registration.badge_code}-meeting@prachum", meeting.starts_at, meeting.ends_at, title, venue)]
+
+        calendar = icalendar.Calendar()
+        calendar.add("prodid", PRODID)
+        calendar.add("version", "2.0")
+        calendar.add("method", "PUBLISH")
+        calendar.add("x-wr-calname", title)
+        for uid, starts_at, ends_at, summary, location in entries:
+            event = icalendar.Event()
+            event.add("uid", uid)
+            event.add("dtstamp", stamp)
+            event.add("sequence", 0)
+            event.add("dtstart", starts_at.astimezone(zone))
+            event.add("dtend", ends_at.astimezone(zone))
+            event.add("summary", summary)
+            if location:
+                event.add("location", location)
+            event.add("description", description)
+            event.add("url", link)
+            calendar.add_component(event)
+
+    # The VTIMEZONE covers the meeting's dates only (a day either side), not icalendar's default 1970–2038.
+    first_day = min(entry[1] for entry in entries).astimezone(zone).date() - timedelta(days=1)
+    last_day = max(entry[2] for entry in entries).astimezone(zone).date() + timedelta(days=1)
+    calendar.add_missing_timezones(first_date=first_day, last_date=last_day)
+    return calendar.to_ical()
