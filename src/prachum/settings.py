@@ -96,6 +96,14 @@ CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
+# The outbox's sweep: every minute, send the messages that are due (queued, or failed and due again).
+CELERY_BEAT_SCHEDULE = {
+    "send-queued-messages": {"task": "prachum.notify.send_queued_messages", "schedule": 60.0},
+}
+# How a committed message is handed over for sending (notify/services.py): "celery" (a worker, with
+# Redis), "thread" (embedded mode: a small in-process pool, so a request never waits for the mail
+# server) or "inline" (tests only: at once, in the thread that commits). A setting, not a variable.
+PRACHUM_DELIVERY = "celery" if PRACHUM_REDIS_URL else "thread"
 
 globals().update(config.get_email())
 

@@ -1,10 +1,12 @@
-"""Registrations for the outbox's tests, written directly (not through the registration services)."""
+"""Registrations and messages for the outbox's tests, written directly (not through the services)."""
 
 import itertools
 
 from django.utils import timezone
 
 from prachum.meetings.tests.factories import make_category, make_meeting
+from prachum.notify.emails import render_registration_email
+from prachum.notify.models import Message
 from prachum.registration.models import Registration
 
 _sequence = itertools.count(1)
@@ -39,3 +41,16 @@ def make_registration(meeting=None, category=None, **overrides) -> Registration:
     registration.set_manage_token()
     registration.save()
     return registration
+
+
+def make_message(registration=None, kind="registration.received", **overrides) -> Message:
+    """A message as queue_message writes it, but not handed over for sending: the test delivers it."""
+    registration = registration or make_registration()
+    email = render_registration_email(registration=registration, kind=kind)
+    values = {
+        "meeting": registration.meeting, "registration": registration, "kind": kind, "to_email": registration.email,
+        "language": registration.language, "subject": email.subject, "body_text": email.text,
+        "body_html": email.html, "attachments": email.attachments,
+    }
+    values.update(overrides)
+    return Message.objects.create(**values)

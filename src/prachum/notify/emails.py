@@ -1,0 +1,156 @@
+"""The emails Prachum writes to a registered person, rendered from templates in their language.
+
+One kind of email per thing that happened (`KINDS`); each has three templates under
+notify/emails/: `<kind>.subject.txt`, `<kind>.txt` (plain text) and `<kind>.html`. They are rendered
+inside `translation.override(language)` and `timezone.override(<meeting's zone>)`, so sentences come
+from the catalog in that language, dates use its formats (ວັນທີ 10 ກັນຍາ 2020) and times are the
+meeting's local times, with the zone named ("Laos Time (UTC+7)"). Names are escaped in the HTML
+(autoescape) and written as they are in the text version.
+
+Subjects carry the meeting's title only, never a person's name: headers leave the mail server
+readable by every relay, and only the To address needs to be there.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import get_timezone_location
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from prachum.notify.links import manage_url
+from prachum.notify.qr import qr_code_pixel_size
+
+KINDS = (
+    "registration.received",  # submitted, pending review
+    "registration.confirmed",  # approved
+    "registration.waitlisted",
+    "registration.promoted",  # off the waiting list: approved, or pending review
+    "registration.rejected",  # with the decision's reason
+    "registration.cancelled",
+    "registration.link",  # the private link again, on request
+)
+
+# What a ticket email carries, built when it is sent (Message.attachments).
+QR_ATTACHMENT = {"type": "qr_png"}
+ICS_ATTACHMENT = {"type": "ics"}
+# The Content-ID of the inline QR code: the HTML says <img src="cid:ticket-qr@prachum">.
+QR_CONTENT_ID = "ticket-qr@prachum"
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+    attachments: list
+
+
+def is_ticket_email(kind: str, registration) -> bool:
+    """A confirmation, or a promotion that lands approved: the email that carries the e-ticket."""
+    approved = registration.status == registration.Status.APPROVED
+    return kind == "registration.confirmed" or (kind == "registration.promoted" and approved)
+
+
+def attends_in_person(registration) -> bool:
+    meeting = registration.meeting
+    if meeting.format == meeting.Format.ONLINE:
+        return False
+    return meeting.format == meeting.Format.IN_PERSON or registration.participation == registration.Participation.IN_PERSON
+
+
+def ticket_attachments(kind: str, registration) -> list[dict]:
+    """The QR code for the door (for people who come in person) and the calendar file."""
+    if not is_ticket_email(kind, registration):
+        return []
+    return ([QR_ATTACHMENT] if attends_in_person(registration) else []) + [ICS_ATTACHMENT]
+
+
+def render_registration_email(*, registration, kind: str, language: str | None = None) -> RenderedEmail:
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind of email {kind!r} (known: {', '.join(KINDS)})")
+    language = language or registration.language
+    meeting = registration.meeting
+    attachments = ticket_attachments(kind, registration)
+    with translation.override(language), timezone.override(ZoneInfo(meeting.time_zone)):
+        context = _context(registration, language=language, attachments=attachments)
+        subject = " ".join(render_to_string(f"notify/emails/{kind}.subject.txt", context).split())
+        context["subject"] = subject
+        text = _tidy_text(render_to_string(f"notify/emails/{kind}.txt", context))
+        html = render_to_string(f"notify/emails/{kind}.html", context)
+    return RenderedEmail(subject=subject, text=text, html=html, attachments=attachments)
+
+
+def _context(registration, *, language: str, attachments: list) -> dict:
+    meeting = registration.meeting
+    zone = ZoneInfo(meeting.time_zone)
+    zone_name = _zone_name(meeting.time_zone, language)
+    sessions = list(meeting.sessions.order_by("starts_at", "order", "pk"))
+    offsets = {_offset_label(moment.astimezone(zone)) for s in [meeting, *sessions] for moment in (s.starts_at, s.ends_at)}
+    online = not attends_in_person(registration)
+    return {
+        "language": language,
+        "registration": registration,
+        "person_name": _person_name(registration, language),
+        "meeting": meeting,
+        "title": meeting.title,
+        "venue": meeting.venue,
+        "is_online": online,
+        "category": registration.category.name,
+        "when": _span(meeting.starts_at, meeting.ends_at, zone, zone_name),
+        "sessions": [
+            {
+                "title": session.title,
+                "location": session.location,
+                **_span(session.starts_at, session.ends_at, zone, zone_name),
+            }
+            for session in sessions
+        ],
+        # Across a change to or from summer time, each session says its own UTC offset.
+        "sessions_show_offset": len(offsets) > 1,
+        "zone_name": zone_name,
+        "manage_url": manage_url(registration, language),
+        "decision_reason": registration.decision_reason.strip(),
+        "has_ticket": bool(attachments),
+        "has_qr": QR_ATTACHMENT in attachments,
+        "has_calendar": ICS_ATTACHMENT in attachments,
+        "badge_code": registration.badge_code,
+        "qr_content_id": QR_CONTENT_ID,
+        "qr_size": qr_code_pixel_size(registration.badge_code),
+        "is_approved": registration.status == registration.Status.APPROVED,
+    }
+
+
+def _span(starts_at: datetime, ends_at: datetime, zone: ZoneInfo, zone_name: str) -> dict:
+    start, end = starts_at.astimezone(zone), ends_at.astimezone(zone)
+    start_offset, end_offset = _offset_label(start), _offset_label(end)
+    offset = start_offset if start_offset == end_offset else f"{start_offset}/{end_offset.removeprefix('UTC')}"
+    return {"start": start, "end": end, "same_day": start.date() == end.date(), "offset": offset, "zone": zone_name}
+
+
+def _offset_label(local: datetime) -> str:
+    """UTC+7, UTC+5:30, UTC−3, UTC+0."""
+    minutes = int(local.utcoffset().total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "−"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{minutes:02d}" if minutes else "")
+
+
+def _zone_name(tzid: str, language: str) -> str:
+    """The zone as people say it, in their language, from CLDR: "Laos Time", "ເວລາ ລາວ"."""
+    try:
+        return get_timezone_location(tzid, locale=language)
+    except Exception:  # a zone or a locale CLDR does not know: its identifier is still clear
+        return tzid
+
+
+def _person_name(registration, language: str) -> str:
+    name = registration.name_lo if language == "lo" and registration.name_lo else registration.full_name
+    return " ".join(part for part in (registration.honorific, name) if part)
+
+
+def _tidy_text(text: str) -> str:
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"

@@ -1,0 +1,288 @@
+"""Messages: the outbox of every email Prachum sends.
+
+1. `queue_message(registration=…, kind=…)` runs inside the transaction of the change it tells of
+   (registration/services.py calls it there). It renders the subject, the text and the HTML now, in the
+   registration's language, and writes a Message row; nothing leaves the building yet. After the commit
+   (transaction.on_commit) `schedule_delivery` hands the message over; a rolled-back change sends nothing.
+2. `schedule_delivery(message)` hands it over according to settings.PRACHUM_DELIVERY:
+   - "celery" (production, with Redis): the Celery task `send_message.delay(id)` on a worker;
+   - "thread" (embedded mode: no Redis, CELERY_TASK_ALWAYS_EAGER): the web request does NOT send;
+     the id goes to a small in-process thread pool (notify/background.py, two threads, each job closes
+     its database connection), so the request returns at once; a sweeper thread in that process
+     retries what is due every minute;
+   - "inline" (tests): delivered at once in the committing thread, so a test can wait deterministically.
+   A failed hand-over (a broker that is down) is logged; the message stays queued for the sweep.
+3. `deliver_message(message_id=…)` claims the row (status "sending"; SELECT … FOR UPDATE SKIP LOCKED on
+   PostgreSQL, an IMMEDIATE transaction on SQLite, so two workers never both claim it), builds the
+   attachments (QR code, .ics) from their descriptions, sends through Django's mail connection, and
+   marks it "sent", or "failed" with the error and the next attempt after 1, 2, 4, … minutes (at most
+   an hour); after 10 attempts it gives up. A sent message is never sent again. The database is not
+   locked while the mail server talks: the claim is a short transaction, and a claim lapses after
+   SENDING_LEASE (a worker that died mid-send) so the sweep can try again.
+   Without PRACHUM_EMAIL_ENABLED (no PRACHUM_EMAIL_URL) messages are "held": kept, readable, unsent.
+4. `send_queued_messages(now=…)` sends every message that is due: the command
+   `prachum send-queued-messages` and the Celery beat entry "send-queued-messages" (every minute) run it.
+   So when the mail server is down nothing is lost: messages wait as "failed" and go out when it is back.
+"""
+
+import logging
+import smtplib
+from collections import Counter
+from datetime import datetime, timedelta
+from email.mime.image import MIMEImage
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.message import SafeMIMEMultipart, SafeMIMEText
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from prachum.notify.emails import ICS_ATTACHMENT, QR_ATTACHMENT, QR_CONTENT_ID, render_registration_email
+from prachum.notify.ics import registration_calendar
+from prachum.notify.models import Message
+from prachum.notify.qr import qr_code_png
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 10
+FIRST_RETRY = timedelta(minutes=1)
+LONGEST_RETRY = timedelta(hours=1)
+# How long a claim ("sending") holds: far longer than an SMTP conversation (EMAIL_TIMEOUT is 20 s).
+SENDING_LEASE = timedelta(minutes=10)
+DEFAULT_SMTP_TIMEOUT = 30
+DELIVERY_MODES = ("celery", "thread", "inline")
+
+Status = Message.Status
+
+
+# --- 1. Queue ----------------------------------------------------------------------------------------
+
+
+def queue_message(*, registration, kind: str) -> Message:
+    """Write the email of `kind` to `registration` into the outbox, in the caller's transaction;
+    it is handed over for sending after the commit. Kinds: emails.KINDS."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("queue_message must run inside the transaction of the change it tells of")
+    if not registration.manage_token_nonce:
+        raise ValueError("the registration has no private link yet: call set_manage_token() before saving it")
+    email = render_registration_email(registration=registration, kind=kind)
+    message = Message.objects.create(
+        meeting=registration.meeting,
+        registration=registration,
+        kind=kind,
+        to_email=registration.email,
+        language=registration.language,
+        subject=email.subject[:300],
+        body_text=email.text,
+        body_html=email.html,
+        attachments=email.attachments,
+    )
+    transaction.on_commit(lambda: schedule_delivery(message), robust=True)
+    return message
+
+
+def schedule_delivery(message: Message) -> None:
+    """Hand a committed message over for sending (see the module's docstring for the three modes)."""
+    mode = getattr(settings, "PRACHUM_DELIVERY", "thread")
+    if mode == "celery":
+        from prachum.notify.tasks import send_message as send_message_task
+
+        send_message_task.delay(message.pk)
+    elif mode == "thread":
+        from prachum.notify.background import run_in_background
+
+        run_in_background(deliver_message, message_id=message.pk)
+    elif mode == "inline":
+        deliver_message(message_id=message.pk)
+    else:
+        raise ValueError(f"settings.PRACHUM_DELIVERY must be one of {', '.join(DELIVERY_MODES)}, not {mode!r}")
+
+
+# --- 2. Deliver --------------------------------------------------------------------------------------
+
+
+def deliver_message(*, message_id: int) -> Message | None:
+    """Send one message unless it is sent, given up, held or being sent by another worker.
+
+    Returns the message as it is afterwards, or None when it does not exist or another worker
+    holds its row at this moment."""
+    message, _error = _deliver(message_id)
+    return message
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """The wait after the `attempts`-th failed attempt: 1, 2, 4, 8 … minutes, at most an hour."""
+    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
+
+
+def _deliver(message_id: int) -> tuple[Message | None, Exception | None]:
+    message, claimed = _claim(message_id)
+    if not claimed:
+        return message, None
+    try:
+        email = build_email(message)
+        sent = email.send(fail_silently=False)
+        if sent != 1:
+            raise smtplib.SMTPException(f"the mail backend sent {sent} emails instead of 1")
+    except Exception as exc:
+        logger.warning("message %s: attempt %s failed: %s", message.pk, message.attempts, _describe(exc))
+        return _record_failure(message, exc), exc
+    return _record_sent(message), None
+
+
+def _claim(message_id: int) -> tuple[Message | None, bool]:
+    """Take the message for this worker: (the message, True) when this worker is now to send it."""
+    now = timezone.now()
+    with transaction.atomic():
+        rows = Message.objects.filter(pk=message_id)
+        if connection.features.has_select_for_update_skip_locked:
+            rows = rows.select_for_update(skip_locked=True)
+        message = rows.first()
+        if message is None:
+            return None, False
+        claimable = message.status in (Status.QUEUED, Status.FAILED) or (
+            message.status == Status.SENDING and message.next_attempt_at is not None and message.next_attempt_at <= now
+        )
+        if not claimable:
+            return message, False
+        if not settings.PRACHUM_EMAIL_ENABLED:
+            message.status, message.next_attempt_at = Status.HELD, None
+            message.save(update_fields=["status", "next_attempt_at"])
+            return message, False
+        message.status = Status.SENDING
+        message.attempts += 1
+        message.next_attempt_at = now + SENDING_LEASE
+        message.save(update_fields=["status", "attempts", "next_attempt_at"])
+        return message, True
+
+
+def _record_sent(message: Message) -> Message:
+    message.status, message.sent_at, message.next_attempt_at, message.last_error = Status.SENT, timezone.now(), None, ""
+    Message.objects.filter(pk=message.pk, status=Status.SENDING).update(
+        status=message.status, sent_at=message.sent_at, next_attempt_at=None, last_error=""
+    )
+    return message
+
+
+def _record_failure(message: Message, exc: Exception) -> Message:
+    if message.attempts >= MAX_ATTEMPTS or _is_permanent(exc):
+        message.status, message.next_attempt_at = Status.GAVE_UP, None
+    else:
+        message.status, message.next_attempt_at = Status.FAILED, timezone.now() + retry_delay(message.attempts)
+    message.last_error = _describe(exc)[:2000]
+    Message.objects.filter(pk=message.pk, status=Status.SENDING).update(
+        status=message.status, next_attempt_at=message.next_attempt_at, last_error=message.last_error
+    )
+    return message
+
+
+def _is_permanent(exc: Exception) -> bool:
+    """The server refused the address for good (5xx): trying again cannot help."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _text in exc.recipients.values())
+    return False
+
+
+def _is_unreachable(exc: Exception | None) -> bool:
+    """The mail server cannot be reached at all (as opposed to refusing one message)."""
+    return isinstance(exc, (OSError, smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected)) and not isinstance(
+        exc, smtplib.SMTPResponseException
+    )
+
+
+def _describe(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"
+
+
+# --- The email itself --------------------------------------------------------------------------------
+
+
+class EmailWithInlineImages(EmailMultiAlternatives):
+    """EmailMultiAlternatives whose HTML may show images carried in the email (<img src="cid:…">).
+
+    The structure is mixed[alternative[text, related[html, images…]], attachments…]: mail programs
+    show the images in the HTML and list only the real attachments. Django 5.2 builds the alternative
+    part in `_create_alternatives`; this wraps its HTML part (recheck on a Django upgrade)."""
+
+    def __init__(self, *args, inline_images=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.inline_images = list(inline_images)
+
+    def _create_alternatives(self, msg):
+        msg = super()._create_alternatives(msg)
+        if not self.inline_images or not msg.is_multipart():
+            return msg
+        parts = msg.get_payload()
+        for index, part in enumerate(parts):
+            if part.get_content_type() == "text/html":
+                related = SafeMIMEMultipart(_subtype="related", encoding=self.encoding or settings.DEFAULT_CHARSET)
+                related.attach(part)
+                for image in self.inline_images:
+                    related.attach(image)
+                parts[index] = related
+        return msg
+
+
+def build_email(message: Message) -> EmailWithInlineImages:
+    """The email of a message, its attachments built now from their descriptions."""
+    inline_images, attachments = [], []
+    registration = message.registration
+    for spec in message.attachments:
+        if spec == QR_ATTACHMENT:
+            png = qr_code_png(registration.badge_code)
+            inline = MIMEImage(png, "png")
+            inline.add_header("Content-ID", f"<{QR_CONTENT_ID}>")
+            inline.add_header("Content-Disposition", "inline", filename="ticket.png")
+            inline_images.append(inline)
+            attached = MIMEImage(png, "png")
+            attached.add_header("Content-Disposition", "attachment", filename="ticket.png")
+            attachments.append(attached)
+        elif spec == ICS_ATTACHMENT:
+            ics = registration_calendar(registration, language=message.language).decode()
+            part = SafeMIMEText(ics, "calendar", "utf-8")
+            part.set_param("method", "PUBLISH")
+            part.add_header("Content-Disposition", "attachment", filename=f"{registration.meeting.slug}.ics")
+            attachments.append(part)
+        else:
+            raise ValueError(f"message {message.pk}: unknown attachment {spec!r}")
+    email = EmailWithInlineImages(
+        subject=message.subject,
+        body=message.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.to_email],
+        headers={"Auto-Submitted": "auto-generated"},
+        inline_images=inline_images,
+        connection=get_connection(fail_silently=False, timeout=getattr(settings, "EMAIL_TIMEOUT", None) or DEFAULT_SMTP_TIMEOUT),
+    )
+    if message.body_html:
+        email.attach_alternative(message.body_html, "text/html")
+    for part in attachments:
+        email.attach(part)
+    return email
+
+
+# --- 3. Sweep ----------------------------------------------------------------------------------------
+
+
+def due_messages(*, now: datetime | None = None):
+    """Messages to send now: queued or failed ones whose next attempt has come, and claims that lapsed."""
+    now = now or timezone.now()
+    waiting = Q(status__in=[Status.QUEUED, Status.FAILED]) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+    # A lapsed claim is judged by the clock, not by `now`: a sweep "in the future" must not take a
+    # message from a worker that is sending it at this moment.
+    lapsed = Q(status=Status.SENDING, next_attempt_at__lte=timezone.now())
+    return Message.objects.filter(waiting | lapsed).order_by("created_at", "pk")
+
+
+def send_queued_messages(*, now: datetime | None = None) -> dict[str, int]:
+    """Send every due message (oldest first); returns how many were sent, failed, given up, held or
+    skipped (taken by another worker). Stops early when the mail server cannot be reached: the
+    rest stay due for the next sweep."""
+    counts = Counter({"sent": 0, "failed": 0, "gave_up": 0, "held": 0, "skipped": 0})
+    for message_id in list(due_messages(now=now).values_list("pk", flat=True)):
+        message, error = _deliver(message_id)
+        counts[message.status if message is not None and message.status in counts else "skipped"] += 1
+        if _is_unreachable(error):
+            break
+    return dict(counts)
