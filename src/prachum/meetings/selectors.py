@@ -8,7 +8,7 @@ will not take place, instead of meeting a dead link.
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import BooleanField, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import BooleanField, Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
 from prachum.meetings.models import Meeting, MeetingRole, Session
@@ -71,6 +71,50 @@ def public_meeting_version(slug: str) -> PublicMeetingVersion | None:
         .first()
     )
     return PublicMeetingVersion(*row) if row else None
+
+
+@dataclass(frozen=True)
+class SeatsVersion:
+    """What the registrations shown on a public page (seats left, full or not, co-chairs) look like now.
+
+    Any registration taking or giving back a seat changes `held`; an approval (a pending co-chair
+    becoming one shown on the page) changes `approved` even when the service saves only some fields;
+    an edit that saves `updated_at` (a co-chair's name) moves `changed_at`.
+    """
+
+    held: int
+    approved: int
+    changed_at: datetime | None
+
+    def stamp(self) -> str:
+        changed = self.changed_at.isoformat() if self.changed_at else "-"
+        return f"{self.held}:{self.approved}:{changed}"
+
+
+def public_meeting_seats_version(meeting_pk: int) -> SeatsVersion:
+    """ONE aggregate query over the meeting's seat-holding registrations, found by the index on
+    (meeting, status, category): cheap enough to run on every read of a cached page."""
+    row = Registration.objects.filter(meeting_id=meeting_pk, status__in=Registration.SEAT_HOLDING).aggregate(
+        held=Count("pk"),
+        approved=Count("pk", filter=Q(status=Registration.Status.APPROVED)),
+        changed_at=Max("updated_at"),
+    )
+    return SeatsVersion(**row)
+
+
+CO_CHAIR_CATEGORY_CODE = "co-chair"
+
+
+def co_chairs(meeting: Meeting) -> QuerySet[Registration]:
+    """The meeting's co-chairs as the public sees them: approved registrations in the category whose
+    code is "co-chair", in protocol order of their organization, then first registered first."""
+    return (
+        Registration.objects.filter(
+            meeting=meeting, category__code=CO_CHAIR_CATEGORY_CODE, status=Registration.Status.APPROVED
+        )
+        .select_related("delegation__organization")
+        .order_by(F("delegation__organization__protocol_order").asc(nulls_last=True), "created_at", "pk")
+    )
 
 
 class RegistrationPhase:

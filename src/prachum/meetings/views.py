@@ -1,7 +1,14 @@
 """The public meeting page. It is read far more often than a meeting changes, so it is cached.
 
-Every request costs one query on the unique slug index (the meeting's version: updated_at and
-the dates that move the registration phase) and one cache read:
+Every request costs two small indexed queries and one cache read:
+- the meeting's version, by the unique slug index (updated_at and the dates that move the
+  registration phase);
+- the version of its seat-holding registrations: one aggregate (count held, count approved,
+  latest updated_at) over the index on (meeting, status, category). The seats left, "full" and
+  the co-chairs depend on registrations, which change without touching the meeting; putting this
+  stamp in the key makes a new registration show at once, and it keeps the page one cache entry
+  (no part rendered per request, no deletion to forget in the registration services).
+Then:
 - a reader without a session or messages cookie (anonymous, nothing to show but the page) gets
   the whole page from the cache, with only their CSRF token put into the language switch form;
 - anyone else gets the cached body inside a freshly rendered shell (their login state, messages).
@@ -23,14 +30,17 @@ from django.shortcuts import render
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.dates import MONTHS
 from django.utils.translation import get_language, override
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_safe
 
-from prachum.core.bilingual import LANGUAGE_CODES
+from prachum.core.bilingual import LANGUAGE_CODES, TranslatedText
 from prachum.meetings import selectors
+from prachum.registration.selectors import seats_left
 
 # Bump when what the cached page depends on changes in a way the fingerprint below cannot see.
-PAGE_CACHE_GENERATION = 1
+PAGE_CACHE_GENERATION = 2
 # The key changes with meeting.updated_at; the expiry is a safety net for changes that do not move
 # it (a session or the host's name edited without saving the meeting): they show within 15 minutes.
 PAGE_CACHE_SECONDS = 15 * 60
@@ -43,7 +53,29 @@ OPEN_GRAPH_LOCALES = {"lo": "lo_LA", "en": "en_GB"}
 PAGE_TEMPLATES = (
     "base.html", "meetings/meeting_page.html", "meetings/_meeting_page_head.html",
     "meetings/_meeting_page_body.html", "meetings/_meeting_when.html", "meetings/_meeting_where.html",
+    "meetings/_registration_state.html", "meetings/_meeting_co_chairs.html", "meetings/_visitor_time.html",
 )
+# The script that adds times in the visitor's own zone; a cached head names its (hashed) address.
+VISITOR_TIME_SCRIPT = "meetings/visitor-time.js"
+
+# Names of the time zones meetings are usually held in, for "Vientiane (UTC+7)". Any other zone
+# shows the last part of its IANA name ("America/New_York" → "New York").
+ZONE_NAMES = {
+    "Asia/Vientiane": pgettext_lazy("time zone", "Vientiane"),
+    "Asia/Bangkok": pgettext_lazy("time zone", "Bangkok"),
+    "Asia/Ho_Chi_Minh": pgettext_lazy("time zone", "Ho Chi Minh City"),
+    "Asia/Phnom_Penh": pgettext_lazy("time zone", "Phnom Penh"),
+    "Asia/Yangon": pgettext_lazy("time zone", "Yangon"),
+    "Asia/Kuala_Lumpur": pgettext_lazy("time zone", "Kuala Lumpur"),
+    "Asia/Singapore": pgettext_lazy("time zone", "Singapore"),
+    "Asia/Brunei": pgettext_lazy("time zone", "Bandar Seri Begawan"),
+    "Asia/Jakarta": pgettext_lazy("time zone", "Jakarta"),
+    "Asia/Manila": pgettext_lazy("time zone", "Manila"),
+    "Asia/Dili": pgettext_lazy("time zone", "Dili"),
+    "Asia/Tokyo": pgettext_lazy("time zone", "Tokyo"),
+    "Asia/Seoul": pgettext_lazy("time zone", "Seoul"),
+    "Asia/Shanghai": pgettext_lazy("time zone", "Beijing"),
+}
 
 
 @memoize
@@ -51,14 +83,20 @@ def _deployment_fingerprint() -> str:
     """Changes when a deployment changes the page's templates or the translations, so that a
     shared cache (Redis) does not serve pages of the previous release."""
     files = [Path(get_template(name).origin.name) for name in PAGE_TEMPLATES]
+    files.append(Path(__file__).parent / "static" / VISITOR_TIME_SCRIPT)
     files += sorted(Path(settings.PACKAGE_DIR, "locale").glob("*/LC_MESSAGES/*.mo"))
     stamp = ";".join(f"{f}:{f.stat().st_mtime_ns}:{f.stat().st_size}" for f in files if f.exists())
     return hashlib.sha1(f"{PAGE_CACHE_GENERATION};{stamp}".encode()).hexdigest()[:12]
 
 
-def public_meeting_cache_key(version: selectors.PublicMeetingVersion, language: str, phase: str) -> str:
+def public_meeting_cache_key(
+    version: selectors.PublicMeetingVersion, language: str, phase: str, seats: selectors.SeatsVersion
+) -> str:
     """Everything the cached page depends on is in the key, so nothing ever has to delete it."""
-    stamp = f"{version.pk}:{language}:{version.updated_at.isoformat()}:{phase}:{_deployment_fingerprint()}"
+    stamp = (
+        f"{version.pk}:{language}:{version.updated_at.isoformat()}:{phase}:{seats.stamp()}:"
+        f"{_deployment_fingerprint()}"
+    )
     return "prachum:meeting-page:" + hashlib.sha1(stamp.encode()).hexdigest()
 
 
@@ -80,7 +118,8 @@ def public_meeting(request, slug):
         raise Http404("no public meeting with this address")
     language = get_language()
     phase = selectors.registration_phase(version)
-    key = public_meeting_cache_key(version, language, phase)
+    seats = selectors.public_meeting_seats_version(version.pk)
+    key = public_meeting_cache_key(version, language, phase, seats)
 
     if _is_anonymous_without_state(request):
         html = cache.get(f"{key}:whole")
@@ -125,13 +164,22 @@ def _render_meeting_page(meeting, *, phase: str, language: str) -> dict:
     for code in LANGUAGE_CODES:
         with override(code):
             urls[code] = settings.PRACHUM_BASE_URL + reverse("meetings:public_meeting", args=[meeting.slug])
+    left = seats_left(meeting) if phase == selectors.RegistrationPhase.OPEN else None
     context = {
         "meeting": meeting,
         "title": meeting.title,
         "description": meeting.description,
         "phase": phase,
+        # "open" stays the phase when all seats are taken: people may still register, for the waiting list.
+        "is_full": left == 0,
+        "seats_left": left if meeting.show_seats_left else None,
+        "co_chairs": [_co_chair(reg, language) for reg in selectors.co_chairs(meeting)],
         "programme": programme,
-        "zone_offset": _utc_offset(meeting.starts_at.astimezone(zone)),
+        "zone_label": zone_label(meeting.time_zone, meeting.starts_at),
+        "shows_visitor_time": meeting.is_online,
+        "visitor_time_script": VISITOR_TIME_SCRIPT,
+        # For browsers whose Intl has no dates in the page's language (Lao in some Chromium builds).
+        "month_names": ",".join(str(MONTHS[number]) for number in range(1, 13)),
         "page_url": urls[language],
         "alternate_urls": [(code, url) for code, url in urls.items() if code != language],
         "og_locale": OPEN_GRAPH_LOCALES.get(language, language),
@@ -145,9 +193,34 @@ def _render_meeting_page(meeting, *, phase: str, language: str) -> dict:
     }
 
 
-def _utc_offset(local) -> str:
+def _co_chair(registration, language: str) -> dict:
+    """How the public page names a co-chair: the Lao name on the Lao page where it is given."""
+    if language == "lo" and registration.name_lo.strip():
+        name = TranslatedText(registration.name_lo, "lo", False)
+    else:
+        name = TranslatedText(registration.full_name, "", False)
+    if registration.delegation_id:
+        organization = registration.delegation.organization.name
+    else:
+        organization = TranslatedText(registration.organization_name, "", False)
+    return {
+        "honorific": registration.honorific,
+        "name": name,
+        "position": registration.position,
+        "organization": organization,
+    }
+
+
+def zone_label(time_zone: str, at) -> str:
+    """A time zone as people say it, with its offset at `at`: "Vientiane (UTC+7)", "Yangon (UTC+6:30)"."""
+    if time_zone in ("UTC", "Etc/UTC"):
+        return "UTC"
+    name = ZONE_NAMES.get(time_zone) or time_zone.rsplit("/", 1)[-1].replace("_", " ")
+    return f"{name} ({utc_offset(at.astimezone(zoneinfo.ZoneInfo(time_zone)))})"
+
+
+def utc_offset(local) -> str:
     minutes = int(local.utcoffset().total_seconds() // 60)
     sign = "+" if minutes >= 0 else "−"
     hours, minutes = divmod(abs(minutes), 60)
-    return f"UTC{sign}{hours:02d}:{minutes:02d}"
-
+    return f"UTC{sign}{hours}" + (f":{minutes:02d}" if minutes else "")
