@@ -445,6 +445,13 @@ def summarise(data: dict, result: Result) -> Result:
     return result
 
 
+def last_exception(site: Site) -> str | None:
+    """The last exception line of a traceback in the gunicorn log, e.g. 'django.db.utils.OperationalError: …'."""
+    text = site.gunicorn_log.read_text(errors="replace") if site.gunicorn_log.exists() else ""
+    found = re.findall(r"^([\w.]*(?:Error|Exception|DoesNotExist)\b.*)$", text, flags=re.MULTILINE)
+    return found[-1][:200] if found else None
+
+
 def log_problems(site: Site) -> dict:
     text = site.gunicorn_log.read_text(errors="replace") if site.gunicorn_log.exists() else ""
     return {
@@ -512,6 +519,9 @@ def bench_site(site: Site, args) -> tuple[list[Result], dict]:
             log(f"  [{site.name}] NOTE: {TARGETS[name]} answers HTTP {answers[name]} — "
                 + ("the meeting page is not there yet; " if name == "meeting" and answers[name] == 404 else "")
                 + "not measured")
+            if answers[name] == 500 and (exc := last_exception(site)):
+                log(f"      gunicorn log: {exc}")
+                info.setdefault("preflight_errors", {})[name] = exc
 
     if args.workers:
         workers, trials = args.workers, []
