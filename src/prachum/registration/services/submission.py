@@ -62,6 +62,18 @@ def _already_submitted(meeting_id: int, client_token: str, email: str) -> Submit
     return SubmitResult(done, False, done.manage_token)
 
 
+def _same_email(meeting: Meeting, client_token: str, email: str) -> SubmitResult | None:
+    """Refuse an email that already has an active registration here ("duplicate_email"), unless that
+    registration is this very form's (a writer that does not take the meeting lock committed it between
+    our look-ups): then it is the answer. None when the email is free."""
+    existing = active_registration_by_email(meeting, email)
+    if existing is None:
+        return None
+    if existing.client_token == client_token:
+        return SubmitResult(existing, False, existing.manage_token)
+    raise RegistrationError("duplicate_email")
+
+
 def _valid_invitation(meeting: Meeting, invitation: Invitation | None, now) -> Invitation | None:
     """The invitation, locked and fresh, if it is this meeting's, unused, unrevoked and unexpired."""
     if invitation is None:
@@ -135,8 +147,8 @@ def submit_registration(
         meeting, category, self_registration=nominated_by is None and not invited_to_category
     )
 
-    if active_registration_by_email(meeting, values["email"]) is not None:
-        raise RegistrationError("duplicate_email")
+    if done := _same_email(meeting, client_token, values["email"]):
+        return done
 
     if has_room(meeting, category=category, delegation=delegation, participation=participation):
         status = status_with_a_seat(category)
@@ -160,10 +172,10 @@ def submit_registration(
             registration.save(force_insert=True)
     except IntegrityError:
         # A writer that did not take the meeting lock won a race on a unique constraint.
-        if done := _already_submitted(meeting.pk, client_token, values["email"]):
+        if done := _already_submitted(meeting.pk, client_token, values["email"]) or _same_email(
+            meeting, client_token, values["email"]
+        ):
             return done
-        if active_registration_by_email(meeting, values["email"]) is not None:
-            raise RegistrationError("duplicate_email") from None
         raise
 
     if invitation is not None:
