@@ -125,8 +125,12 @@ def _deliver(message_id: int) -> tuple[Message | None, Exception | None]:
         sent = email.send(fail_silently=False)
         if sent != 1:
             raise smtplib.SMTPException(f"the mail backend sent {sent} emails instead of 1")
-    except Exception as exc:
-        logger.warning("message %s: attempt %s failed: %s", message.pk, message.attempts, _describe(exc))
+    except (smtplib.SMTPException, OSError) as exc:
+        # The error's text may name the address: it goes to the outbox (last_error), not to the log.
+        logger.warning("message %s: attempt %s failed (%s)", message.pk, message.attempts, type(exc).__name__)
+        return _record_failure(message, exc), exc
+    except Exception as exc:  # a fault of ours (a template, an attachment): recorded and retried like the rest
+        logger.exception("message %s: attempt %s failed while building or sending it", message.pk, message.attempts)
         return _record_failure(message, exc), exc
     return _record_sent(message), None
 
