@@ -154,6 +154,11 @@ WHITENOISE_USE_FINDERS = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# Rate limits of the public POST endpoints, per client address (django-ratelimit, counted in the cache).
+# Raise them for a load test. Behind a proxy, set RATELIMIT_IP_META_KEY to the header that carries the client.
+PRACHUM_RATELIMIT_REGISTER = "20/m"
+PRACHUM_RATELIMIT_RESEND_LINK = "5/m"
+
 SESSION_COOKIE_SECURE = PRACHUM_IS_HTTPS
 CSRF_COOKIE_SECURE = PRACHUM_IS_HTTPS
 SESSION_COOKIE_HTTPONLY = True
@@ -172,7 +177,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"hide_private_links": {"()": "prachum.registration.log_redaction.HidePrivateLinks"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["hide_private_links"]},
+    },
     "root": {"handlers": ["console"], "level": config.get_log_level()},
     "loggers": {"axes": {"level": "WARNING"}},
 }

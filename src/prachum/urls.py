@@ -11,6 +11,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("prachum.accounts.urls")),
     path("m/", include("prachum.meetings.urls")),
+    path("", include("prachum.registration.urls")),
     path("", include("prachum.web.urls")),
     prefix_default_language=True,
 )

@@ -1,0 +1,170 @@
+"""Sending the registration form: where it leads, the same form sent twice, the same email twice,
+"send me my link again", rate limits and CSRF."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from prachum.notify.models import Message
+from prachum.registration.models import Registration
+from prachum.registration.tests.factories import make_registration
+from prachum.registration.tests.web import (
+    CSRF_TOKEN,
+    form_token_in,
+    fresh_cache,  # noqa: F401
+    manage_token_of,
+    open_category,
+    open_meeting,
+    register_url,
+    valid_data,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
+
+
+@pytest.fixture
+def meeting():
+    return open_meeting(title_lo="ກອງປະຊຸມທົດລອງ", title_en="Test meeting")
+
+
+@pytest.mark.parametrize(
+    ("category_overrides", "status", "message"),
+    [
+        ({"needs_approval": False}, "approved", "Your registration is confirmed."),
+        ({"needs_approval": True}, "pending", "We have received your registration."),
+        ({"needs_approval": False, "quota": 0}, "waitlisted", "The meeting is full, so you are on the waiting list."),
+    ],
+)
+def test_a_sent_form_leads_with_303_to_the_private_page_which_says_what_happened(
+    client, meeting, category_overrides, status, message
+):
+    category = open_category(meeting, **category_overrides)
+    response = client.post(register_url(meeting), valid_data(category))
+
+    token = manage_token_of(response)
+    registration = Registration.objects.get()
+    assert registration.status == status
+    assert registration.manage_token == token
+    page = client.get(response["Location"]).content.decode()
+    assert message in page
+    assert "keo@example.org" in page
+
+
+def test_a_lao_form_leads_to_the_lao_private_page(client, meeting):
+    category = open_category(meeting)
+    response = client.post(register_url(meeting, "lo"), valid_data(category))
+    assert response["Location"].startswith("/lo/r/")
+    page = client.get(response["Location"]).content.decode()
+    assert '<html lang="lo">' in page and "ກອງປະຊຸມທົດລອງ" in page
+    assert Registration.objects.get().language == "lo"
+
+
+def test_the_same_form_sent_twice_makes_one_registration_and_leads_to_it_both_times(client, meeting):
+    category = open_category(meeting)
+    data = valid_data(category, form_token=form_token_in(client.get(register_url(meeting))))
+
+    first = client.post(register_url(meeting), data)
+    again = client.post(register_url(meeting), data)
+
+    assert first["Location"] == again["Location"]
+    assert Registration.objects.count() == 1
+    assert "This form had already been sent." in client.get(again["Location"]).content.decode()
+
+
+def test_a_sent_form_reused_for_someone_else_is_refused_and_can_be_sent_afresh(client, meeting):
+    category = open_category(meeting)
+    data = valid_data(category)
+    manage_token_of(client.post(register_url(meeting), data))
+
+    response = client.post(register_url(meeting), {**data, "email": "other@example.org", "given_name": "Other"})
+    html = response.content.decode()
+    assert "This form has already been sent." in html
+    assert 'value="Other"' in html
+    new_token = form_token_in(response)
+    assert new_token != data["form_token"]
+    manage_token_of(client.post(register_url(meeting), {**data, "email": "other@example.org", "form_token": new_token}))
+    assert Registration.objects.count() == 2
+
+
+def test_a_form_token_that_is_missing_or_forged_is_replaced_and_the_answers_kept(client, meeting):
+    category = open_category(meeting)
+    response = client.post(register_url(meeting), valid_data(category, form_token="x'><script>"))
+    html = response.content.decode()
+    assert "This form has expired." in html
+    assert not Registration.objects.exists()
+    assert 'value="Phommachanh"' in html
+    manage_token_of(client.post(register_url(meeting), valid_data(category, form_token=form_token_in(response))))
+
+
+def test_the_same_email_twice_is_refused_with_a_button_to_get_the_link_again(client, meeting):
+    category = open_category(meeting)
+    make_registration(meeting, category, email="keo@example.org")
+
+    response = client.post(register_url(meeting), valid_data(category, email="KEO@example.org"))
+    html = response.content.decode()
+    assert Registration.objects.count() == 1
+    assert re.search(r'id="id_email_error"><li>This email address is already registered for this meeting.', html)
+    assert f'action="/en/m/{meeting.slug}/resend-link/"' in html
+    assert '<input type="hidden" name="email" value="KEO@example.org">' in html
+    assert "Send me my link again" in html
+
+
+def test_resend_link_answers_the_same_page_whether_the_address_is_registered_or_not(client, meeting):
+    category = open_category(meeting)
+    registration = make_registration(meeting, category, email="keo@example.org")
+    url = f"/en/m/{meeting.slug}/resend-link/"
+
+    known = client.post(url, {"email": "keo@example.org"})
+    unknown = client.post(url, {"email": "nobody@example.org"})
+
+    assert known.status_code == unknown.status_code == 200
+    strip = lambda response: re.sub(r'value="[^"]+"', "", response.content.decode())  # noqa: E731 (CSRF tokens)
+    assert strip(known) == strip(unknown)
+    assert "the link to the registration is on its way" in known.content.decode()
+    assert Message.objects.filter(registration=registration, kind="registration.link").count() == 1
+    assert "Get the link to your registration" in client.get(url).content.decode()
+
+
+def test_too_many_forms_from_one_address_get_a_friendly_429_page_in_the_page_language(client, meeting, settings):
+    settings.PRACHUM_RATELIMIT_REGISTER = "2/d"  # a day: no window ends during the test
+    category = open_category(meeting)
+    for n in range(2):
+        manage_token_of(client.post(register_url(meeting, "lo"), valid_data(category, email=f"p{n}@example.org")))
+
+    response = client.post(register_url(meeting, "lo"), valid_data(category, email="p3@example.org"))
+
+    assert response.status_code == 429
+    assert response["Retry-After"] == "60"
+    assert '<html lang="lo">' in response.content.decode()
+    assert Registration.objects.count() == 2
+    assert client.get(register_url(meeting, "lo")).status_code == 200  # reading the form is not limited
+    other_address = client.post(register_url(meeting), valid_data(category, email="p4@example.org"), REMOTE_ADDR="10.0.0.9")
+    manage_token_of(other_address)
+
+
+def test_resend_link_is_rate_limited_too(client, meeting, settings):
+    settings.PRACHUM_RATELIMIT_RESEND_LINK = "1/d"
+    url = f"/en/m/{meeting.slug}/resend-link/"
+    assert client.post(url, {"email": "a@example.org"}).status_code == 200
+    assert client.post(url, {"email": "a@example.org"}).status_code == 429
+
+
+def test_posting_without_the_csrf_token_is_refused(meeting):
+    category = open_category(meeting)
+    browser = Client(enforce_csrf_checks=True)
+
+    assert browser.post(register_url(meeting), valid_data(category)).status_code == 403
+    assert browser.post(f"/en/m/{meeting.slug}/resend-link/", {"email": "a@example.org"}).status_code == 403
+    assert not Registration.objects.exists()
+
+    page = browser.get(register_url(meeting))
+    data = valid_data(category, form_token=form_token_in(page), csrfmiddlewaretoken=CSRF_TOKEN.search(page.content.decode()).group(1))
+    manage_token_of(browser.post(register_url(meeting), data))
+
+
+def test_the_form_page_is_not_cached(client, meeting):
+    open_category(meeting)
+    response = client.get(register_url(meeting))
+    assert "no-cache" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    assert form_token_in(response) != form_token_in(client.get(register_url(meeting)))  # one per form shown

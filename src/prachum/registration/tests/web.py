@@ -1,0 +1,78 @@
+"""Helpers for the tests of the registration pages (form, manage page, downloads, races)."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+
+from prachum.meetings.tests.factories import make_category, make_meeting
+from prachum.registration.forms import new_form_token
+from prachum.registration.models import Registration
+from prachum.registration.tests.factories import window
+
+FORM_TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
+CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
+
+
+@pytest.fixture
+def fresh_cache():
+    """Rate-limit counts and cached pages live in the cache: every test starts without them."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def open_meeting(**overrides):
+    """A published in-person meeting whose registration window is open now."""
+    return make_meeting(**{**window(), **overrides})
+
+
+def open_category(meeting, **overrides):
+    """A self-registration category that approves at once unless told."""
+    return make_category(meeting, **{"needs_approval": False, "allows_self_registration": True, **overrides})
+
+
+def register_url(meeting, language="en", query=""):
+    return f"/{language}/m/{meeting.slug}/register/{query}"
+
+
+def manage_url(token, language="en", what=""):
+    return f"/{language}/r/{token}/{what}"
+
+
+def valid_data(category, /, **overrides) -> dict:
+    data = {
+        "honorific": "Ms.",
+        "given_name": "Keo",
+        "family_name": "Phommachanh",
+        "name_lo": "ແກ້ວ ພົມມະຈັນ",
+        "gender": "female",
+        "position": "Deputy Director",
+        "email": "keo@example.org",
+        "phone": "020 5551 2345",
+        "category": str(category.pk),
+        "consent": "on",
+        "form_token": new_form_token(),
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def form_token_in(response) -> str:
+    return FORM_TOKEN.search(response.content.decode()).group(1)
+
+
+def the_registration() -> Registration:
+    return Registration.objects.get()
+
+
+def manage_token_of(response) -> str:
+    """The token of the manage page a successful submit redirects to (303)."""
+    assert response.status_code == 303, response.status_code
+    match = re.fullmatch(r"/(?:lo|en)/r/([^/]+)/", response["Location"])
+    assert match, response["Location"]
+    return match.group(1)

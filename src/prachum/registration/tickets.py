@@ -1,0 +1,34 @@
+"""The e-ticket as a one-page PDF (WeasyPrint, which shapes Lao through HarfBuzz).
+
+The page is rendered in the active language (the manage page's), with the meeting's title in both
+languages, the person's name, category and organization, the meeting's dates in its time zone, and
+the QR code of the badge code. Noto Sans Lao comes from the web static folder through a file:// URL,
+so the PDF does not depend on the fonts of the machine.
+"""
+
+import base64
+from pathlib import Path
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+import prachum.web
+from prachum.notify.qr import qr_code_png
+
+FONT_DIR = Path(prachum.web.__file__).resolve().parent / "static" / "prachum" / "fonts"
+
+
+def ticket_pdf(registration) -> bytes:
+    from weasyprint import HTML
+
+    meeting = registration.meeting
+    qr = base64.b64encode(qr_code_png(registration.badge_code)).decode()
+    with timezone.override(meeting.time_zone):
+        html = render_to_string("registration/ticket_pdf.html", {
+            "registration": registration,
+            "meeting": meeting,
+            "qr_data_uri": f"data:image/png;base64,{qr}",
+            "font_regular": (FONT_DIR / "NotoSansLao-Regular.ttf").as_uri(),
+            "font_bold": (FONT_DIR / "NotoSansLao-Bold.ttf").as_uri(),
+        })
+    return HTML(string=html, base_url=str(FONT_DIR)).write_pdf()

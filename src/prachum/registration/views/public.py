@@ -1,0 +1,133 @@
+"""The public registration form and "send me my link again". Thin: parse, call one service, render."""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from prachum.meetings import selectors as meeting_selectors
+from prachum.meetings.models import Meeting
+from prachum.registration import services
+from prachum.registration.forms import RegistrationForm, ResendLinkForm, new_form_token
+from prachum.registration.models import Invitation, Registration, hash_token
+from prachum.registration.ratelimits import limit_posts
+
+# Which field a refusal of the service is about; others are shown above the form.
+ERROR_FIELDS = {
+    "duplicate_email": "email",
+    "category_not_open": "category",
+    "delegation_invalid": "organization",
+    "organization_not_allowed": "organization",
+    "participation_not_offered": "participation",
+}
+
+
+def _public_meeting(slug: str) -> Meeting:
+    meeting = meeting_selectors.public_meetings().filter(slug=slug).first()
+    if meeting is None:
+        raise Http404("no public meeting with this address")
+    return meeting
+
+
+def _invitation(meeting: Meeting, token: str) -> Invitation | None:
+    """The usable invitation a link's token names, or None (unknown, another meeting's, used, revoked, expired).
+    The service checks it again under its lock."""
+    invitation = Invitation.objects.filter(meeting=meeting, token_hash=hash_token(token)).first()
+    if invitation is None or invitation.used_at or invitation.revoked_at:
+        return None
+    if invitation.expires_at and invitation.expires_at <= timezone.now():
+        return None
+    return invitation
+
+
+def see_other(url: str) -> HttpResponseRedirect:
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response
+
+
+def submitted_message(registration: Registration, created: bool) -> str:
+    if not created:
+        return _("This form had already been sent. Here is the registration it made.")
+    email = registration.email
+    if registration.status == Registration.Status.APPROVED:
+        return _("Your registration is confirmed. We have sent your e-ticket and the link to this page to %(email)s.") % {
+            "email": email}
+    if registration.status == Registration.Status.WAITLISTED:
+        return _(
+            "The meeting is full, so you are on the waiting list. We will write to %(email)s if a seat becomes free."
+        ) % {"email": email}
+    return _(
+        "We have received your registration. The organizers will review it and write to %(email)s with their decision."
+    ) % {"email": email}
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+@limit_posts("register", "PRACHUM_RATELIMIT_REGISTER")
+def register(request, slug):
+    meeting = _public_meeting(slug)
+    context = {"meeting": meeting, "title": meeting.title}
+    phase = meeting_selectors.registration_phase(meeting)
+    if phase != meeting_selectors.RegistrationPhase.OPEN:
+        return render(request, "registration/not_open.html", {**context, "phase": phase})
+    if meeting.registration_mode == Meeting.RegistrationMode.NOMINATION:
+        return render(request, "registration/by_nomination.html", context)
+
+    invitation = None
+    token = request.GET.get("invitation", "")
+    if token or meeting.registration_mode == Meeting.RegistrationMode.INVITATION:
+        invitation = _invitation(meeting, token) if token else None
+        if invitation is None:
+            return render(request, "registration/invitation_invalid.html", {**context, "had_link": bool(token)},
+                          status=403)
+
+    form = RegistrationForm(
+        request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None,
+        meeting=meeting, invitation=invitation,
+    )
+    if not form.categories:
+        return render(request, "registration/not_open.html", {**context, "phase": "no_category"})
+
+    if request.method == "POST" and form.is_valid():
+        delegation, organization_name = form.organization()
+        try:
+            result = services.submit_registration(
+                meeting=meeting, category=form.cleaned_data["category"], person=form.person(),
+                answers=form.answers(), delegation=delegation, organization_name=organization_name,
+                participation=form.cleaned_data.get("participation") or None, language=get_language(),
+                client_token=form.cleaned_data["form_token"], invitation=invitation, consented=True,
+            )
+        except services.RegistrationError as error:
+            form.add_error(ERROR_FIELDS.get(error.code) if ERROR_FIELDS.get(error.code) in form.fields else None,
+                           str(error.message))
+            context["error_code"] = error.code
+            if error.code == "form_reused":
+                form.data = form.data.copy()
+                form.data["form_token"] = new_form_token()
+        else:
+            messages.success(request, submitted_message(result.registration, result.created))
+            return see_other(reverse("registration:manage", kwargs={"token": result.manage_token}))
+
+    return render(request, "registration/register.html", {**context, "form": form, "invitation": invitation})
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+@limit_posts("resend_link", "PRACHUM_RATELIMIT_RESEND_LINK")
+def resend_link(request, slug):
+    """Ask for the private link again. Whatever the address, the answer is the same page."""
+    meeting = _public_meeting(slug)
+    context = {"meeting": meeting, "title": meeting.title}
+    if request.method != "POST":
+        return render(request, "registration/resend_link.html", {**context, "form": ResendLinkForm()})
+    form = ResendLinkForm(request.POST)
+    if not form.is_valid():
+        return render(request, "registration/resend_link.html", {**context, "form": form})
+    services.resend_manage_link(meeting=meeting, email=form.cleaned_data["email"])
+    return render(request, "registration/resend_link_sent.html", context)
