@@ -11,17 +11,7 @@ from django.utils.translation import pgettext
 
 from prachum.core.bilingual import active_language
 from prachum.meetings.models import QuestionKind
-from prachum.registration.forms import _choice_label, country_choices
-
-MASK = "•"
-SHOWN_AT_THE_END = 3
-
-
-def mask(value) -> str:
-    text = str(value)
-    if len(text) <= SHOWN_AT_THE_END:
-        return MASK * len(text)
-    return MASK * (len(text) - SHOWN_AT_THE_END) + text[-SHOWN_AT_THE_END:]
+from prachum.registration.forms import _choice_label, country_choices, mask
 
 
 def _shown(version, value) -> str:

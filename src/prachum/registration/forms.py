@@ -81,6 +81,7 @@ MESSAGES = {
     "photo_type": _("This photo is not a JPEG or PNG image that can be opened. Please choose another photo."),
     "consent": _("Please agree to the privacy notice to register."),
     "form_token": _("This form has expired. Please check your answers and send it again."),
+    "sensitive_kept": _("Your answer is on record (%(shown)s). Leave this empty to keep it."),
     "choose_again": _("Please choose the file again: for your safety, the browser does not keep it when the form comes back."),
 }
 
@@ -96,6 +97,14 @@ def clean_text(value: str, *, multiline: bool = False) -> str:
     if multiline:
         return value.replace("\r\n", "\n")
     return " ".join(value.split())
+
+
+def mask(value, shown_at_the_end: int = 3) -> str:
+    """A sensitive answer as the person may see it again: all but its last three characters hidden."""
+    text = str(value)
+    if len(text) <= shown_at_the_end:
+        return "•" * len(text)
+    return "•" * (len(text) - shown_at_the_end) + text[-shown_at_the_end:]
 
 
 def ascii_digits(value: str) -> str:
@@ -365,6 +374,7 @@ class RegistrationForm(forms.Form):
         self.questions = active_questions(meeting) if questions is None else questions
         self.is_edit = registration is not None
         self.form_token_was_invalid = False
+        self.sensitive_on_record = {}
         if self.is_edit:
             kwargs.setdefault("initial", self._initial_from(registration))
         super().__init__(data, files, **kwargs)
@@ -374,8 +384,11 @@ class RegistrationForm(forms.Form):
         for field in self.fields.values():
             field.shown_required = field.required
         for spec in self.questions:
-            self.fields[spec.field_name] = self._question_field(spec)
-            self.fields[spec.field_name].shown_required = spec.version.is_required
+            field = self.fields[spec.field_name] = self._question_field(spec)
+            field.shown_required = spec.version.is_required
+            if spec.field_name in self.sensitive_on_record:
+                kept = MESSAGES["sensitive_kept"] % {"shown": mask(self.sensitive_on_record[spec.field_name])}
+                field.help_text = format_lazy("{} {}", field.help_text, kept) if field.help_text else kept
 
     # — building —
 
@@ -473,6 +486,9 @@ class RegistrationForm(forms.Form):
                 continue
             if spec.is_file:
                 initial[spec.field_name] = answer.file
+            elif spec.version.is_sensitive:
+                # Never sent back to the browser: the field stays empty, and empty keeps what is on record.
+                self.sensitive_on_record[spec.field_name] = answer.answer
             elif spec.kind == QuestionKind.YES_NO:
                 initial[spec.field_name] = {True: "yes", False: "no"}.get(answer.answer)
             else:
@@ -525,10 +541,16 @@ class RegistrationForm(forms.Form):
         category = self.cleaned_data.get("category")
         return category.pk if category is not None else None
 
+    def _keeps_what_is_on_record(self, spec: QuestionSpec, value) -> bool:
+        """An edit that leaves a file or a sensitive answer empty keeps the stored one."""
+        if not self.is_edit or value:
+            return False
+        return bool(self.initial.get(spec.field_name)) if spec.is_file else spec.field_name in self.sensitive_on_record
+
     def _is_unanswered(self, spec: QuestionSpec) -> bool:
         value = self.cleaned_data.get(spec.field_name)
-        if spec.is_file and self.is_edit and not value:
-            return not self.initial.get(spec.field_name)
+        if self._keeps_what_is_on_record(spec, value):
+            return False
         return value is None or value == "" or value == [] or value is False and spec.is_file
 
     def applicable_question_keys(self, category_id: int | None) -> set[str]:
@@ -572,7 +594,9 @@ class RegistrationForm(forms.Form):
             if isinstance(value, Decimal):
                 value = int(value) if value == value.to_integral_value() else value
             if self.is_edit:
-                if spec.is_file and spec.key in applicable and not _is_new_upload(value):
+                if spec.key in applicable and spec.is_file and not _is_new_upload(value):
+                    continue
+                if spec.key in applicable and self._keeps_what_is_on_record(spec, value):
                     continue
                 answers[spec.key] = value
             elif value not in (None, "", []):
