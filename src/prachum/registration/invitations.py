@@ -1,0 +1,361 @@
+"""Inviting people to a meeting from a list (a CSV file): personal invitation links, sent by email.
+
+`check_invitation_rows(meeting=…, rows=…)` checks every row and returns the rows cleaned, or the
+errors, each with its line in the file; it writes nothing (`prachum invite --dry-run` stops there).
+`invite_people(meeting=…, rows=…, actor=…)` checks again under the meeting's lock and, only when
+every row is right, in one transaction: creates an Invitation per row (its link's token is derived,
+only its hash and nonce are stored), records an AuditEvent "invitation.created" and writes the
+email as a Message "invitation.sent", rendered now in the invited person's language; each message
+is handed to prachum.notify for sending after the commit. One wrong row: nothing is saved.
+
+A row is a dict with the keys of INVITATION_COLUMNS (missing keys are empty) and optionally "line",
+its line in the file (`read_invitation_csv` sets it; without it the n-th row is line n + 1, the
+first line being the header).
+"""
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from babel.dates import get_timezone_location
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from prachum.audit.services import record_audit
+from prachum.meetings import selectors as meeting_selectors
+from prachum.meetings.models import Meeting
+from prachum.notify.models import Message
+from prachum.registration.models import Invitation, Registration
+
+INVITATION_COLUMNS = ("email", "honorific", "given_name", "family_name", "category", "delegation", "language")
+REQUIRED_COLUMNS = ("email",)
+_COLUMN_ORDER = {column: index for index, column in enumerate(INVITATION_COLUMNS)}
+LANGUAGES = ("lo", "en")
+MESSAGE_KIND = "invitation.sent"
+AUDIT_KIND = "invitation.created"
+MAX_LENGTHS = {"email": 254, "honorific": 40, "given_name": 150, "family_name": 150}
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+# Why a row or the file is refused: a stable code, a whole sentence (placeholders filled per error).
+MESSAGES = {
+    "not_utf8": _("The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8”."),
+    "no_header": _("The file is empty: its first line must name the columns, starting with email."),
+    "unknown_column": _("Unknown column “%(column)s”. The columns are: %(columns)s."),
+    "missing_column": _("The column “%(column)s” is missing."),
+    "duplicate_column": _("The column “%(column)s” appears twice."),
+    "no_rows": _("The file has no one to invite."),
+    "meeting_not_published": _("Publish the meeting before inviting people: the invitation's link leads to its page."),
+    "meeting_cancelled": _("This meeting has been cancelled."),
+    "registration_closed": _("Registration for this meeting is closed, so no one could use an invitation."),
+    "too_many_values": _("This line has more values than there are columns."),
+    "email_missing": _("The email address is missing."),
+    "email_invalid": _("“%(value)s” is not an email address such as somsak@example.la."),
+    "name_missing": _("Give a given name or a family name."),
+    "too_long": _("This is longer than %(limit)s characters."),
+    "bidi": _("Remove the characters that change the direction of the text."),
+    "control": _("Remove the control characters (such as tabs or invisible codes) from this text."),
+    "category_unknown": _("This meeting has no category with the code “%(value)s”."),
+    "delegation_unknown": _("No organization with the code “%(value)s” has a delegation at this meeting."),
+    "language_unknown": _("The language must be lo or en, not “%(value)s”."),
+    "duplicate_in_file": _("%(email)s is already invited on line %(first_line)s of this file."),
+    "already_invited": _("%(email)s has already been invited to this meeting."),
+    "already_registered": _("%(email)s is already registered for this meeting."),
+}
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One refusal: the line of the file (None: about the whole file or the meeting), the column
+    (empty: the whole row), a stable code and the sentence for people."""
+
+    line: int | None
+    column: str
+    code: str
+    message: str
+
+    def __str__(self):
+        where = f"line {self.line}" if self.line is not None else "file"
+        return f"{where}, {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+
+
+@dataclass
+class InviteResult:
+    invitations: list = field(default_factory=list)
+    messages: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    # The rows as they were (or would be) saved: email, names, category, delegation, language, line.
+    rows: list = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _error(line, column, code, /, **values) -> RowError:
+    message = MESSAGES[code]
+    return RowError(line=line, column=column, code=code, message=str(message) % values if values else str(message))
+
+
+# --- Reading the file ----------------------------------------------------------------------------
+
+
+def read_invitation_csv(data: bytes) -> tuple[list[dict], list[RowError]]:
+    """The rows of a CSV file with a header line (UTF-8, with or without a byte order mark), each
+    with its "line"; or the errors that make the file unreadable. Blank lines are skipped."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [], [_error(None, "", "not_utf8")]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None)
+    if not header or not any(cell.strip() for cell in header):
+        return [], [_error(1, "", "no_header")]
+    columns = [cell.strip().lower() for cell in header]
+    errors = []
+    for column in dict.fromkeys(columns):  # each name once, in the order of the file
+        if column not in INVITATION_COLUMNS:
+            errors.append(_error(1, "", "unknown_column", column=column, columns=", ".join(INVITATION_COLUMNS)))
+        elif columns.count(column) > 1:
+            errors.append(_error(1, "", "duplicate_column", column=column))
+    errors.extend(_error(1, "", "missing_column", column=c) for c in REQUIRED_COLUMNS if c not in columns)
+    if errors:
+        return [], errors
+
+    rows = []
+    last_line = reader.line_num
+    for cells in reader:
+        line, last_line = last_line + 1, reader.line_num  # a quoted value may span lines: its first one
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) > len(columns) and any(cell.strip() for cell in cells[len(columns):]):
+            errors.append(_error(line, "", "too_many_values"))
+            continue
+        row = dict(zip(columns, cells + [""] * (len(columns) - len(cells))))
+        row["line"] = line
+        rows.append(row)
+    return rows, errors
+
+
+# --- Checking the rows ---------------------------------------------------------------------------
+
+
+def _clean_text(value) -> str:
+    value = unicodedata.normalize("NFC", str(value or "").strip())
+    if any(char in BIDI_CONTROLS for char in value):
+        raise ValueError("bidi")
+    if any(unicodedata.category(char) == "Cc" for char in value):
+        raise ValueError("control")
+    return " ".join(value.split())
+
+
+def _clean_email(value: str) -> str:
+    """One plain address; the domain is lowercased, the part before @ kept as written."""
+    validate_email(value)  # refuses "Name <a@b>", spaces and control characters too
+    local, _at, domain = value.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def check_invitation_rows(*, meeting: Meeting, rows: list[dict]) -> InviteResult:
+    """Every row checked, nothing written: `result.rows` cleaned when `result.ok`, else `result.errors`
+    (all of them, in the order of the file)."""
+    errors = []
+    phase = meeting_selectors.registration_phase(meeting)
+    if meeting.status == Meeting.Status.DRAFT:
+        errors.append(_error(None, "", "meeting_not_published"))
+    elif phase == meeting_selectors.RegistrationPhase.CANCELLED:
+        errors.append(_error(None, "", "meeting_cancelled"))
+    elif phase == meeting_selectors.RegistrationPhase.CLOSED:
+        errors.append(_error(None, "", "registration_closed"))
+    if not rows:
+        errors.append(_error(None, "", "no_rows"))
+
+    categories = {c.code.lower(): c for c in meeting.categories.all()}
+    delegations = {d.organization.code.lower(): d for d in meeting.delegations.select_related("organization")}
+    cleaned, first_line_of = [], {}
+    for index, row in enumerate(rows):
+        line = row.get("line") or index + 2
+        row_errors, values = [], {"line": line}
+        for column in ("email", "honorific", "given_name", "family_name"):
+            try:
+                values[column] = _clean_text(row.get(column))
+            except ValueError as exc:
+                row_errors.append(_error(line, column, str(exc)))
+                values[column] = ""
+                continue
+            if len(values[column]) > MAX_LENGTHS[column]:
+                row_errors.append(_error(line, column, "too_long", limit=MAX_LENGTHS[column]))
+
+        email = values["email"]
+        if not email:
+            if not any(e.column == "email" for e in row_errors):
+                row_errors.append(_error(line, "email", "email_missing"))
+        elif not any(e.column == "email" for e in row_errors):
+            try:
+                values["email"] = _clean_email(email)
+            except ValidationError:
+                row_errors.append(_error(line, "email", "email_invalid", value=email))
+
+        if not values["given_name"] and not values["family_name"] and not any(
+            e.column in ("given_name", "family_name") for e in row_errors
+        ):
+            row_errors.append(_error(line, "given_name", "name_missing"))
+
+        code = str(row.get("category") or "").strip()
+        values["category"] = categories.get(code.lower()) if code else None
+        if code and values["category"] is None:
+            row_errors.append(_error(line, "category", "category_unknown", value=code))
+
+        code = str(row.get("delegation") or "").strip()
+        values["delegation"] = delegations.get(code.lower()) if code else None
+        if code and values["delegation"] is None:
+            row_errors.append(_error(line, "delegation", "delegation_unknown", value=code))
+
+        language = str(row.get("language") or "").strip().lower() or meeting.default_language
+        values["language"] = language
+        if language not in LANGUAGES:
+            row_errors.append(_error(line, "language", "language_unknown", value=row.get("language")))
+
+        key = values["email"].lower()
+        if key and not any(e.column == "email" for e in row_errors):
+            if key in first_line_of:
+                row_errors.append(
+                    _error(line, "email", "duplicate_in_file", email=values["email"], first_line=first_line_of[key])
+                )
+            else:
+                first_line_of[key] = line
+        errors.extend(row_errors)
+        cleaned.append(values)
+
+    # Existing invitations and registrations: two queries for the whole file.
+    by_email = {v["email"].lower(): v for v in cleaned if v["email"]}
+    if by_email:
+        registered = set(
+            Registration.objects.filter(meeting=meeting, status__in=Registration.ACTIVE)
+            .annotate(email_lower=Lower("email")).filter(email_lower__in=list(by_email))
+            .values_list("email_lower", flat=True)
+        )
+        invited = set(
+            Invitation.objects.filter(meeting=meeting, revoked_at__isnull=True)
+            .annotate(email_lower=Lower("email")).filter(email_lower__in=list(by_email))
+            .values_list("email_lower", flat=True)
+        )
+        for values in cleaned:
+            key = values["email"].lower()
+            if first_line_of.get(key) != values["line"]:
+                continue  # not an address, or a repeat already reported
+            if key in registered:
+                errors.append(_error(values["line"], "email", "already_registered", email=values["email"]))
+            elif key in invited:
+                errors.append(_error(values["line"], "email", "already_invited", email=values["email"]))
+
+    errors.sort(key=lambda e: (e.line or 0, _COLUMN_ORDER.get(e.column, -1)))
+    return InviteResult(errors=errors, rows=[] if errors else cleaned)
+
+
+# --- Inviting ------------------------------------------------------------------------------------
+
+
+def invite_people(*, meeting: Meeting, rows: list[dict], actor=None) -> InviteResult:
+    """Invite everyone in `rows`, or no one: see the module's docstring."""
+    from prachum.notify.services import schedule_delivery
+
+    with transaction.atomic(durable=True):
+        # One import at a time per meeting: the checks below then see every earlier import.
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        result = check_invitation_rows(meeting=meeting, rows=rows)
+        if not result.ok:
+            return result
+        for values in result.rows:
+            invitation = Invitation(
+                meeting=meeting, email=values["email"], honorific=values["honorific"],
+                given_name=values["given_name"], family_name=values["family_name"],
+                category=values["category"], delegation=values["delegation"], language=values["language"],
+                invited_by=actor,
+            )
+            invitation.set_token()
+            invitation.save()
+            record_audit(
+                kind=AUDIT_KIND, actor=actor, meeting=meeting, obj=invitation,
+                after={
+                    "email": invitation.email, "language": invitation.language,
+                    "category": values["category"].code if values["category"] else None,
+                    "delegation": values["delegation"].organization.code if values["delegation"] else None,
+                },
+            )
+            message = _invitation_message(invitation, meeting=meeting)
+            transaction.on_commit(lambda message=message: schedule_delivery(message), robust=True)
+            result.invitations.append(invitation)
+            result.messages.append(message)
+    return result
+
+
+def invitation_url(invitation: Invitation, meeting: Meeting) -> str:
+    """The personal link: {base}/{language}/m/{slug}/register/?invitation={token}."""
+    return f"{settings.PRACHUM_BASE_URL}/{invitation.language}/m/{meeting.slug}/register/?invitation={invitation.token}"
+
+
+def _invitation_message(invitation: Invitation, *, meeting: Meeting) -> Message:
+    subject, text, html = render_invitation_email(invitation, meeting=meeting)
+    return Message.objects.create(
+        meeting=meeting, kind=MESSAGE_KIND, to_email=invitation.email, language=invitation.language,
+        subject=subject[:300], body_text=text, body_html=html,
+    )
+
+
+def render_invitation_email(invitation: Invitation, *, meeting: Meeting) -> tuple[str, str, str]:
+    """Subject, text and HTML of an invitation, in its language, times in the meeting's zone."""
+    language = invitation.language
+    zone = ZoneInfo(meeting.time_zone)
+    with translation.override(language), timezone.override(zone):
+        context = {
+            "language": language,
+            "invitation": invitation,
+            "person_name": " ".join(
+                part for part in (invitation.honorific, invitation.given_name, invitation.family_name) if part
+            ),
+            "meeting": meeting,
+            "title": meeting.title,
+            "venue": meeting.venue,
+            "is_online": meeting.format == Meeting.Format.ONLINE,
+            "when": _span(meeting, zone, language),
+            "category": invitation.category.name if invitation.category else "",
+            "organization": invitation.delegation.organization.name if invitation.delegation else "",
+            "registration_closes_at": meeting.registration_closes_at,
+            "invitation_url": invitation_url(invitation, meeting),
+        }
+        subject = " ".join(render_to_string("registration/emails/invitation.subject.txt", context).split())
+        context["subject"] = subject
+        text = render_to_string("registration/emails/invitation.txt", context)
+        html = render_to_string("registration/emails/invitation.html", context)
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(line.rstrip() for line in text.strip().splitlines())) + "\n"
+    return subject, text, html
+
+
+def _span(meeting: Meeting, zone: ZoneInfo, language: str) -> dict:
+    """When the meeting takes place, as prachum.notify's emails write it (notify/emails/_span.txt)."""
+    start, end = meeting.starts_at.astimezone(zone), meeting.ends_at.astimezone(zone)
+    offsets = dict.fromkeys(_offset(moment) for moment in (start, end))
+    try:
+        zone_name = get_timezone_location(meeting.time_zone, locale=language)
+    except Exception:  # a zone or a locale CLDR does not know: the identifier is clear enough
+        zone_name = meeting.time_zone
+    return {
+        "start": start, "end": end, "same_day": start.date() == end.date(), "zone": zone_name,
+        "offset": "/".join(o if i == 0 else o.removeprefix("UTC") for i, o in enumerate(offsets)),
+    }
+
+
+def _offset(local) -> str:
+    minutes = int(local.utcoffset().total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "−"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{minutes:02d}" if minutes else "")
