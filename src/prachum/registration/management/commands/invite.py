@@ -1,0 +1,58 @@
+from collections import Counter
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, no_translations
+
+from prachum.meetings.models import Meeting
+from prachum.registration.invitations import (
+    INVITATION_COLUMNS,
+    check_invitation_rows,
+    invite_people,
+    read_invitation_csv,
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Invite the people of a CSV file to a meeting: a personal invitation link each, emailed in their language "
+        f"(see docs/invitations.md). Columns: {', '.join(INVITATION_COLUMNS)}. All or nothing: every wrong line "
+        "is listed with its number, and nothing is saved."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug", help="the meeting's short name, as in its address /m/<slug>/")
+        parser.add_argument("file", help="the CSV file (UTF-8, with a header line)")
+        parser.add_argument("--dry-run", action="store_true", help="check the file and say what would be done; save nothing")
+
+    @no_translations  # messages about the file stay in English, like its column names
+    def handle(self, *args, slug, file, dry_run, **options):
+        meeting = Meeting.objects.filter(slug=slug).first()
+        if meeting is None:
+            raise CommandError(f"No meeting has the short name {slug!r}.")
+        try:
+            data = Path(file).read_bytes()
+        except OSError as exc:
+            raise CommandError(f"Cannot read {file}: {exc.strerror or exc}.") from None
+
+        rows, errors = read_invitation_csv(data)
+        if not errors:
+            check = check_invitation_rows if dry_run else invite_people
+            result = check(meeting=meeting, rows=rows)
+            errors = result.errors
+        if errors:
+            for error in errors:
+                self.stderr.write(str(error))
+            raise CommandError(f"{len(errors)} error(s) in {file}; nothing was saved.")
+
+        languages = ", ".join(f"{n} in {code}" for code, n in Counter(r["language"] for r in result.rows).items())
+        if dry_run:
+            self.stdout.write(
+                f"Dry run: the {len(result.rows)} people of {file} can be invited to {meeting.slug} ({languages}). "
+                "Nothing was saved."
+            )
+        else:
+            self.stdout.write(
+                f"Invited {len(result.invitations)} people to {meeting.slug} ({languages}); "
+                f"{len(result.messages)} invitation emails are queued."
+            )
+
