@@ -95,6 +95,7 @@ def registration_by_manage_token(token: str) -> Registration | None:
     return (
         Registration.objects.select_related("meeting", "category", "delegation__organization")
         .filter(manage_token_hash=hash_token(token))
+        .order_by()
         .first()
     )
 
@@ -106,5 +107,6 @@ def active_registration_by_email(meeting: Meeting, email: str) -> Registration |
     return (
         Registration.objects.alias(email_lower=Lower("email"))
         .filter(meeting=meeting, email_lower=Lower(Value(email)), status__in=Registration.ACTIVE)
+        .order_by()
         .first()
     )

@@ -43,7 +43,7 @@ def resolve_participation(meeting: Meeting, participation: str | None) -> str:
 
 def resolve_category(meeting: Meeting, category: Category, *, self_registration: bool) -> Category:
     """The category, fresh; it must be the meeting's, and open to self-registration when `self_registration`."""
-    fresh = Category.objects.filter(pk=category.pk, meeting_id=meeting.pk).first()
+    fresh = Category.objects.filter(pk=category.pk, meeting_id=meeting.pk).order_by().first()
     if fresh is None or (self_registration and not fresh.allows_self_registration):
         raise RegistrationError("category_not_open")
     return fresh
@@ -53,7 +53,7 @@ def resolve_organization(meeting: Meeting, delegation: Delegation | None, organi
     """(delegation fresh or None, organization_name): a delegation of this meeting, or free text where
     the meeting allows it. With a delegation the free text is dropped: the delegation names the organization."""
     if delegation is not None:
-        fresh = Delegation.objects.filter(pk=delegation.pk, meeting_id=meeting.pk).first()
+        fresh = Delegation.objects.filter(pk=delegation.pk, meeting_id=meeting.pk).order_by().first()
         if fresh is None:
             raise RegistrationError("delegation_invalid")
         return fresh, ""

@@ -3,12 +3,13 @@
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q, Value
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from prachum.meetings.models import Category, Delegation, Meeting
 from prachum.registration.errors import RegistrationError
 from prachum.registration.models import Invitation, Registration
-from prachum.registration.selectors import active_registration_by_email
 from prachum.registration.services.answers import save_answers
 from prachum.registration.services.locking import lock_meeting
 from prachum.registration.services.notices import PARTICIPANT, SUBMITTED_MESSAGE, audit, tell
@@ -48,37 +49,36 @@ def person_values(person: dict) -> dict:
     return {key: value if value is not None else "" for key, value in person.items()}
 
 
-def _already_submitted(meeting_id: int, client_token: str, email: str) -> SubmitResult | None:
-    """The registration an earlier submit of the same form made, or None.
+def _earlier_submit(meeting_id: int, client_token: str, email: str) -> SubmitResult | None:
+    """What an earlier submit decides, in one query: the registration this same form made (answered
+    again, created=False), or a refusal of an email that is already registered here, or None.
 
     A form token is issued once per form shown. The same token with another email is someone else
-    using a form already sent (the back button on a shared computer): refused, so that their
-    confirmation page never shows another person's private link."""
-    done = Registration.objects.filter(meeting_id=meeting_id, client_token=client_token).first()
-    if done is None:
-        return None
-    if done.email.lower() != email.lower():
-        raise RegistrationError("form_reused")
-    return SubmitResult(done, False, done.manage_token)
-
-
-def _same_email(meeting: Meeting, client_token: str, email: str) -> SubmitResult | None:
-    """Refuse an email that already has an active registration here ("duplicate_email"), unless that
-    registration is this very form's (a writer that does not take the meeting lock committed it between
-    our look-ups): then it is the answer. None when the email is free."""
-    existing = active_registration_by_email(meeting, email)
-    if existing is None:
-        return None
-    if existing.client_token == client_token:
-        return SubmitResult(existing, False, existing.manage_token)
-    raise RegistrationError("duplicate_email")
+    using a form already sent (the back button on a shared computer): refused ("form_reused"), so that
+    their confirmation page never shows another person's private link."""
+    rows = list(
+        Registration.objects.alias(email_lower=Lower("email"))
+        .filter(meeting_id=meeting_id)
+        .filter(Q(client_token=client_token) | Q(email_lower=Lower(Value(email)), status__in=Registration.ACTIVE))
+        .order_by()[:2]  # no Meta ordering: it would join the meeting to sort two rows
+    )
+    for row in rows:
+        if row.client_token == client_token:
+            if row.email.lower() != email.lower():
+                raise RegistrationError("form_reused")
+            return SubmitResult(row, False, row.manage_token)
+    if rows:
+        raise RegistrationError("duplicate_email")
+    return None
 
 
 def _valid_invitation(meeting: Meeting, invitation: Invitation | None, now) -> Invitation | None:
     """The invitation, locked and fresh, if it is this meeting's, unused, unrevoked and unexpired."""
     if invitation is None:
         return None
-    fresh = Invitation.objects.select_for_update(no_key=True).filter(pk=invitation.pk, meeting_id=meeting.pk).first()
+    fresh = (
+        Invitation.objects.select_for_update(no_key=True).filter(pk=invitation.pk, meeting_id=meeting.pk).order_by().first()
+    )
     if fresh is None or fresh.used_at or fresh.revoked_at or (fresh.expires_at and fresh.expires_at <= now):
         raise RegistrationError("invitation_required")
     return fresh
@@ -116,17 +116,18 @@ def submit_registration(
     if not client_token:
         raise ValueError("submit_registration needs the form's client_token")
     values = person_values(person)
+    registration = Registration(
+        meeting_id=meeting.pk, language=language, client_token=client_token, nominated_by=nominated_by, **values
+    )
+    # Field checks only (lengths, choices): the form did the rest; the database's constraints guard uniqueness.
+    registration.full_clean(exclude=RELATIONS, validate_unique=False, validate_constraints=False)
 
-    # Idempotency first: a retried or double-clicked submit is answered (on PostgreSQL) without waiting for the lock.
-    if done := _already_submitted(meeting.pk, client_token, values["email"]):
+    # Idempotency first, and a known email refused, before queuing on the lock (on PostgreSQL).
+    if done := _earlier_submit(meeting.pk, client_token, values["email"]):
         return done
 
+    # Everything from here to the commit holds the meeting lock: keep it short.
     meeting = lock_meeting(meeting.pk)
-    # Under the lock the first submit of a racing pair has committed (PostgreSQL reads committed rows in
-    # every new statement; SQLite's IMMEDIATE transaction began after it), so look again.
-    if done := _already_submitted(meeting.pk, client_token, values["email"]):
-        return done
-
     now = timezone.now()
     check_open(meeting, now)
     participation = resolve_participation(meeting, participation)
@@ -147,34 +148,26 @@ def submit_registration(
         meeting, category, self_registration=nominated_by is None and not invited_to_category
     )
 
-    if done := _same_email(meeting, client_token, values["email"]):
-        return done
-
     if has_room(meeting, category=category, delegation=delegation, participation=participation):
         status = status_with_a_seat(category)
     else:
         status = Status.WAITLISTED
-
-    registration = Registration(
-        meeting=meeting, category=category, delegation=delegation, organization_name=organization_name,
-        participation=participation, language=language, client_token=client_token, invitation=invitation,
-        nominated_by=nominated_by, status=status, consent_at=now if consented else None, **values,
-    )
+    registration.meeting, registration.category, registration.delegation = meeting, category, delegation
+    registration.organization_name, registration.participation = organization_name, participation
+    registration.invitation, registration.status = invitation, status
+    registration.consent_at = now if consented else None
     if status == Status.APPROVED:
         registration.decided_at = now
     elif status == Status.WAITLISTED:
         registration.waitlisted_at = now
     token = registration.set_manage_token()
-    # Field checks only (lengths, choices): the form did the rest, the constraints below do uniqueness.
-    registration.full_clean(exclude=RELATIONS, validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
             registration.save(force_insert=True)
     except IntegrityError:
-        # A writer that did not take the meeting lock won a race on a unique constraint.
-        if done := _already_submitted(meeting.pk, client_token, values["email"]) or _same_email(
-            meeting, client_token, values["email"]
-        ):
+        # The same form or the same email committed since the look-up above: by a double click that
+        # waited on the lock behind it, or by a writer that does not take the lock. Answer as it says.
+        if done := _earlier_submit(meeting.pk, client_token, values["email"]):
             return done
         raise
 
