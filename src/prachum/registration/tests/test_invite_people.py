@@ -2,6 +2,7 @@
 
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -101,6 +102,18 @@ def test_each_row_becomes_an_invitation_an_audit_event_and_an_email_whose_link_f
             language, slug, token = LINK.search(body).groups()
             assert (language, slug) == (invitation.language, "asean-japan")
             assert Invitation.objects.get(token_hash=hash_token(token)) == invitation
+
+
+def test_the_link_in_the_email_opens_the_registration_form_and_a_tampered_one_does_not(meeting, client, settings):
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
+    invite_people(meeting=meeting, rows=[row()])
+    link = LINK.search(Message.objects.get().body_text).group(0).removeprefix("http://localhost:8000")
+
+    response = client.get(link)
+    assert response.status_code == 200
+    assert response.context["invitation"] == Invitation.objects.get()
+
+    assert client.get(link[:-2] + "xx").status_code == 403
 
 
 def test_the_email_is_in_the_invited_persons_language_with_the_meetings_title_and_times(meeting):
