@@ -168,3 +168,22 @@ def test_the_form_page_is_not_cached(client, meeting):
     response = client.get(register_url(meeting))
     assert "no-cache" in response["Cache-Control"] and "private" in response["Cache-Control"]
     assert form_token_in(response) != form_token_in(client.get(register_url(meeting)))  # one per form shown
+
+
+def test_the_meeting_page_links_to_the_form_while_anyone_may_register(client, meeting):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from prachum.meetings.models import Meeting
+
+    open_category(meeting)
+    html = client.get(f"/lo/m/{meeting.slug}/").content.decode()
+    assert f'href="/lo/m/{meeting.slug}/register/"' in html
+
+    not_yet = open_meeting(registration_opens_at=timezone.now() + timedelta(days=1),
+                           registration_closes_at=timezone.now() + timedelta(days=2))
+    by_invitation = open_meeting(registration_mode=Meeting.RegistrationMode.INVITATION)
+    by_nomination = open_meeting(registration_mode=Meeting.RegistrationMode.NOMINATION)
+    for other in (not_yet, by_invitation, by_nomination):
+        assert "/register/" not in client.get(f"/en/m/{other.slug}/").content.decode()
