@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from prachum.meetings.models import Meeting
+from prachum.notify.models import Message
 from prachum.registration.errors import RegistrationError
 from prachum.registration.models import Registration
 from prachum.registration.selectors import active_registration_by_email
@@ -133,8 +134,6 @@ def resend_manage_link(*, meeting: Meeting, email: str) -> bool:
     on its way"), so that the form tells no one who is registered. Returns whether a message was queued,
     for tests: not when there is no registration, nor when the link went out less than
     LINK_RESEND_INTERVAL ago."""
-    from prachum.notify.models import Message
-
     registration = active_registration_by_email(meeting, email)
     if registration is None:
         return False

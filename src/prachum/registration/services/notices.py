@@ -2,6 +2,7 @@
 person must be told, a Message (the outbox row; prachum.notify sends it after commit)."""
 
 from prachum.audit.services import record_audit
+from prachum.notify.services import queue_message
 from prachum.registration.models import Registration
 
 # Message kinds, by the status a registration arrives at when it is submitted.
@@ -17,16 +18,6 @@ PARTICIPANT = "participant"
 
 def tell(registration: Registration, kind: str):
     """Queue the email `kind` to the registered person, in the current transaction."""
-    # Imported here: prachum.notify's models reference registrations, and its services may import ours.
-    try:
-        from prachum.notify.services import queue_message
-    except ImportError:  # TEMPORARY until prachum.notify.services lands: the outbox row alone, never sent
-        from prachum.notify.models import Message
-
-        return Message.objects.create(
-            meeting=registration.meeting, registration=registration, kind=kind, to_email=registration.email,
-            language=registration.language, subject=kind, body_text="",
-        )
     return queue_message(registration=registration, kind=kind)
 
 
