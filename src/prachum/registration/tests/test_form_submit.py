@@ -31,8 +31,8 @@ def meeting():
 @pytest.mark.parametrize(
     ("category_overrides", "status", "message"),
     [
-        ({"needs_approval": False}, "approved", "Your registration is confirmed."),
-        ({"needs_approval": True}, "pending", "We have received your registration."),
+        ({"needs_approval": False}, "approved", "Your e-ticket and the link to this page are on their way to keo@example.org."),
+        ({"needs_approval": True}, "pending", "Your registration is waiting for the organizers"),
         ({"needs_approval": False, "quota": 0}, "waitlisted", "The meeting is full, so you are on the waiting list."),
     ],
 )

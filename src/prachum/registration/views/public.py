@@ -52,19 +52,18 @@ def see_other(url: str) -> HttpResponseRedirect:
 
 
 def submitted_message(registration: Registration, created: bool) -> str:
+    """What just happened, for the private page (which shows the status itself)."""
     if not created:
         return _("This form had already been sent. Here is the registration it made.")
     email = registration.email
     if registration.status == Registration.Status.APPROVED:
-        return _("Your registration is confirmed. We have sent your e-ticket and the link to this page to %(email)s.") % {
+        return _("Thank you for registering. Your e-ticket and the link to this page are on their way to %(email)s.") % {
             "email": email}
     if registration.status == Registration.Status.WAITLISTED:
         return _(
-            "The meeting is full, so you are on the waiting list. We will write to %(email)s if a seat becomes free."
+            "Thank you for registering. The meeting is full, so you are on the waiting list. The link to this page is on its way to %(email)s."
         ) % {"email": email}
-    return _(
-        "We have received your registration. The organizers will review it and write to %(email)s with their decision."
-    ) % {"email": email}
+    return _("Thank you for registering. The link to this page is on its way to %(email)s.") % {"email": email}
 
 
 @never_cache
