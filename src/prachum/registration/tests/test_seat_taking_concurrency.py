@@ -22,7 +22,13 @@ from prachum.registration.services import (
     promote_waitlisted,
     submit_registration,
 )
-from prachum.registration.tests.factories import form_token, make_delegation, make_registration, person
+from prachum.registration.tests.factories import (
+    form_token,
+    make_delegation,
+    make_invitation,
+    make_registration,
+    person,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -209,3 +215,14 @@ def test_organizers_approving_waiting_people_at_once_fill_only_the_free_seats():
     outcomes = Counter(r.code if isinstance(r, RegistrationError) else r.status for r in results)
     assert outcomes == {Status.APPROVED: 3, "full": 7}
     assert_seats(meeting, holding=5, waitlisted=7)
+
+
+def test_one_invitation_used_by_ten_people_at_once_registers_one():
+    meeting = make_meeting(registration_mode=Meeting.RegistrationMode.INVITATION)
+    category = make_category(meeting)
+    invitation = make_invitation(meeting)
+    results = race([submitter(meeting, category, invitation=invitation) for _ in range(10)])
+    outcomes = Counter(r.code if isinstance(r, RegistrationError) else "registered" for r in results)
+    assert outcomes == {"registered": 1, "invitation_required": 9}
+    invitation.refresh_from_db()
+    assert invitation.used_at is not None and Registration.objects.get().invitation == invitation
