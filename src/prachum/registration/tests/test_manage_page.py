@@ -213,3 +213,26 @@ def test_a_pending_registration_says_so_and_has_no_ticket_yet(client, meeting):
     assert "ticket.png" not in html and "calendar.ics" in html
     assert client.get(manage_url(token, what="ticket.png")).status_code == 404
     assert client.get(manage_url(token, what="ticket.pdf")).status_code == 404
+
+
+def test_gunicorns_access_log_hides_private_links():
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    from prachum.registration.gunicorn_logger import Logger
+
+    environ = {
+        "REQUEST_METHOD": "GET", "RAW_URI": "/lo/r/SeCrEt_token/ticket.pdf?x=1", "PATH_INFO": "/lo/r/SeCrEt_token/ticket.pdf",
+        "QUERY_STRING": "x=1", "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_REFERER": "http://example.org/en/m/a/register/?invitation=Inv1te",
+    }
+    request = SimpleNamespace(headers=[("REFERER", environ["HTTP_REFERER"])])
+    response = SimpleNamespace(status="200 OK", sent=10, headers=[])
+
+    atoms = Logger(Config()).atoms(response, request, environ, timedelta(seconds=1))
+
+    assert "SeCrEt_token" not in repr(atoms) and "Inv1te" not in repr(atoms)
+    assert atoms["r"] == "GET /lo/r/[hidden]/ticket.pdf?x=1 HTTP/1.1"
+    assert atoms["s"] == "200"

@@ -65,6 +65,7 @@ class Command(BaseCommand):
             sys.executable, "-m", "gunicorn", "prachum.wsgi:application",
             "--bind", f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
             "--workers", "2", "--access-logfile", "-",
+            "--logger-class", "prachum.registration.gunicorn_logger.Logger",  # no private links in the log
         ]
         os.execv(sys.executable, gunicorn)
 
