@@ -342,7 +342,7 @@ class RegistrationForm(forms.Form):
         label=_("Title"), required=False, choices=[("", "—")] + [(h, h) for h in HONORIFICS],
     )
     given_name = TextField(
-        label=_("Given name"), max_length=NAME_MAX_LENGTH,
+        label=_("Given name"), max_length=NAME_MAX_LENGTH, required=False,  # see clean(): this or the family name
         help_text=_("If you have only one name, write it here."),
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
@@ -383,6 +383,8 @@ class RegistrationForm(forms.Form):
             self._add_registration_fields()
         for field in self.fields.values():
             field.shown_required = field.required
+        self.fields["given_name"].shown_required = True
+        self._keep_unlisted_honorific()
         for spec in self.questions:
             field = self.fields[spec.field_name] = self._question_field(spec)
             field.shown_required = spec.version.is_required
@@ -444,6 +446,14 @@ class RegistrationForm(forms.Form):
                 self.initial.setdefault("organization", str(invitation.delegation_id))
         if not self.is_bound:
             self.initial.setdefault("form_token", new_form_token())
+
+    def _keep_unlisted_honorific(self):
+        """An honorific on record or in an invitation that is not in HONORIFICS (e.g. "Dato'") stays offered,
+        so that an edit does not drop it."""
+        honorific = self.initial.get("honorific") or ""
+        field = self.fields["honorific"]
+        if honorific and honorific not in dict(field.choices):
+            field.choices = [*field.choices, (honorific, honorific)]
 
     def _question_field(self, spec: QuestionSpec) -> forms.Field:
         version = spec.version
@@ -523,6 +533,10 @@ class RegistrationForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if not cleaned.get("given_name") and not cleaned.get("family_name") and "given_name" not in self._errors \
+                and "family_name" not in self._errors:
+            # A person may have one name only (written here as the given name), or only a family name on record.
+            self.add_error("given_name", ValidationError(self.fields["given_name"].error_messages["required"], code="required"))
         category_id = self._category_id()
         applicable = self.applicable_question_keys(category_id)
         for spec in self.questions:

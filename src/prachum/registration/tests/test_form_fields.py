@@ -72,6 +72,8 @@ def test_a_valid_form_stores_the_person_normalised(client, meeting, category):
 def test_a_missing_required_field_is_named_beside_it_and_in_the_summary(client, meeting, category, name):
     data = valid_data(category)
     del data[name]
+    if name == "given_name":
+        del data["family_name"]  # one of the two names is enough
     response = post(client, meeting, data)
 
     errors = errors_of(response)
@@ -84,7 +86,7 @@ def test_a_missing_required_field_is_named_beside_it_and_in_the_summary(client, 
 
 
 def test_missing_fields_are_reported_in_lao_on_the_lao_page(client, meeting, category):
-    data = valid_data(category)
+    data = valid_data(category, family_name="")
     del data["given_name"]
     response = post(client, meeting, data, language="lo")
     assert errors_of(response)["given_name"] == ["ກະລຸນາປ້ອນຂໍ້ມູນໃສ່ຊ່ອງນີ້."]
@@ -104,6 +106,20 @@ def test_every_other_answer_is_kept_after_an_error(client, meeting, category):
     assert re.search(rf'value="{category.pk}"[^>]*checked', html)
     assert re.search(r'name="consent"[^>]*checked', html)
     assert f'name="form_token" value="{data["form_token"]}"' in html  # the same form: a retry stays one registration
+
+
+def test_one_name_is_enough_given_or_family(client, meeting, category):
+    manage_token_of(post(client, meeting, valid_data(category, family_name="")))
+    manage_token_of(post(client, meeting, valid_data(category, given_name="", email="b@example.org")))
+    assert sorted(Registration.objects.values_list("given_name", "family_name")) == [("", "Phommachanh"), ("Keo", "")]
+    assert list(refused_after(client, meeting, category, given_name=" ", family_name="  ")) == ["given_name"]
+
+
+def refused_after(client, meeting, the_category, **fields) -> dict:
+    before = Registration.objects.count()
+    response = post(client, meeting, valid_data(the_category, email="c@example.org", **fields))
+    assert Registration.objects.count() == before
+    return errors_of(response)
 
 
 def test_html_and_script_in_names_are_stored_as_written_and_escaped_on_the_manage_page(client, meeting, category):

@@ -142,6 +142,17 @@ def test_a_sensitive_answer_is_never_sent_back_and_an_empty_field_keeps_it(clien
     assert Answer.objects.get().answer == "N1234567"
 
 
+def test_an_edit_keeps_an_honorific_that_the_form_does_not_list(client, meeting, category):
+    registration = make_registration(meeting, category, honorific="Dato'", given_name="", family_name="Ismail")
+    html = client.get(manage_url(registration.manage_token)).content.decode()
+    assert '<option value="Dato&#x27;" selected>' in html
+
+    client.post(manage_url(registration.manage_token), valid_data(
+        category, honorific="Dato'", given_name="", family_name="Ismail", email=registration.email))
+    registration.refresh_from_db()
+    assert (registration.honorific, registration.given_name, registration.family_name) == ("Dato'", "", "Ismail")
+
+
 def test_a_wrong_edit_comes_back_with_its_errors_and_changes_nothing(client, meeting, category):
     token = registered(client, meeting, category)
     response = client.post(manage_url(token), valid_data(category, given_name="Ke\u202eo", email="Keo <keo@example.org>"))
