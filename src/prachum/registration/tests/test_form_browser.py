@@ -111,7 +111,7 @@ def test_registering_in_lao_on_a_phone_leads_to_the_e_ticket(live_server, browse
     expect(page.locator("html")).to_have_attribute("lang", "lo")
     qr = page.locator("img.ticket__qr")
     expect(qr).to_be_visible()
-    assert page.evaluate("img => img.naturalWidth > 0 && img.complete", qr.element_handle())
+    page.wait_for_function("() => { const img = document.querySelector('img.ticket__qr'); return img.complete && img.naturalWidth > 0; }")
     box = qr.bounding_box()
     assert box["width"] >= 250  # large enough to scan from the phone's screen
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone

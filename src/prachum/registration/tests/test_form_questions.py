@@ -183,7 +183,7 @@ def test_a_photo_must_be_a_jpeg_or_png_that_opens(client, meeting, category, con
 
 def test_after_an_error_the_form_asks_to_choose_the_file_again(client, meeting, category):
     make_question(meeting, "photo", QuestionKind.PHOTO)
-    response = post(client, meeting, valid_data(category, given_name="", q_photo=upload("me.png", png_bytes())))
+    response = post(client, meeting, valid_data(category, given_name="", family_name="", q_photo=upload("me.png", png_bytes())))
     html = response.content.decode()
     assert list(errors_of(response)) == ["given_name"]
     assert "Please choose the file again" in html
