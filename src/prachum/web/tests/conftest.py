@@ -1,10 +1,5 @@
-from pathlib import Path
-
 import pytest
-from django.conf import settings as django_settings
 from django.core.cache import cache
-
-Path(django_settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
 
 
 @pytest.fixture(autouse=True)
