@@ -14,6 +14,14 @@ from prachum.registration.models import Answer, Registration
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _own_static_root(settings, tmp_path):
+    """The demo runs collectstatic, whose manifest in the session's STATIC_ROOT would switch every later
+    test's {% static %} to hashed names that a live server started before cannot serve (its scripts
+    then 404 in the browser tests). Django resets the static storage when the setting changes back."""
+    settings.STATIC_ROOT = tmp_path / "static"
+
+
 def run_demo(**options) -> str:
     out = StringIO()
     call_command("demo", no_serve=True, stdout=out, **options)
