@@ -142,6 +142,9 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Asia/Vientiane"
 
+# How long a process may reuse a public meeting page's version (seats, changes) before asking the database.
+PRACHUM_PUBLIC_PAGE_FRESHNESS = 2.0
+
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns at every start when it is missing (before collectstatic)

@@ -1,6 +1,8 @@
 """The public meeting page. It is read far more often than a meeting changes, so it is cached.
 
-Every request costs two small indexed queries and one cache read:
+The page's version costs two small indexed queries, which each process remembers for
+settings.PRACHUM_PUBLIC_PAGE_FRESHNESS seconds (2 by default; the page already tells browsers and
+proxies they may keep it for a minute): building those queries was most of a cached visit's cost.
 - the meeting's version, by the unique slug index (updated_at and the dates that move the
   registration phase);
 - the version of its seat-holding registrations: one aggregate (count held, count approved,
@@ -16,6 +18,7 @@ The cache key holds everything the page depends on, so nothing ever deletes an e
 """
 
 import hashlib
+import time
 import zoneinfo
 from functools import cache as memoize
 from itertools import groupby
@@ -111,14 +114,35 @@ def _is_anonymous_without_state(request) -> bool:
     )
 
 
+# slug -> (monotonic time read, meeting version, seats version); this process's memory only.
+_recent_versions: dict[str, tuple[float, selectors.PublicMeetingVersion, selectors.SeatsVersion]] = {}
+_RECENT_VERSIONS_MAX = 1000
+
+
+def _page_versions(slug: str):
+    freshness = settings.PRACHUM_PUBLIC_PAGE_FRESHNESS
+    now = time.monotonic()
+    recent = _recent_versions.get(slug)
+    if recent is not None and now - recent[0] < freshness:
+        return recent[1], recent[2]
+    version = selectors.public_meeting_version(slug)
+    if version is None:
+        return None, None
+    seats = selectors.public_meeting_seats_version(version.pk)
+    if freshness > 0:
+        if len(_recent_versions) >= _RECENT_VERSIONS_MAX:
+            _recent_versions.clear()
+        _recent_versions[slug] = (now, version, seats)
+    return version, seats
+
+
 @require_safe
 def public_meeting(request, slug):
-    version = selectors.public_meeting_version(slug)
+    version, seats = _page_versions(slug)
     if version is None:
         raise Http404("no public meeting with this address")
     language = get_language()
     phase = selectors.registration_phase(version)
-    seats = selectors.public_meeting_seats_version(version.pk)
     key = public_meeting_cache_key(version, language, phase, seats)
 
     if _is_anonymous_without_state(request):

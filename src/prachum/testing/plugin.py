@@ -12,3 +12,12 @@ for _name in ("PRACHUM_DATABASE_URL", "PRACHUM_REDIS_URL", "PRACHUM_EMAIL_URL", 
     os.environ.pop(_name, None)
 if os.environ.get("PRACHUM_TEST_DATABASE_URL"):
     os.environ["PRACHUM_DATABASE_URL"] = os.environ["PRACHUM_TEST_DATABASE_URL"]
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _public_pages_always_fresh(settings):
+    """Tests change registrations and read the page at once; production may reuse a version for 2 s."""
+    settings.PRACHUM_PUBLIC_PAGE_FRESHNESS = 0

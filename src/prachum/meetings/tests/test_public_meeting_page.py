@@ -197,3 +197,21 @@ def test_only_get_and_head_are_allowed(client):
     meeting = make_meeting()
     assert client.head(page_url(meeting)).status_code == 200
     assert client.post(page_url(meeting)).status_code in (403, 405)  # CSRF refuses it first, else 405
+
+
+def test_within_its_freshness_a_process_serves_the_cached_page_without_a_query(
+    client, settings, django_assert_num_queries
+):
+    from prachum.meetings import views
+
+    settings.PRACHUM_PUBLIC_PAGE_FRESHNESS = 60
+    views._recent_versions.clear()
+    meeting = make_meeting()
+    first = client.get(page_url(meeting))
+    with django_assert_num_queries(0):
+        second = client.get(page_url(meeting))
+    assert without_csrf_token(second.content.decode()) == without_csrf_token(first.content.decode())
+    settings.PRACHUM_PUBLIC_PAGE_FRESHNESS = 0
+    Meeting.objects.filter(pk=meeting.pk).update(title_en="Renamed", updated_at=timezone.now())
+    assert "Renamed" in client.get(page_url(meeting)).content.decode()
+    views._recent_versions.clear()
