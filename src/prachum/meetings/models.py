@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,27 @@ class RegistrationMode(models.TextChoices):
     OPEN = "open", _("Open to anyone with the link")
     INVITATION = "invitation", _("By personal invitation only")
     NOMINATION = "nomination", _("By nomination of the delegations' focal points")
+
+
+# The standard fields of a registration that a meeting may mark "needs re-approval"
+# (Meeting.reapproval_fields): a participant's change to one of them sends an approved registration
+# back to pending where its category needs approval. "organization" is the delegation or the free text.
+REAPPROVAL_FIELDS = (
+    "honorific", "given_name", "family_name", "name_lo", "gender", "position", "email", "phone", "organization",
+)
+
+
+def validate_reapproval_fields(value) -> None:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValidationError(_("Give a list of field names."), code="invalid")
+    unknown = [item for item in value if item not in REAPPROVAL_FIELDS]
+    if unknown:
+        raise ValidationError(
+            _("These are not fields that can need re-approval: %(unknown)s. Allowed: %(allowed)s."),
+            code="invalid", params={"unknown": ", ".join(unknown), "allowed": ", ".join(REAPPROVAL_FIELDS)},
+        )
+    if len(set(value)) != len(value):
+        raise ValidationError(_("Name each field only once."), code="duplicate")
 
 
 class MeetingStatus(models.TextChoices):
@@ -63,6 +85,19 @@ class Meeting(models.Model):
     allows_free_text_organization = models.BooleanField(
         _("people may name an organization that has no delegation"), default=False
     )
+    edits_close_at = models.DateTimeField(
+        _("participants may change their registration until"), null=True, blank=True,
+        help_text=_("Empty: until the meeting starts. Cancelling stays possible until the meeting ends."),
+    )
+    reapproval_fields = models.JSONField(
+        _("changes that need re-approval"), default=list, blank=True, validators=[validate_reapproval_fields],
+        help_text=_("Standard fields whose change sends an approved registration back for review, "
+                    "where its category needs approval."),
+    )
+    emails_in_both_languages = models.BooleanField(
+        _("write emails in both languages"), default=False,
+        help_text=_("Each email in the participant's language first, then in the other language."),
+    )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     default_language = models.CharField(
         _("default language"), max_length=8, choices=[("lo", "ລາວ"), ("en", "English")], default="lo"
@@ -104,6 +139,11 @@ class Meeting(models.Model):
 
     def __str__(self):
         return str(self.title)
+
+    @property
+    def edits_close(self):
+        """Until when participants may change their registration: edits_close_at, or the meeting's start."""
+        return self.edits_close_at or self.starts_at
 
     @property
     def is_online(self) -> bool:
@@ -268,6 +308,11 @@ class CustomQuestionVersion(models.Model):
         verbose_name=_("show only if the answer to"),
     )
     show_if_value = models.CharField(_("is"), max_length=200, blank=True)
+    needs_reapproval = models.BooleanField(
+        _("a change of the answer needs re-approval"), default=False,
+        help_text=_("A participant who changes this answer sends an approved registration back for review, "
+                    "where its category needs approval."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     label = Translated("label")

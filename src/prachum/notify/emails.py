@@ -7,6 +7,10 @@ from the catalog in that language, dates use its formats (ວັນທີ 10 ກ
 meeting's local times, with the zone named ("Laos Time (UTC+7)"). Names are escaped in the HTML
 (autoescape) and written as they are in the text version.
 
+Where the meeting asks for it (Meeting.emails_in_both_languages) an email is written in both
+languages: "<subject in the person's language> / <subject in the other>", and each body in the
+person's language first, then, below a separator, in the other.
+
 Subjects carry the meeting's title only, never a person's name: headers leave the mail server
 readable by every relay, and only the To address needs to be there.
 """
@@ -31,7 +35,15 @@ KINDS = (
     "registration.rejected",  # with the decision's reason
     "registration.cancelled",
     "registration.link",  # the private link again, on request
+    "registration.changed_pending",  # an edit that needs review sent an approved registration back to pending
 )
+
+# The languages emails are written in; with Meeting.emails_in_both_languages, the participant's first.
+LANGUAGES = ("lo", "en")
+# Between the two languages of a bilingual email.
+TEXT_SEPARATOR = "\n" + "-" * 40 + "\n\n"
+HTML_SEPARATOR = '<hr style="border:0;border-top:1px solid #d1d5db;margin:0;">'
+_BODY = re.compile(r"<body[^>]*>(?P<inner>.*)</body>", re.DOTALL)
 
 # What a ticket email carries, built when it is sent (Message.attachments).
 QR_ATTACHMENT = {"type": "qr_png"}
@@ -68,19 +80,53 @@ def ticket_attachments(kind: str, registration) -> list[dict]:
     return ([QR_ATTACHMENT] if attends_in_person(registration) else []) + [ICS_ATTACHMENT]
 
 
+def email_languages(registration, language: str | None = None) -> tuple[str, ...]:
+    """The languages of the registration's emails: its own, then the other one where the meeting
+    asks for emails in both languages."""
+    language = language or registration.language
+    if not registration.meeting.emails_in_both_languages:
+        return (language,)
+    return (language, *[code for code in LANGUAGES if code != language])
+
+
 def render_registration_email(*, registration, kind: str, language: str | None = None) -> RenderedEmail:
+    """The email in the registration's language (or `language`); with Meeting.emails_in_both_languages,
+    in both: the subjects joined by " / ", the bodies one below the other, the participant's language
+    first. Attachments are the same either way (the calendar file is built in the message's language)."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind of email {kind!r} (known: {', '.join(KINDS)})")
-    language = language or registration.language
-    meeting = registration.meeting
+    languages = email_languages(registration, language)
     attachments = ticket_attachments(kind, registration)
-    with translation.override(language), timezone.override(ZoneInfo(meeting.time_zone)):
-        context = _context(registration, language=language, attachments=attachments)
-        subject = " ".join(render_to_string(f"notify/emails/{kind}.subject.txt", context).split())
+    zone = ZoneInfo(registration.meeting.time_zone)
+    contexts, subjects = [], []
+    for code in languages:
+        with translation.override(code), timezone.override(zone):
+            context = _context(registration, language=code, attachments=attachments)
+            subjects.append(" ".join(render_to_string(f"notify/emails/{kind}.subject.txt", context).split()))
+        contexts.append(context)
+    subject = " / ".join(subjects)
+    texts, htmls = [], []
+    for code, context in zip(languages, contexts):
         context["subject"] = subject
-        text = _tidy_text(render_to_string(f"notify/emails/{kind}.txt", context))
-        html = render_to_string(f"notify/emails/{kind}.html", context)
+        with translation.override(code), timezone.override(zone):
+            texts.append(_tidy_text(render_to_string(f"notify/emails/{kind}.txt", context)))
+            htmls.append(render_to_string(f"notify/emails/{kind}.html", context))
+    text = TEXT_SEPARATOR.join(texts)
+    html = _join_html(htmls[0], list(zip(languages[1:], htmls[1:])))
     return RenderedEmail(subject=subject, text=text, html=html, attachments=attachments)
+
+
+def _join_html(first: str, others: list[tuple[str, str]]) -> str:
+    """The first language's HTML document with the body of each other one added below a separator,
+    marked with its language."""
+    if not others:
+        return first
+    end = first.rindex("</body>")
+    added = "".join(
+        f'\n{HTML_SEPARATOR}\n<div lang="{code}">{_BODY.search(html).group("inner").strip()}</div>\n'
+        for code, html in others
+    )
+    return first[:end] + added + first[end:]
 
 
 def _context(registration, *, language: str, attachments: list) -> dict:

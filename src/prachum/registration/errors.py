@@ -25,6 +25,7 @@ MESSAGES = {
     "full": _("There is no free seat for this registration."),
     "force_not_allowed": _("Only an organizer of this meeting can approve a registration beyond the seats available."),
     "not_editable": _("This registration can no longer be changed."),
+    "edits_closed": _("The time for changing registrations to this meeting is over."),
     "needs_review": _("This change needs the organizers' review. Please write to them to ask for it."),
     "form_reused": _("This form has already been sent. Please open the registration page again to register someone else."),
 }

@@ -10,7 +10,7 @@ from django.utils import translation
 
 from prachum.meetings.models import Meeting
 from prachum.meetings.tests.factories import make_meeting, make_session
-from prachum.notify.emails import KINDS
+from prachum.notify.emails import KINDS, TEXT_SEPARATOR, render_registration_email
 from prachum.notify.models import Message
 from prachum.notify.services import queue_message
 from prachum.notify.tests.factories import make_registration
@@ -28,6 +28,7 @@ STATUS_OF_KIND = {
     "registration.rejected": "rejected",
     "registration.cancelled": "cancelled",
     "registration.link": "approved",
+    "registration.changed_pending": "pending",
 }
 
 
@@ -46,7 +47,7 @@ def queued(registration, kind):
         return queue_message(registration=registration, kind=kind)
 
 
-def test_kinds_are_the_seven_of_a_registrations_life():
+def test_kinds_are_the_eight_of_a_registrations_life():
     assert set(KINDS) == set(STATUS_OF_KIND)
 
 
@@ -206,3 +207,55 @@ def test_a_registration_without_its_private_link_is_refused():
     registration.manage_token_nonce = ""
     with pytest.raises(ValueError, match="private link"):
         queued(registration, "registration.received")
+
+
+# Emails in both languages (Meeting.emails_in_both_languages)
+
+
+def _one_language(registration, kind, language):
+    """The email as it is written in one language only."""
+    registration.meeting.emails_in_both_languages = False
+    try:
+        return render_registration_email(registration=registration, kind=kind, language=language)
+    finally:
+        registration.meeting.emails_in_both_languages = True
+
+
+@pytest.mark.parametrize(("first", "second"), [("lo", "en"), ("en", "lo")])
+def test_where_the_organizer_asks_an_email_is_in_both_languages_the_participant_s_first(first, second):
+    registration = make_registration(symposium(emails_in_both_languages=True), language=first, status="approved")
+
+    message = queued(registration, "registration.confirmed")
+
+    own, other = (_one_language(registration, "registration.confirmed", code) for code in (first, second))
+    assert message.language == first
+    assert message.subject == f"{own.subject} / {other.subject}"
+    assert message.body_text == own.text + TEXT_SEPARATOR + other.text
+    titles = {"lo": "ກອງປະຊຸມສຳມະນາອາຊຽນ-ຍີ່ປຸ່ນ", "en": "ASEAN–Japan Symposium"}
+    for body in (message.body_text, message.body_html):
+        assert body.index(titles[first]) < body.index(titles[second])
+        assert body.index(f"/{first}/r/{registration.manage_token}/") < body.index(f"/{second}/r/{registration.manage_token}/")
+    html = message.body_html
+    assert html.count("<html") == 1 and html.count("</body>") == 1 and html.count("<hr") == 1
+    assert f'<html lang="{first}">' in html and f'<div lang="{second}">' in html
+    assert html.index("<hr") > html.index(titles[first])
+    assert message.attachments == own.attachments == [{"type": "qr_png"}, {"type": "ics"}]
+
+
+def test_by_default_an_email_is_in_the_participant_s_language_only():
+    registration = make_registration(symposium(), language="lo", status="approved")
+
+    message = queued(registration, "registration.confirmed")
+
+    assert " / " not in message.subject
+    assert "ASEAN–Japan Symposium" not in message.body_text + message.body_html
+    assert "<hr" not in message.body_html and TEXT_SEPARATOR not in message.body_text
+    assert message.attachments == [{"type": "qr_png"}, {"type": "ics"}]
+
+
+def test_a_change_sent_back_for_review_has_its_own_email():
+    registration = make_registration(symposium(), language="en", status="pending")
+    message = queued(registration, "registration.changed_pending")
+    assert message.subject == "Your change needs review: ASEAN–Japan Symposium"
+    assert "waiting for their review again" in message.body_text
+    assert message.attachments == []

@@ -5,15 +5,15 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from prachum.meetings.models import Meeting
+from prachum.meetings.models import CustomQuestion, Meeting
 from prachum.notify.models import Message
 from prachum.registration.errors import RegistrationError
 from prachum.registration.models import Registration
 from prachum.registration.selectors import active_registration_by_email
 from prachum.registration.services.answers import replace_answers
-from prachum.registration.services.locking import lock_registration
+from prachum.registration.services.locking import _require_transaction, lock_registration
 from prachum.registration.services.notices import PARTICIPANT, audit, tell
-from prachum.registration.services.rules import resolve_category, resolve_organization, resolve_participation
+from prachum.registration.services.rules import check_editable, resolve_category, resolve_organization, resolve_participation
 from prachum.registration.services.seats import _promote_waitlisted, has_room
 from prachum.registration.services.submission import RELATIONS, person_values
 
@@ -31,13 +31,33 @@ UNCHANGED = _Unchanged()
 # must not be usable to flood them.
 LINK_RESEND_INTERVAL = timedelta(minutes=5)
 
+# The audit's name of a change -> its name in Meeting.reapproval_fields (the rest are the same).
+REAPPROVAL_KEYS = {"delegation": "organization", "organization_name": "organization"}
 
-def _check_editable(registration: Registration, now) -> None:
+
+def _needs_reapproval(registration: Registration, changed_fields: set, changed_answers: list[str]) -> bool:
+    """An approved registration whose category needs approval had a field or an answer changed that
+    the meeting marks "needs re-approval" (Meeting.reapproval_fields, CustomQuestionVersion.needs_reapproval)."""
+    if registration.status != Status.APPROVED or not registration.category.needs_approval:
+        return False
     meeting = registration.meeting
-    if registration.status not in Registration.ACTIVE:
-        raise RegistrationError("not_editable")
-    if meeting.status == Meeting.Status.CANCELLED or now >= meeting.ends_at:
-        raise RegistrationError("not_editable")
+    if any(REAPPROVAL_KEYS.get(field, field) in meeting.reapproval_fields for field in changed_fields):
+        return True
+    return bool(changed_answers) and CustomQuestion.objects.filter(
+        meeting_id=meeting.pk, key__in=changed_answers, current_version__needs_reapproval=True
+    ).exists()
+
+
+def _send_back_for_review(registration: Registration, before: dict, after: dict, *, actor) -> None:
+    """Approved -> pending after a change that needs review. The registration keeps its seat (a pending
+    one holds it too); the earlier decision is cleared so that a reviewer decides again."""
+    _require_transaction("_send_back_for_review")
+    registration.status = Status.PENDING
+    registration.decided_at = registration.decided_by = None
+    registration.save(update_fields=["status", "decided_at", "decided_by", "updated_at"])
+    audit(registration, "registration.sent_back_for_review", actor=actor, actor_label="" if actor else PARTICIPANT,
+          before={"status": Status.APPROVED, **before}, after={"status": Status.PENDING, **after})
+    tell(registration, "registration.changed_pending")
 
 
 @transaction.atomic(durable=True)
@@ -56,18 +76,23 @@ def update_registration(
 
     `person` holds the changed PERSON_FIELDS (absent ones are kept); `answers` as for
     services.answers.replace_answers. Category, delegation, organization name and participation are
-    kept unless passed. Moving to another category, delegation or way of taking part is a new seat
+    kept unless passed. The person may edit until the meeting's edit deadline (Meeting.edits_close:
+    edits_close_at, or the meeting's start; code "edits_closed"). Moving to another category, delegation or way of taking part is a new seat
     request: a seat holder must fit there ("full"; the registration stays as it was), a waiting person
     keeps their place on the list; seats it leaves go to the waiting list. An approved registration
-    cannot move itself into a category that needs approval ("needs_review").
+    cannot move itself into a category that needs approval ("needs_review"). An approved registration
+    in a category that needs approval goes back to pending, keeping its seat, when the edit changes a
+    field of Meeting.reapproval_fields or the answer to a question whose version needs_reapproval
+    (audit "registration.sent_back_for_review", email "registration.changed_pending"); values that
+    stay the same change nothing.
     `actor` None means the person through their manage link.
-    Codes: not_editable, duplicate_email, category_not_open, needs_review, delegation_invalid,
+    Codes: not_editable, edits_closed, duplicate_email, category_not_open, needs_review, delegation_invalid,
     organization_not_allowed, participation_not_offered, full.
     """
     registration = lock_registration(registration_id)
     meeting = registration.meeting
     now = timezone.now()
-    _check_editable(registration, now)
+    check_editable(registration, now)
 
     values = person_values({"email": registration.email, **person})
     before, after = {}, {}
@@ -121,6 +146,14 @@ def update_registration(
     if before or after:
         audit(registration, "registration.updated", actor=actor, actor_label="" if actor else PARTICIPANT,
               before=before, after=after)
+    if _needs_reapproval(registration, set(after) - {"answers"}, changed_answers):
+        reviewed = set(registration.meeting.reapproval_fields)
+        _send_back_for_review(
+            registration,
+            {k: v for k, v in before.items() if REAPPROVAL_KEYS.get(k, k) in reviewed},
+            {k: v for k, v in after.items() if REAPPROVAL_KEYS.get(k, k) in reviewed or k == "answers"},
+            actor=actor,
+        )
     if moved:
         _promote_waitlisted(meeting)
     return registration

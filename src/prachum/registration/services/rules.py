@@ -8,7 +8,7 @@ from datetime import datetime
 
 from prachum.meetings.models import Category, Delegation, Meeting, MeetingRole
 from prachum.registration.errors import RegistrationError
-from prachum.registration.models import Participation
+from prachum.registration.models import Participation, Registration
 
 PARTICIPATION_OFFERED = {
     Meeting.Format.IN_PERSON: (Participation.IN_PERSON,),
@@ -29,6 +29,27 @@ def check_open(meeting: Meeting, now: datetime) -> None:
         raise RegistrationError("closed")
     if now >= meeting.ends_at:
         raise RegistrationError("closed")
+
+
+def check_editable(registration: Registration, now: datetime) -> None:
+    """The person may change their registration: it is active, the meeting goes ahead, and its edit
+    deadline (Meeting.edits_close: edits_close_at, or the meeting's start) has not passed.
+    Cancelling has no deadline of its own: it stays possible until the meeting ends."""
+    meeting = registration.meeting
+    if registration.status not in Registration.ACTIVE:
+        raise RegistrationError("not_editable")
+    if meeting.status == Meeting.Status.CANCELLED or now >= meeting.ends_at:
+        raise RegistrationError("not_editable")
+    if now >= meeting.edits_close:
+        raise RegistrationError("edits_closed")
+
+
+def is_editable(registration: Registration, now: datetime) -> bool:
+    try:
+        check_editable(registration, now)
+    except RegistrationError:
+        return False
+    return True
 
 
 def resolve_participation(meeting: Meeting, participation: str | None) -> str:

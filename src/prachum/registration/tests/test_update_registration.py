@@ -8,10 +8,16 @@ from django.utils import timezone
 
 from prachum.audit.models import AuditEvent
 from prachum.meetings.models import Meeting
-from prachum.meetings.tests.factories import make_category, make_meeting
+from prachum.meetings.tests.factories import make_category, make_meeting, make_user
+from prachum.notify.models import Message
 from prachum.registration.errors import RegistrationError
 from prachum.registration.models import Answer, Registration
-from prachum.registration.services import submit_registration, update_registration
+from prachum.registration.services import (
+    approve_registration,
+    cancel_registration,
+    submit_registration,
+    update_registration,
+)
 from prachum.registration.tests.factories import (
     form_token,
     make_delegation,
@@ -241,3 +247,133 @@ def test_a_file_answer_is_kept_when_the_form_gives_it_back_and_removed_when_clea
     assert Answer.objects.get(registration=reg).pk == stored.pk
     update_registration(registration_id=reg.pk, person={}, answers={"photo": False})
     assert not Answer.objects.filter(registration=reg).exists()
+
+
+# The edit deadline (Meeting.edits_close_at; empty: the meeting's start)
+
+
+def test_an_edit_after_the_meeting_s_edit_deadline_is_refused_and_nothing_changes():
+    meeting = make_meeting(edits_close_at=timezone.now() - timedelta(minutes=1))
+    reg = make_registration(meeting, make_category(meeting), position="Director")
+    refused("edits_closed", registration_id=reg.pk, person={"position": "Minister"})
+    assert fresh(reg).position == "Director"
+    assert not AuditEvent.objects.exists()
+
+
+def test_an_edit_before_the_meeting_s_edit_deadline_is_saved():
+    meeting = make_meeting(edits_close_at=timezone.now() + timedelta(minutes=5))
+    reg = make_registration(meeting, make_category(meeting), position="Director")
+    update_registration(registration_id=reg.pk, person={"position": "Minister"})
+    assert fresh(reg).position == "Minister"
+
+
+def test_without_an_edit_deadline_edits_close_when_the_meeting_starts():
+    meeting = make_meeting(starts_at=timezone.now() - timedelta(hours=1))  # running for 7 more hours
+    reg = make_registration(meeting, make_category(meeting))
+    refused("edits_closed", registration_id=reg.pk, person={"position": "X"})
+
+
+def test_cancelling_stays_possible_after_the_edit_deadline_and_frees_the_seat():
+    meeting = make_meeting(edits_close_at=timezone.now() - timedelta(days=1), capacity=1)
+    category = make_category(meeting, needs_approval=False)
+    reg = make_registration(meeting, category, status=Status.APPROVED)
+    other = waiting(meeting, category)
+    cancel_registration(registration_id=reg.pk)
+    assert fresh(reg).status == Status.CANCELLED
+    assert fresh(other).status == Status.APPROVED
+
+
+# Changes that need re-approval (Meeting.reapproval_fields, CustomQuestionVersion.needs_reapproval)
+
+REVIEWED = ["given_name", "family_name", "position"]
+
+
+def approved(meeting, category=None, **kw):
+    category = category or make_category(meeting, needs_approval=True)
+    return make_registration(meeting, category, status=Status.APPROVED, decided_by=make_user(), **kw)
+
+
+def test_an_approved_registration_whose_reviewed_field_changes_goes_back_to_pending_and_keeps_its_seat():
+    meeting = make_meeting(reapproval_fields=REVIEWED, capacity=1)
+    category = make_category(meeting, needs_approval=True)
+    reg = approved(meeting, category, position="Director")
+    update_registration(registration_id=reg.pk, person={"position": "Minister"})
+    reg = fresh(reg)
+    assert reg.status == Status.PENDING and reg.decided_at is None and reg.decided_by is None
+    event = AuditEvent.objects.get(registration=reg, kind="registration.sent_back_for_review")
+    assert event.actor_label == "participant"
+    assert event.before == {"status": "approved", "position": "Director"}
+    assert event.after == {"status": "pending", "position": "Minister"}
+    assert Message.objects.filter(registration=reg, kind="registration.changed_pending").count() == 1
+    # Pending holds the seat: the meeting is still full.
+    newcomer = submit_registration(meeting=meeting, category=category, person=person(), client_token=form_token())
+    assert newcomer.registration.status == Status.WAITLISTED
+
+
+def test_a_reviewed_field_given_again_unchanged_keeps_the_registration_approved():
+    meeting = make_meeting(reapproval_fields=REVIEWED)
+    reg = approved(meeting, given_name="Keo", family_name="Phomma", position="Director")
+    update_registration(registration_id=reg.pk, person={"given_name": "Keo", "family_name": "Phomma", "position": "Director"})
+    assert fresh(reg).status == Status.APPROVED
+    assert not AuditEvent.objects.filter(kind="registration.sent_back_for_review").exists()
+    assert not Message.objects.filter(kind="registration.changed_pending").exists()
+
+
+def test_a_change_of_a_field_the_meeting_does_not_review_keeps_the_registration_approved():
+    meeting = make_meeting(reapproval_fields=REVIEWED)
+    reg = approved(meeting, phone="+8562055512345")
+    update_registration(registration_id=reg.pk, person={"phone": "+8562055599999"})
+    assert fresh(reg).status == Status.APPROVED
+    assert AuditEvent.objects.get(registration=reg).kind == "registration.updated"
+
+
+def test_a_reviewed_change_in_a_category_without_approval_keeps_the_registration_approved():
+    meeting = make_meeting(reapproval_fields=REVIEWED)
+    reg = approved(meeting, make_category(meeting, needs_approval=False), position="Director")
+    update_registration(registration_id=reg.pk, person={"position": "Minister"})
+    assert fresh(reg).status == Status.APPROVED
+
+
+@pytest.mark.parametrize("status", [Status.PENDING, Status.WAITLISTED])
+def test_a_reviewed_change_of_a_registration_not_yet_approved_keeps_its_status(status):
+    meeting = make_meeting(reapproval_fields=REVIEWED)
+    reg = waiting(meeting, make_category(meeting)) if status == Status.WAITLISTED else make_registration(
+        meeting, make_category(meeting))
+    update_registration(registration_id=reg.pk, person={"position": "Minister"})
+    assert fresh(reg).status == status
+    assert not AuditEvent.objects.filter(kind="registration.sent_back_for_review").exists()
+
+
+def test_changing_the_delegation_sends_it_back_where_the_meeting_reviews_the_organization():
+    meeting = make_meeting(reapproval_fields=["organization"])
+    first, second = make_delegation(meeting), make_delegation(meeting)
+    reg = approved(meeting, delegation=first)
+    update_registration(registration_id=reg.pk, person={}, delegation=second)
+    assert fresh(reg).status == Status.PENDING
+    event = AuditEvent.objects.get(kind="registration.sent_back_for_review")
+    assert event.before["delegation"] == first.pk and event.after["delegation"] == second.pk
+
+
+def test_a_changed_answer_to_a_question_that_needs_reapproval_sends_the_registration_back():
+    meeting = make_meeting()
+    make_question(meeting, "passport_no", needs_reapproval=True)
+    make_question(meeting, "diet")
+    category = make_category(meeting, needs_approval=True)
+    reg = approved(meeting, category)
+    update_registration(registration_id=reg.pk, person={}, answers={"passport_no": "P1", "diet": "none"})
+    assert fresh(reg).status == Status.PENDING
+    event = AuditEvent.objects.get(kind="registration.sent_back_for_review")
+    assert event.after == {"status": "pending", "answers": ["diet", "passport_no"]}
+
+
+def test_the_same_answer_again_or_a_change_of_an_unreviewed_question_keeps_it_approved():
+    meeting = make_meeting()
+    make_question(meeting, "passport_no", needs_reapproval=True)
+    make_question(meeting, "diet")
+    category = make_category(meeting, needs_approval=True)
+    reg = submit_registration(meeting=meeting, category=category, person=person(), client_token=form_token(),
+                              answers={"passport_no": "P1", "diet": "none"}).registration
+    approve_registration(registration_id=reg.pk)
+    update_registration(registration_id=reg.pk, person={}, answers={"passport_no": "P1", "diet": "vegetarian"})
+    assert fresh(reg).status == Status.APPROVED
+    assert not AuditEvent.objects.filter(kind="registration.sent_back_for_review").exists()
