@@ -1,6 +1,7 @@
 """The private manage page /<lang>/r/<token>/: what it shows, edit, cancel, and what it keeps private."""
 
 import logging
+from datetime import UTC, datetime
 
 import pytest
 from django.test import Client
@@ -8,6 +9,7 @@ from django.test import Client
 from prachum.meetings.models import QuestionKind
 from prachum.registration.log_redaction import HidePrivateLinks, redact
 from prachum.registration.models import Answer, Registration
+from prachum.registration.services import approve_registration
 from prachum.registration.tests.factories import make_question, make_registration
 from prachum.registration.tests.web import (
     CSRF_TOKEN,
@@ -247,3 +249,75 @@ def test_gunicorns_access_log_hides_private_links():
     assert "SeCrEt_token" not in repr(atoms) and "Inv1te" not in repr(atoms)
     assert atoms["r"] == "GET /lo/r/[hidden]/ticket.pdf?x=1 HTTP/1.1"
     assert atoms["s"] == "200"
+
+
+# — the edit deadline and changes that need review —
+
+# 10 September 2020, 17:00 in Vientiane: long past, while the meeting is still ahead.
+PAST_DEADLINE = datetime(2020, 9, 10, 10, 0, tzinfo=UTC)
+
+
+def test_before_the_edit_deadline_the_page_says_until_when_changes_are_possible(client, meeting, category):
+    meeting.edits_close_at = datetime(2099, 9, 10, 10, 0, tzinfo=UTC)
+    meeting.save()
+    token = registered(client, meeting, category)
+    html = client.get(manage_url(token)).content.decode()
+    assert 'name="given_name"' in html
+    assert "You can change your details until 10 September 2099, 17:00" in html
+
+
+@pytest.mark.parametrize(("language", "day"), [("en", "10 September 2020, 17:00"), ("lo", "ວັນທີ 10 ກັນຍາ 2020")])
+def test_after_the_edit_deadline_the_form_is_gone_the_page_says_until_when_and_cancel_remains(
+    client, meeting, category, language, day
+):
+    token = registered(client, meeting, category)
+    type(meeting).objects.filter(pk=meeting.pk).update(edits_close_at=PAST_DEADLINE)
+
+    html = client.get(manage_url(token, language)).content.decode()
+
+    assert 'name="given_name"' not in html and "data-edits-closed" in html and day in html
+    assert f'href="{manage_url(token, language, "cancel/")}"' in html
+
+
+def test_an_edit_posted_after_the_deadline_is_refused_and_cancelling_still_works(client, meeting, category):
+    token = registered(client, meeting, category)
+    type(meeting).objects.filter(pk=meeting.pk).update(edits_close_at=PAST_DEADLINE)
+
+    response = client.post(manage_url(token), valid_data(category, position="Changed"))
+
+    assert response.status_code == 303
+    assert Registration.objects.get().position == "Deputy Director"
+    assert "The time for changing registrations to this meeting is over." in client.get(manage_url(token)).content.decode()
+    assert client.post(manage_url(token, what="cancel/")).status_code == 303
+    assert Registration.objects.get().status == Status.CANCELLED
+
+
+def test_an_edit_that_needs_review_sends_an_approved_registration_back_and_the_page_says_so(client, meeting):
+    meeting.reapproval_fields = ["given_name", "family_name", "position"]
+    meeting.save()
+    category = open_category(meeting, needs_approval=True)
+    token = registered(client, meeting, category)
+    approve_registration(registration_id=Registration.objects.get().pk)
+    assert "data-reviews-changes" in client.get(manage_url(token)).content.decode()
+
+    response = client.post(manage_url(token), valid_data(category, position="Director General"))
+
+    assert response.status_code == 303
+    registration = Registration.objects.get()
+    assert registration.status == Status.PENDING and registration.position == "Director General"
+    html = client.get(manage_url(token)).content.decode()
+    assert "Because they need the organizers&#x27; review" in html
+    assert "Your registration is waiting for the organizers" in html
+
+
+def test_an_edit_of_fields_without_review_keeps_the_registration_confirmed(client, meeting):
+    meeting.reapproval_fields = ["position"]
+    meeting.save()
+    category = open_category(meeting, needs_approval=True)
+    token = registered(client, meeting, category)
+    approve_registration(registration_id=Registration.objects.get().pk)
+
+    client.post(manage_url(token), valid_data(category, phone="020 5551 9999"))
+
+    assert Registration.objects.get().status == Status.APPROVED
+    assert "Your changes are saved." in client.get(manage_url(token)).content.decode()

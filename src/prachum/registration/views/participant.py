@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,7 @@ from prachum.registration import selectors, services
 from prachum.registration.answers_display import answer_rows
 from prachum.registration.forms import RegistrationForm
 from prachum.registration.models import Registration
+from prachum.registration.services.rules import is_editable as is_editable_now
 from prachum.registration.tickets import ticket_pdf as build_ticket_pdf
 from prachum.registration.views.public import see_other
 
@@ -74,7 +76,21 @@ def has_ticket(registration: Registration) -> bool:
 
 
 def is_editable(registration: Registration) -> bool:
-    return registration.status in Registration.ACTIVE
+    """The person may still change their details (active, before the meeting's edit deadline)."""
+    return is_editable_now(registration, timezone.now())
+
+
+def can_cancel(registration: Registration) -> bool:
+    """Cancelling stays possible after the edit deadline, until the meeting ends."""
+    return registration.status != Status.CANCELLED and timezone.now() < registration.meeting.ends_at
+
+
+def reviews_changes(registration: Registration, form: RegistrationForm) -> bool:
+    """Some changes on the form would send this registration back to the organizers for review."""
+    return (
+        registration.status == Status.APPROVED and registration.category.needs_approval
+        and (bool(registration.meeting.reapproval_fields) or any(spec.version.needs_reapproval for spec in form.questions))
+    )
 
 
 def status_sentence(registration: Registration) -> str:
@@ -102,18 +118,25 @@ def manage(request, registration, *, token):
             form = RegistrationForm(request.POST, request.FILES, meeting=registration.meeting, registration=registration)
             if form.is_valid():
                 try:
-                    services.update_registration(
+                    updated = services.update_registration(
                         registration_id=registration.pk, person=form.person(), answers=form.answers()
                     )
                 except services.RegistrationError as error:
                     form.add_error("email" if error.code == "duplicate_email" else None, str(error.message))
                 else:
-                    messages.success(request, _("Your changes are saved."))
+                    if updated.status == Status.PENDING and registration.status == Status.APPROVED:
+                        messages.info(request, _(
+                            "Your changes are saved. Because they need the organizers' review, your registration "
+                            "is waiting for their decision again; you keep your place meanwhile."
+                        ))
+                    else:
+                        messages.success(request, _("Your changes are saved."))
                     return see_other(_manage_url(token))
         else:
             form = RegistrationForm(meeting=registration.meeting, registration=registration)
     elif request.method == "POST":
-        messages.error(request, str(services.RegistrationError("not_editable").message))
+        code = "edits_closed" if registration.status in Registration.ACTIVE and can_cancel(registration) else "not_editable"
+        messages.error(request, str(services.RegistrationError(code).message))
         return see_other(_manage_url(token))
 
     meeting = registration.meeting
@@ -129,6 +152,13 @@ def manage(request, registration, *, token):
         "has_calendar": registration.status in Registration.ACTIVE,
         "qr_size": qr_code_pixel_size(registration.badge_code),
         "edit_open": form is not None and form.is_bound,
+        # After the deadline: until when changes were possible (shown in the meeting's time zone).
+        "edits_closed_at": (
+            meeting.edits_close if form is None and registration.status in Registration.ACTIVE and can_cancel(registration)
+            else None
+        ),
+        "reviews_changes": form is not None and reviews_changes(registration, form),
+        "can_cancel": can_cancel(registration),
     }
     return render(request, "registration/manage.html", context)
 
@@ -136,6 +166,9 @@ def manage(request, registration, *, token):
 @private_page("GET", "HEAD", "POST")
 def cancel(request, registration, *, token):
     if registration.status == Status.CANCELLED:
+        return see_other(_manage_url(token))
+    if not can_cancel(registration):
+        messages.error(request, str(services.RegistrationError("not_editable").message))
         return see_other(_manage_url(token))
     if request.method == "POST":
         try:
