@@ -84,6 +84,8 @@ MEETING_FIELD_KEYS = {
     "venue_en": "venue", "host": "host", "privacy_notice_lo": "privacy_notice", "privacy_notice_en": "privacy_notice",
     "retention_days": "retention_days", "registration_mode": "registration", "registration_opens_at": "registration",
     "registration_closes_at": "registration", "capacity": "registration", "online_capacity": "registration",
+    "edits_close_at": "registration", "reapproval_fields": "registration",
+    "emails_in_both_languages": "emails_in_both_languages",
 }
 REGISTRATION_FIELD_KEYS = {
     "organization_name": "organization", "decision_reason": "reason", "category": "category",
@@ -313,6 +315,7 @@ def _version_content(version: CustomQuestionVersion) -> dict:
         "categories": sorted(version.categories.values_list("code", flat=True)),
         "show_if_question": version.show_if_question.key if version.show_if_question_id else "",
         "show_if_value": version.show_if_value,
+        "needs_reapproval": version.needs_reapproval,
     }
 
 
@@ -331,7 +334,7 @@ def _question(meeting: Meeting, item: QuestionSpec, categories, questions, chang
         version = CustomQuestionVersion(
             question=question, number=number, kind=item.kind, label_lo=item.label_lo, label_en=item.label_en,
             help_lo=item.help_lo, help_en=item.help_en, choices=content["choices"], is_required=item.is_required,
-            is_sensitive=item.is_sensitive, show_if_value=item.show_if_value,
+            is_sensitive=item.is_sensitive, show_if_value=item.show_if_value, needs_reapproval=item.needs_reapproval,
             show_if_question=questions[item.show_if_question] if item.show_if_question else None,
         )
         _save(version, item.at, {"label_lo": "label", "label_en": "label", "kind": "kind", "choices": "choices"})

@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from prachum.core.validators import HEX_COLOUR
-from prachum.meetings.models import MeetingFormat, MeetingStatus, QuestionKind, RegistrationMode, Role
+from prachum.meetings.models import REAPPROVAL_FIELDS, MeetingFormat, MeetingStatus, QuestionKind, RegistrationMode, Role
 from prachum.registration.models import Participation, Registration, RegistrationStatus
 
 from .nodes import Mapping, Node
@@ -34,18 +34,21 @@ SEAT_HOLDING = (RegistrationStatus.PENDING.value, RegistrationStatus.APPROVED.va
 
 MEETING_KEYS = (
     "slug", "series", "title", "description", "format", "status", "time_zone", "default_language", "starts", "ends",
-    "venue", "host", "registration", "privacy_notice", "retention_days",
+    "venue", "host", "registration", "privacy_notice", "retention_days", "emails_in_both_languages",
     "sessions", "categories", "delegations", "organizers", "questions", "registrations",
 )
 REGISTRATION_WINDOW_KEYS = (
     "mode", "opens", "closes", "capacity", "online_capacity", "show_seats_left", "allows_free_text_organization",
+    "edits_close", "reapproval_fields",
 )
 SESSION_KEYS = ("title", "starts", "ends", "location")
 CATEGORY_KEYS = ("code", "name", "badge_colour", "quota", "needs_approval", "needs_endorsement", "allows_self_registration")
 DELEGATION_KEYS = ("organization", "quota", "focal_points")
 PERSON_KEYS = ("email", "given_name", "family_name", "language")
 ORGANIZER_KEYS = (*PERSON_KEYS, "role")
-QUESTION_KEYS = ("key", "kind", "label", "help", "required", "sensitive", "choices", "categories", "show_if", "active")
+QUESTION_KEYS = (
+    "key", "kind", "label", "help", "required", "sensitive", "choices", "categories", "show_if", "active", "needs_reapproval",
+)
 CHOICE_KEYS = ("value", "lo", "en")
 SHOW_IF_KEYS = ("question", "value")
 REGISTRATION_KEYS = (
@@ -124,6 +127,7 @@ class QuestionSpec:
     show_if_question: str
     show_if_value: str
     is_active: bool
+    needs_reapproval: bool = False
 
     def content(self) -> dict:
         """What a version of the question holds; a change of it makes a new version."""
@@ -134,6 +138,7 @@ class QuestionSpec:
             "is_required": self.is_required, "is_sensitive": self.is_sensitive,
             "categories": sorted(self.categories),
             "show_if_question": self.show_if_question, "show_if_value": self.show_if_value,
+            "needs_reapproval": self.needs_reapproval,
         }
 
 
@@ -375,6 +380,7 @@ def _questions(node: Node, categories: list[CategorySpec]) -> list[QuestionSpec]
             m, order, key, kind, label_lo, label_en, help_lo, help_en,
             m.boolean("required", False), m.boolean("sensitive", False), choices, codes,
             show_if_question, show_if_value, m.boolean("active", True),
+            needs_reapproval=m.boolean("needs_reapproval", False),
         ))
     return questions
 
@@ -507,6 +513,29 @@ def _check_quotas(registrations: list[RegistrationSpec], spec: MeetingSpec) -> N
                 )
 
 
+def _edits_close(w: Mapping, tz: ZoneInfo, today: date, meeting_ends: datetime) -> datetime | None:
+    node = w.get("edits_close")
+    if node is None:
+        return None
+    edits_close = read_time(node, tz=tz, today=today)
+    if edits_close > meeting_ends:
+        raise node.error(
+            f"edits close after the meeting ends ({show_local(meeting_ends, tz)})", code="ends_before_start"
+        )
+    return edits_close
+
+
+def _reapproval_fields(node: Node | None) -> list[str]:
+    """Standard fields whose change sends an approved registration back for review."""
+    fields: list[str] = []
+    seen: dict = {}
+    for item in node.items() if node else []:
+        field = item.choice(REAPPROVAL_FIELDS)
+        _unique(seen, field, item, "field")
+        fields.append(field)
+    return fields
+
+
 # -- the whole file -------------------------------------------------------------------------------
 
 def read_meeting_spec(root: Node, *, today: date | None = None) -> MeetingSpec:
@@ -539,6 +568,8 @@ def read_meeting_spec(root: Node, *, today: date | None = None) -> MeetingSpec:
         "registration_mode": RegistrationMode.OPEN.value,
         "registration_opens_at": None, "registration_closes_at": None,
         "capacity": None, "online_capacity": None, "show_seats_left": False, "allows_free_text_organization": False,
+        "edits_close_at": None, "reapproval_fields": [],
+        "emails_in_both_languages": m.boolean("emails_in_both_languages", False),
     }
     if window := m.get("registration"):
         w = window.mapping(allowed=REGISTRATION_WINDOW_KEYS)
@@ -554,6 +585,8 @@ def read_meeting_spec(root: Node, *, today: date | None = None) -> MeetingSpec:
             "online_capacity": w.whole_number("online_capacity", allow_null=True),
             "show_seats_left": w.boolean("show_seats_left", False),
             "allows_free_text_organization": w.boolean("allows_free_text_organization", False),
+            "edits_close_at": _edits_close(w, tz, today, ends),
+            "reapproval_fields": _reapproval_fields(w.get("reapproval_fields")),
         })
     spec = MeetingSpec(
         at=m, filename=root.filename, today=today, tz=tz, values=values,

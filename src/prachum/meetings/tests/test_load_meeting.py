@@ -231,6 +231,37 @@ def test_a_changed_question_gets_a_new_version_and_an_unchanged_one_does_not():
     assert CustomQuestion.objects.get(key="passport").versions.count() == 1
 
 
+def test_the_edit_deadline_reviewed_fields_and_bilingual_emails_are_loaded():
+    text = MEETING.replace('  capacity: 120\n', '  capacity: 120\n  edits_close: "+18d 17:00"\n'
+                           '  reapproval_fields: [given_name, family_name, position]\n', 1)
+    text = text.replace("host: LA-MTC\n", "host: LA-MTC\nemails_in_both_languages: true\n", 1)
+    text = text.replace("    sensitive: true\n", "    sensitive: true\n    needs_reapproval: true\n", 1)
+
+    meeting = load(text)
+
+    assert meeting.edits_close_at == datetime(2026, 3, 20, 17, 0, tzinfo=VTE)
+    assert meeting.reapproval_fields == ["given_name", "family_name", "position"]
+    assert meeting.emails_in_both_languages is True
+    assert CustomQuestion.objects.get(key="passport").current_version.needs_reapproval is True
+    assert CustomQuestion.objects.get(key="dietary").current_version.needs_reapproval is False
+    before = snapshot()
+    load(text)
+    assert snapshot() == before
+
+
+def test_without_the_new_keys_edits_close_at_the_start_nothing_needs_review_and_emails_have_one_language():
+    meeting = load()
+    assert meeting.edits_close_at is None and meeting.edits_close == meeting.starts_at
+    assert meeting.reapproval_fields == [] and meeting.emails_in_both_languages is False
+
+
+def test_marking_a_question_needs_reapproval_makes_a_new_version():
+    load()
+    load(MEETING.replace("    sensitive: true\n", "    sensitive: true\n    needs_reapproval: true\n", 1))
+    passport = CustomQuestion.objects.get(key="passport")
+    assert passport.versions.count() == 2 and passport.current_version.needs_reapproval
+
+
 def test_registrations_are_matched_by_email_and_updated():
     load()
 

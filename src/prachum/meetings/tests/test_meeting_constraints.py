@@ -90,3 +90,16 @@ def test_bilingual_text_falls_back_to_the_other_language(meeting):
     assert title == "ກອງປະຊຸມ" and title.is_fallback and title.language == "lo"
     with translation.override("lo"):
         assert not meeting.title.is_fallback
+
+
+@pytest.mark.parametrize("fields", [["given_name", "passport"], "position", [1], ["position", "position"]])
+def test_reapproval_fields_must_be_a_list_of_distinct_standard_fields(meeting, fields):
+    meeting.reapproval_fields = fields
+    with pytest.raises(ValidationError) as caught:
+        meeting.full_clean()
+    assert "reapproval_fields" in caught.value.error_dict
+
+
+def test_reapproval_fields_from_the_allowed_list_are_valid(meeting):
+    meeting.reapproval_fields = ["given_name", "family_name", "position", "organization"]
+    meeting.full_clean()
