@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from prachum.meetings.models import CustomQuestion, CustomQuestionVersion, Delegation, Meeting, MeetingRole
-from prachum.meetings.tests.factories import make_organization, make_user
+from prachum.meetings.tests.factories import make_category, make_meeting, make_organization, make_user
 from prachum.registration.models import Invitation, Registration
 
 _sequence = itertools.count(1)
@@ -34,8 +34,11 @@ def person(**overrides) -> dict:
     return values
 
 
-def make_registration(meeting: Meeting, category, **overrides) -> Registration:
-    """A registration with its private link; status pending unless told, with the time its status needs."""
+def make_registration(meeting: Meeting | None = None, category=None, **overrides) -> Registration:
+    """A registration with its private link; status pending unless told, with the time its status needs.
+    Without a meeting or category, makes them."""
+    meeting = meeting or make_meeting()
+    category = category or make_category(meeting)
     values = {key: value for key, value in person().items()}
     values.update(overrides)
     status = values.setdefault("status", Registration.Status.PENDING)
