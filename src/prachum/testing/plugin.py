@@ -16,6 +16,8 @@ if os.environ.get("PRACHUM_TEST_DATABASE_URL"):
 
 import pytest  # noqa: E402
 
+from prachum.testing.smtp import mail_server, mail_server_down  # noqa: E402, F401  (fixtures for every test)
+
 
 @pytest.fixture(autouse=True)
 def _public_pages_always_fresh(settings):

@@ -11,7 +11,6 @@ from prachum.audit.models import AuditEvent
 from prachum.meetings.models import Meeting
 from prachum.meetings.tests.factories import make_category, make_meeting, make_organization, make_user
 from prachum.notify.models import Message
-from prachum.notify.tests.conftest import Inbox, free_port, point_mail_at
 from prachum.registration.invitations import check_invitation_rows, invite_people, read_invitation_csv
 from prachum.registration.models import Invitation, Registration, hash_token
 from prachum.registration.tests.factories import make_delegation, make_invitation, make_registration
@@ -26,15 +25,6 @@ LINK = re.compile(r"http://localhost:8000/(lo|en)/m/([\w-]+)/register/\?invitati
 @pytest.fixture(autouse=True)
 def _deliver_inline(settings):
     settings.PRACHUM_DELIVERY = "inline"
-
-
-@pytest.fixture
-def mail_server(settings):
-    inbox = Inbox(free_port())
-    inbox.start()
-    point_mail_at(settings, inbox.port)
-    yield inbox
-    inbox.stop()
 
 
 @pytest.fixture
