@@ -10,11 +10,12 @@ from prachum.registration.forms import HONORIFICS, MAX_UPLOAD_BYTES, Registratio
 from prachum.registration.models import Registration
 from prachum.registration.tests.factories import make_delegation
 from prachum.registration.tests.web import (
-    fresh_cache,  # noqa: F401
+    errors_of,
     manage_token_of,
     manage_url,
     open_category,
     open_meeting,
+    post_form,
     register_url,
     valid_data,
 )
@@ -23,38 +24,15 @@ from prachum.meetings.tests.factories import make_organization
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
-@pytest.fixture
-def meeting():
-    return open_meeting(title_lo="ກອງປະຊຸມທົດລອງ", title_en="Test meeting")
-
-
-@pytest.fixture
-def category(meeting):
-    return open_category(meeting)
-
-
-def post(client, meeting, data, language="en"):
-    return client.post(register_url(meeting, language), data)
-
-
-def errors_of(response) -> dict:
-    """Field name → its error texts, as rendered beside the field."""
-    html = response.content.decode()
-    return {
-        name: re.findall(r"<li>(.*?)</li>", body)
-        for name, body in re.findall(r'<ul class="errorlist" id="id_([\w-]+)_error">(.*?)</ul>', html, re.S)
-    }
-
-
 def refused(client, meeting, the_category, **fields) -> dict:
-    response = post(client, meeting, valid_data(the_category, **fields))
+    response = post_form(client, meeting, valid_data(the_category, **fields))
     assert response.status_code == 200
     assert not Registration.objects.exists()
     return errors_of(response)
 
 
 def test_a_valid_form_stores_the_person_normalised(client, meeting, category):
-    response = post(client, meeting, valid_data(
+    response = post_form(client, meeting, valid_data(
         category, given_name="  Keo   Mala ", email="Keo.Mala@Example.ORG", phone="+856 20 5551 2345",
     ))
 
@@ -74,7 +52,7 @@ def test_a_missing_required_field_is_named_beside_it_and_in_the_summary(client, 
     del data[name]
     if name == "given_name":
         del data["family_name"]  # one of the two names is enough
-    response = post(client, meeting, data)
+    response = post_form(client, meeting, data)
 
     errors = errors_of(response)
     assert list(errors) == [name]
@@ -88,14 +66,14 @@ def test_a_missing_required_field_is_named_beside_it_and_in_the_summary(client, 
 def test_missing_fields_are_reported_in_lao_on_the_lao_page(client, meeting, category):
     data = valid_data(category, family_name="")
     del data["given_name"]
-    response = post(client, meeting, data, language="lo")
+    response = post_form(client, meeting, data, language="lo")
     assert errors_of(response)["given_name"] == ["ກະລຸນາປ້ອນຂໍ້ມູນໃສ່ຊ່ອງນີ້."]
     assert '<html lang="lo">' in response.content.decode()
 
 
 def test_every_other_answer_is_kept_after_an_error(client, meeting, category):
     data = valid_data(category, phone="12", name_lo="ສົມສັກ", position="Director-General", honorific="Dr.")
-    response = post(client, meeting, data)
+    response = post_form(client, meeting, data)
 
     html = response.content.decode()
     assert list(errors_of(response)) == ["phone"]
@@ -109,22 +87,22 @@ def test_every_other_answer_is_kept_after_an_error(client, meeting, category):
 
 
 def test_one_name_is_enough_given_or_family(client, meeting, category):
-    manage_token_of(post(client, meeting, valid_data(category, family_name="")))
-    manage_token_of(post(client, meeting, valid_data(category, given_name="", email="b@example.org")))
+    manage_token_of(post_form(client, meeting, valid_data(category, family_name="")))
+    manage_token_of(post_form(client, meeting, valid_data(category, given_name="", email="b@example.org")))
     assert sorted(Registration.objects.values_list("given_name", "family_name")) == [("", "Phommachanh"), ("Keo", "")]
     assert list(refused_after(client, meeting, category, given_name=" ", family_name="  ")) == ["given_name"]
 
 
 def refused_after(client, meeting, the_category, **fields) -> dict:
     before = Registration.objects.count()
-    response = post(client, meeting, valid_data(the_category, email="c@example.org", **fields))
+    response = post_form(client, meeting, valid_data(the_category, email="c@example.org", **fields))
     assert Registration.objects.count() == before
     return errors_of(response)
 
 
 def test_html_and_script_in_names_are_stored_as_written_and_escaped_on_the_manage_page(client, meeting, category):
     hostile = '<script>alert("x")</script><b>Keo</b>'
-    response = post(client, meeting, valid_data(category, given_name=hostile, position="<img src=x onerror=alert(1)>"))
+    response = post_form(client, meeting, valid_data(category, given_name=hostile, position="<img src=x onerror=alert(1)>"))
 
     html = client.get(manage_url(manage_token_of(response))).content.decode()
     assert Registration.objects.get().given_name == hostile
@@ -153,7 +131,7 @@ def test_a_ten_kilobyte_name_is_refused(client, meeting, category):
 def test_names_are_stored_in_nfc(client, meeting, category):
     decomposed = unicodedata.normalize("NFD", "Nguyễn")
     assert decomposed != "Nguyễn"
-    post(client, meeting, valid_data(category, family_name=decomposed, family_name_first="on"))
+    post_form(client, meeting, valid_data(category, family_name=decomposed, family_name_first="on"))
     registration = Registration.objects.get()
     assert registration.family_name == "Nguyễn"
     assert registration.family_name_first is True
@@ -171,7 +149,7 @@ def test_names_are_stored_in_nfc(client, meeting, category):
     ],
 )
 def test_phone_numbers_are_read_as_lao_ones_and_stored_as_e164(client, meeting, category, typed, stored):
-    manage_token_of(post(client, meeting, valid_data(category, phone=typed)))
+    manage_token_of(post_form(client, meeting, valid_data(category, phone=typed)))
     assert Registration.objects.get().phone == stored
 
 
@@ -222,7 +200,7 @@ def test_delegations_are_offered_in_protocol_order_with_names_in_the_page_langua
     assert english.index(">Brunei Darussalam<") < english.index(">Viet Nam<")
     assert lao.index(">ບຣູໄນ<") < lao.index(">ຫວຽດນາມ<")  # the options (the word is also in a Lao help text)
 
-    post(client, meeting, valid_data(category, organization=str(viet_nam.pk)))
+    post_form(client, meeting, valid_data(category, organization=str(viet_nam.pk)))
     assert Registration.objects.get().delegation == viet_nam
     assert brunei.registrations.count() == 0
 
@@ -244,8 +222,8 @@ def test_free_text_organizations_match_a_delegation_by_name_or_are_kept_as_writt
     html = client.get(register_url(meeting)).content.decode()
     assert 'list="organization-list"' in html and '<option value="Japan">' in html
 
-    post(client, meeting, valid_data(category, organization="  japan "))
-    post(client, meeting, valid_data(category, organization="National University of Laos", email="b@example.org"))
+    post_form(client, meeting, valid_data(category, organization="  japan "))
+    post_form(client, meeting, valid_data(category, organization="National University of Laos", email="b@example.org"))
     first, second = Registration.objects.order_by("pk")
     assert (first.delegation, first.organization_name) == (japan, "")
     assert (second.delegation, second.organization_name) == (None, "National University of Laos")
@@ -258,7 +236,7 @@ def test_participation_is_asked_only_at_a_hybrid_meeting(client, meeting, catego
     hybrid_category = open_category(hybrid)
     assert 'name="participation"' in client.get(register_url(hybrid)).content.decode()
     assert list(refused(client, hybrid, hybrid_category)) == ["participation"]
-    manage_token_of(post(client, hybrid, valid_data(hybrid_category, participation="online")))
+    manage_token_of(post_form(client, hybrid, valid_data(hybrid_category, participation="online")))
     assert Registration.objects.get().participation == "online"
 
 

@@ -10,7 +10,6 @@ from prachum.meetings.tests.factories import make_category, make_meeting
 from prachum.registration.models import Invitation, Registration
 from prachum.registration.tests.factories import make_delegation, make_invitation
 from prachum.registration.tests.web import (
-    fresh_cache,  # noqa: F401
     manage_token_of,
     open_category,
     open_meeting,

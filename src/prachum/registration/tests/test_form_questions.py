@@ -12,10 +12,11 @@ from prachum.registration.forms import MAX_UPLOAD_BYTES
 from prachum.registration.models import Answer, Registration
 from prachum.registration.tests.factories import make_question
 from prachum.registration.tests.web import (
-    fresh_cache,  # noqa: F401
+    errors_of,
     manage_token_of,
     open_category,
     open_meeting,
+    post_form,
     register_url,
     valid_data,
 )
@@ -48,23 +49,6 @@ def meeting():
     return open_meeting()
 
 
-@pytest.fixture
-def category(meeting):
-    return open_category(meeting, name_en="Delegate")
-
-
-def post(client, meeting, data, language="en"):
-    return client.post(register_url(meeting, language), data)
-
-
-def errors_of(response) -> dict:
-    html = response.content.decode()
-    return {
-        name: re.findall(r"<li>(.*?)</li>", body)
-        for name, body in re.findall(r'<ul class="errorlist" id="id_([\w-]+)_error">(.*?)</ul>', html, re.S)
-    }
-
-
 def answers() -> dict:
     return {a.question.key: a.answer for a in Answer.objects.select_related("question", "question_version")}
 
@@ -80,7 +64,7 @@ def test_answers_of_every_kind_are_cleaned_and_stored(client, meeting, category)
     make_question(meeting, "visa", QuestionKind.YES_NO)
     make_question(meeting, "nationality", QuestionKind.COUNTRY)
 
-    response = post(client, meeting, valid_data(
+    response = post_form(client, meeting, valid_data(
         category, q_note="  window seat ", q_bio="Line one\r\nLine two", q_guests="໒", q_arrival="2030-03-01",
         q_dietary="vegetarian", q_topics=["ai", "data"], q_visa="no", q_nationality="LA",
     ))
@@ -107,14 +91,14 @@ def test_answers_of_every_kind_are_cleaned_and_stored(client, meeting, category)
 )
 def test_a_wrong_answer_is_refused_beside_its_question(client, meeting, category, kind, value):
     make_question(meeting, "q", kind, choices=DIETARY_CHOICES if kind == QuestionKind.CHOICE else [])
-    response = post(client, meeting, valid_data(category, q_q=value))
+    response = post_form(client, meeting, valid_data(category, q_q=value))
     assert list(errors_of(response)) == ["q_q"]
     assert not Registration.objects.exists()
 
 
 def test_a_required_question_must_be_answered(client, meeting, category):
     make_question(meeting, "passport", QuestionKind.TEXT, is_required=True, label_en="Passport number")
-    response = post(client, meeting, valid_data(category))
+    response = post_form(client, meeting, valid_data(category))
     assert errors_of(response) == {"q_passport": ["This field is required."]}
     assert 'href="#id_q_passport">Passport number: This field is required.</a>' in response.content.decode()
 
@@ -131,7 +115,7 @@ def test_country_names_come_in_the_page_language_in_its_order(client, meeting, c
 
 def test_a_sensitive_answer_is_stored_encrypted(client, meeting, category):
     make_question(meeting, "passport", QuestionKind.TEXT, is_sensitive=True)
-    manage_token_of(post(client, meeting, valid_data(category, q_passport="P0473816")))
+    manage_token_of(post_form(client, meeting, valid_data(category, q_passport="P0473816")))
     answer = Answer.objects.get()
     assert answer.value is None and answer.sensitive_value == "P0473816"
 
@@ -145,7 +129,7 @@ def upload(name: str, content: bytes, content_type="application/octet-stream"):
 def test_a_pdf_file_and_a_photo_are_accepted_by_their_content(client, meeting, category):
     make_question(meeting, "letter", QuestionKind.FILE)
     make_question(meeting, "photo", QuestionKind.PHOTO)
-    response = post(client, meeting, valid_data(
+    response = post_form(client, meeting, valid_data(
         category, q_letter=upload("nomination letter.PDF", PDF), q_photo=upload("me.jpeg", jpeg_bytes()),
     ))
     manage_token_of(response)
@@ -157,7 +141,7 @@ def test_a_pdf_file_and_a_photo_are_accepted_by_their_content(client, meeting, c
 
 def test_an_exe_renamed_pdf_is_refused(client, meeting, category):
     make_question(meeting, "letter", QuestionKind.FILE)
-    response = post(client, meeting, valid_data(category, q_letter=upload("letter.pdf", EXE, "application/pdf")))
+    response = post_form(client, meeting, valid_data(category, q_letter=upload("letter.pdf", EXE, "application/pdf")))
     assert errors_of(response) == {"q_letter": ["This file is not a PDF, JPEG or PNG file. Please choose one of these kinds."]}
     assert not Registration.objects.exists()
 
@@ -166,7 +150,7 @@ def test_a_six_megabyte_file_is_refused(client, meeting, category):
     make_question(meeting, "letter", QuestionKind.FILE)
     big = PDF + b"0" * (6 * 1024 * 1024)
     assert len(big) > MAX_UPLOAD_BYTES
-    response = post(client, meeting, valid_data(category, q_letter=upload("letter.pdf", big, "application/pdf")))
+    response = post_form(client, meeting, valid_data(category, q_letter=upload("letter.pdf", big, "application/pdf")))
     assert errors_of(response) == {"q_letter": ["This file is larger than 5 MB. Please choose a smaller file."]}
 
 
@@ -177,13 +161,13 @@ def test_a_six_megabyte_file_is_refused(client, meeting, category):
 )
 def test_a_photo_must_be_a_jpeg_or_png_that_opens(client, meeting, category, content):
     make_question(meeting, "photo", QuestionKind.PHOTO)
-    response = post(client, meeting, valid_data(category, q_photo=upload("photo.png", content, "image/png")))
+    response = post_form(client, meeting, valid_data(category, q_photo=upload("photo.png", content, "image/png")))
     assert list(errors_of(response)) == ["q_photo"]
 
 
 def test_after_an_error_the_form_asks_to_choose_the_file_again(client, meeting, category):
     make_question(meeting, "photo", QuestionKind.PHOTO)
-    response = post(client, meeting, valid_data(category, given_name="", family_name="", q_photo=upload("me.png", png_bytes())))
+    response = post_form(client, meeting, valid_data(category, given_name="", family_name="", q_photo=upload("me.png", png_bytes())))
     html = response.content.decode()
     assert list(errors_of(response)) == ["given_name"]
     assert "Please choose the file again" in html
@@ -200,11 +184,11 @@ def test_a_question_for_one_category_is_asked_and_required_only_there(client, me
     html = client.get(register_url(meeting)).content.decode()
     assert f'data-question="arrival" data-categories="{category.pk}"' in html
 
-    response = post(client, meeting, valid_data(category))
+    response = post_form(client, meeting, valid_data(category))
     assert list(errors_of(response)) == ["q_arrival"]
 
     # An observer is not asked: no error, and an answer sent anyway (no JavaScript, or forged) is not kept.
-    response = post(client, meeting, valid_data(observer, q_arrival="2030-03-01"))
+    response = post_form(client, meeting, valid_data(observer, q_arrival="2030-03-01"))
     manage_token_of(response)
     assert answers() == {}
 
@@ -213,7 +197,7 @@ def test_a_wrong_answer_to_a_question_of_another_category_is_ignored(client, mee
     observer = open_category(meeting)
     question = make_question(meeting, "guests", QuestionKind.NUMBER)
     question.current_version.categories.set([category])
-    manage_token_of(post(client, meeting, valid_data(observer, q_guests="lots")))
+    manage_token_of(post_form(client, meeting, valid_data(observer, q_guests="lots")))
 
 
 # — conditional —
@@ -232,15 +216,15 @@ def test_a_conditional_question_is_rendered_with_its_condition(client, meeting, 
 
 
 def test_a_conditional_question_is_required_when_its_condition_is_met(client, meeting, category, dietary):
-    response = post(client, meeting, valid_data(category, q_dietary="other"))
+    response = post_form(client, meeting, valid_data(category, q_dietary="other"))
     assert list(errors_of(response)) == ["q_dietary-other"]
 
-    manage_token_of(post(client, meeting, valid_data(category, **{"q_dietary": "other", "q_dietary-other": "No peanuts"})))
+    manage_token_of(post_form(client, meeting, valid_data(category, **{"q_dietary": "other", "q_dietary-other": "No peanuts"})))
     assert answers() == {"dietary": "other", "dietary-other": "No peanuts"}
 
 
 def test_a_conditional_answer_is_dropped_when_its_condition_is_not_met(client, meeting, category, dietary):
-    manage_token_of(post(client, meeting, valid_data(category, **{"q_dietary": "none", "q_dietary-other": "ignored"})))
+    manage_token_of(post_form(client, meeting, valid_data(category, **{"q_dietary": "none", "q_dietary-other": "ignored"})))
     assert answers() == {"dietary": "none"}
 
 
@@ -250,9 +234,9 @@ def test_a_condition_on_a_yes_no_question_and_on_a_question_not_asked(client, me
     visa.current_version.categories.set([category])
     make_question(meeting, "passport", QuestionKind.TEXT, is_required=True, show_if_question=visa, show_if_value="true")
 
-    assert list(errors_of(post(client, meeting, valid_data(category, q_visa="yes")))) == ["q_passport"]
+    assert list(errors_of(post_form(client, meeting, valid_data(category, q_visa="yes")))) == ["q_passport"]
     # The observer is not asked about a visa, so not about the passport either, whatever is sent.
-    manage_token_of(post(client, meeting, valid_data(observer, q_visa="yes")))
+    manage_token_of(post_form(client, meeting, valid_data(observer, q_visa="yes")))
     assert answers() == {}
 
 

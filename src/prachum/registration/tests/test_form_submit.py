@@ -12,7 +12,6 @@ from prachum.registration.tests.factories import make_registration
 from prachum.registration.tests.web import (
     CSRF_TOKEN,
     form_token_in,
-    fresh_cache,  # noqa: F401
     manage_token_of,
     open_category,
     open_meeting,
@@ -21,11 +20,6 @@ from prachum.registration.tests.web import (
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
-
-
-@pytest.fixture
-def meeting():
-    return open_meeting(title_lo="ກອງປະຊຸມທົດລອງ", title_en="Test meeting")
 
 
 @pytest.mark.parametrize(

@@ -13,11 +13,9 @@ from prachum.registration.services import approve_registration
 from prachum.registration.tests.factories import make_question, make_registration
 from prachum.registration.tests.web import (
     CSRF_TOKEN,
-    fresh_cache,  # noqa: F401
     manage_token_of,
     manage_url,
     open_category,
-    open_meeting,
     register_url,
     valid_data,
 )
@@ -25,16 +23,6 @@ from prachum.registration.tests.web import (
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 Status = Registration.Status
-
-
-@pytest.fixture
-def meeting():
-    return open_meeting(title_lo="ກອງປະຊຸມທົດລອງ", title_en="Test meeting")
-
-
-@pytest.fixture
-def category(meeting):
-    return open_category(meeting, name_en="Delegate")
 
 
 def registered(client, meeting, category, **fields) -> str:

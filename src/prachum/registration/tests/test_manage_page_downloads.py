@@ -12,7 +12,6 @@ from prachum.meetings.models import Meeting
 from prachum.meetings.tests.factories import make_session
 from prachum.registration.models import Registration
 from prachum.registration.tests.web import (
-    fresh_cache,  # noqa: F401
     manage_token_of,
     manage_url,
     open_category,

@@ -1,11 +1,10 @@
-"""Helpers for the tests of the registration pages (form, manage page, downloads, races)."""
+"""Helpers for the tests of the registration pages (form, manage page, downloads, races);
+conftest.py holds their fixtures."""
 
 import re
 from pathlib import Path
 
-import pytest
 from django.conf import settings
-from django.core.cache import cache
 
 from prachum.meetings.tests.factories import make_category, make_meeting
 from prachum.registration.forms import new_form_token
@@ -16,14 +15,6 @@ FORM_TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
 CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
-
-
-@pytest.fixture
-def fresh_cache():
-    """Rate-limit counts and cached pages live in the cache: every test starts without them."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def open_meeting(**overrides):
@@ -42,6 +33,19 @@ def register_url(meeting, language="en", query=""):
 
 def manage_url(token, language="en", what=""):
     return f"/{language}/r/{token}/{what}"
+
+
+def post_form(client, meeting, data, language="en"):
+    return client.post(register_url(meeting, language), data)
+
+
+def errors_of(response) -> dict:
+    """Field name → its error texts, as rendered beside the field."""
+    html = response.content.decode()
+    return {
+        name: re.findall(r"<li>(.*?)</li>", body)
+        for name, body in re.findall(r'<ul class="errorlist" id="id_([\w-]+)_error">(.*?)</ul>', html, re.S)
+    }
 
 
 def valid_data(category, /, **overrides) -> dict:
