@@ -1,7 +1,6 @@
 """The visitor's own time zone on the public meeting page, in headless Chromium (Playwright) set to
 another zone than the meeting's: visitor-time.js must add the times there, in the page's language."""
 
-import shutil
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -9,11 +8,6 @@ import pytest
 from prachum.meetings.models import Meeting
 from prachum.meetings.tests.factories import make_meeting, make_session
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--no-first-run", "--disable-sync",
-]
 # The ASEAN–Japan symposium: 10 September 2020, 14:00–16:30 in Vientiane, 16:00–18:30 in Tokyo.
 START = datetime(2020, 9, 10, 7, 0, tzinfo=UTC)
 
@@ -30,20 +24,9 @@ def meetings():
 
 
 @pytest.fixture
-def browser(meetings, monkeypatch):
-    """Headless Chromium. See prachum.web.tests.test_browser for why the data comes first and why
-    DJANGO_ALLOW_ASYNC_UNSAFE is set here."""
-    from django.db import connections
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-            connections.close_all()
+def browser(meetings, chromium):
+    """Headless Chromium (prachum.testing.browser), started after the meetings are made."""
+    return chromium
 
 
 def open_page(browser, url, *, zone):

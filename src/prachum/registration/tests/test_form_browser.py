@@ -3,7 +3,6 @@
 Screenshots go to $SCREENSHOTS_DIR when it is set (to look at them), else to pytest's tmp_path."""
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,12 +12,6 @@ from prachum.registration.models import Registration
 from prachum.registration.tests.factories import make_delegation, make_question
 from prachum.registration.tests.web import open_category, open_meeting
 from prachum.meetings.tests.factories import make_organization
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--no-first-run", "--disable-sync",
-]
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,19 +44,9 @@ def screenshots(tmp_path) -> Path:
 
 
 @pytest.fixture
-def browser_page(meeting, monkeypatch):
-    """A page in headless Chromium, 390 × 844 (a phone); see web/tests/test_browser.py for the set-up."""
-    from django.db import connections
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser.new_page(viewport={"width": 390, "height": 844}, locale="lo-LA")
-        finally:
-            browser.close()
-            connections.close_all()
+def browser_page(meeting, chromium):
+    """A page in headless Chromium, 390 × 844 (a phone); the meeting is made before the browser starts."""
+    return chromium.new_page(viewport={"width": 390, "height": 844}, locale="lo-LA")
 
 
 def test_registering_in_lao_on_a_phone_leads_to_the_e_ticket(live_server, browser_page, screenshots):

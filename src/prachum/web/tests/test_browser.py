@@ -1,16 +1,8 @@
 """The home page in a real browser: headless Chromium through Playwright, against a live server."""
 
-import shutil
-
 import pytest
 
 from prachum.meetings.tests.factories import make_meeting
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--no-first-run", "--disable-sync",
-]
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,25 +13,9 @@ def meeting():
 
 
 @pytest.fixture
-def browser_page(meeting, monkeypatch):
-    """A page in headless Chromium, 390 px wide (a phone).
-
-    Playwright's sync API runs an event loop in this thread, and Django refuses ORM calls there
-    unless DJANGO_ALLOW_ASYNC_UNSAFE is set: set here only, not at import, because other tests'
-    subprocesses (check --deploy) would inherit it. The data is made before the browser starts
-    (the `meeting` fixture): while that loop runs, Django keeps the connections it opens apart
-    (asgiref's Local), where the test's teardown would not close them."""
-    from django.db import connections
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser.new_page(viewport={"width": 390, "height": 844})
-        finally:
-            browser.close()
-            connections.close_all()  # any opened while the loop ran
+def browser_page(meeting, chromium):
+    """A page in headless Chromium, 390 px wide (a phone); the meeting is made before the browser starts."""
+    return chromium.new_page(viewport={"width": 390, "height": 844})
 
 
 def test_the_home_page_shows_the_title_in_the_language_of_the_page(live_server, browser_page):
