@@ -27,7 +27,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
     [
         ({"needs_approval": False}, "approved", "Your e-ticket and the link to this page are on their way to keo@example.org."),
         ({"needs_approval": True}, "pending", "Your registration is waiting for the organizers"),
-        ({"needs_approval": False, "quota": 0}, "waitlisted", "The meeting is full, so you are on the waiting list."),
+        ({"needs_approval": False, "quota": 0}, "waitlisted", "There is no free place for you at the moment, so you are on the waiting list."),
     ],
 )
 def test_a_sent_form_leads_with_303_to_the_private_page_which_says_what_happened(

@@ -61,7 +61,7 @@ def submitted_message(registration: Registration, created: bool) -> str:
             "email": email}
     if registration.status == Registration.Status.WAITLISTED:
         return _(
-            "Thank you for registering. The meeting is full, so you are on the waiting list. The link to this page is on its way to %(email)s."
+            "Thank you for registering. There is no free place for you at the moment, so you are on the waiting list. The link to this page is on its way to %(email)s."
         ) % {"email": email}
     return _("Thank you for registering. The link to this page is on its way to %(email)s.") % {"email": email}
 
