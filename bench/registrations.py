@@ -790,9 +790,7 @@ def verify(site: bench.Site, registered: dict, links: int) -> dict:
 # ---------------------------------------------------------------------------- output
 
 
-def fmt(value, spec: str) -> str:
-    width = int(re.match(r"\d*", spec).group() or 0)
-    return "—".rjust(width) if value is None else format(value, spec)
+fmt = bench.fmt
 
 
 def print_table(rows: list[Row]) -> None:
