@@ -41,6 +41,10 @@ INSTALLED_APPS = [
     "prachum.checkin",
     "prachum.online",
     "prachum.audit",
+    "prachum.jobs",
+    "prachum.badges",
+    "prachum.exchange",
+    "prachum.reports",
     "prachum.web",
 ]
 

@@ -6,14 +6,25 @@ from django.views.i18n import set_language
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("prachum.checkin.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("prachum.accounts.urls")),
     path("m/", include("prachum.meetings.urls")),
+    # The organizer area: each app adds its pages under manage/<slug>/.
+    path("manage/jobs/", include("prachum.jobs.urls")),
+    path("manage/", include("prachum.meetings.manage_urls")),
+    path("manage/", include("prachum.registration.organizer_urls")),
+    path("manage/", include("prachum.exchange.urls")),
+    path("manage/", include("prachum.badges.urls")),
+    path("manage/", include("prachum.reports.urls")),
+    path("checkin/", include("prachum.checkin.urls")),
+    path("join/", include("prachum.online.urls")),
     path("", include("prachum.registration.urls")),
     path("", include("prachum.web.urls")),
     prefix_default_language=True,
 )
 
 handler404 = "prachum.web.views.page_not_found"
+handler403 = "prachum.web.views.permission_denied"

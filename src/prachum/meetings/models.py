@@ -107,6 +107,10 @@ class Meeting(models.Model):
     retention_days = models.PositiveIntegerField(
         _("keep personal data for (days after the meeting)"), default=365
     )
+    calendar_sequence = models.PositiveIntegerField(
+        default=0, editable=False,
+        help_text="SEQUENCE of the meeting's calendar events: raised when times change, so calendars update.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

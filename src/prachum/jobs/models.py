@@ -1,0 +1,94 @@
+import time
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.db.models import Q
+from django.utils.functional import LazyObject
+from django.utils.translation import gettext_lazy as _
+
+
+class JobFilesStorage(LazyObject):
+    # Job results (exports, badge PDFs) hold personal data: kept outside MEDIA_ROOT, served by a view
+    # that checks who asks.
+    def _setup(self):
+        self._wrapped = FileSystemStorage(location=settings.DATA_DIR / "private" / "jobs")
+
+
+job_files = JobFilesStorage()
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class Job(models.Model):
+    """Work on many rows (bulk actions, imports, exports, badge PDFs) run outside the web request.
+
+    The person who started it watches its progress on /<lang>/manage/jobs/<id>/ and downloads the result.
+    """
+
+    Status = JobStatus
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("kind"), max_length=60, help_text="Dotted, e.g. registration.bulk_approve")
+    function = models.CharField(max_length=200, help_text="Dotted path of the function that does the work.")
+    params = models.JSONField(default=dict, blank=True)
+    label = models.CharField(_("what"), max_length=300, blank=True)
+    meeting = models.ForeignKey(
+        "meetings.Meeting", null=True, blank=True, on_delete=models.CASCADE, related_name="jobs"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(null=True, blank=True)
+    summary = models.JSONField(default=dict, blank=True, help_text="What the work reports when it ends.")
+    error = models.TextField(blank=True)
+    result_file = models.FileField(storage=job_files, upload_to="%Y/%m/", blank=True)
+    result_name = models.CharField(max_length=200, blank=True, help_text="File name offered on download.")
+    result_type = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=[s.value for s in JobStatus]), name="job_status_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.get_status_display()}"
+
+    def report(self, done: int, total: int | None = None, *, force: bool = False) -> None:
+        """Progress: `done` of `total` rows. Cheap to call for every row; writes twice a second at most."""
+        self.done = done
+        if total is not None:
+            self.total = total
+        now = time.monotonic()
+        if force or now - getattr(self, "_last_report", 0.0) >= 0.5:
+            self._last_report = now
+            Job.objects.filter(pk=self.pk).update(done=self.done, total=self.total)
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("jobs:job", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    @property
+    def percent(self) -> int | None:
+        if self.status == JobStatus.DONE:
+            return 100
+        if not self.total:
+            return None
+        return min(100, int(100 * self.done / self.total))
