@@ -5,8 +5,11 @@ transition against Registration.TRANSITIONS, change it, write the AuditEvent and
 A change that frees a seat gives it to the waiting list in the same transaction.
 """
 
+from datetime import datetime
+
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from prachum.registration.errors import RegistrationError
 from prachum.registration.models import Registration
@@ -18,21 +21,35 @@ from prachum.registration.services.seats import _promote_waitlisted, has_room
 Status = Registration.Status
 
 
-def _check_transition(registration: Registration, status: str) -> None:
+NOT_ENDORSED = _("This registration waits for its delegation's focal point to endorse it; it can be approved after that.")
+CHANGED = _("This registration was changed by someone else after you opened the page. Please look at it again.")
+
+
+def _check_transition(registration: Registration, status: str, unchanged_since: datetime | None = None) -> None:
+    # `unchanged_since`: the updated_at the deciding person saw (a list page, a bulk selection); checked
+    # under the lock so that a decision is never taken on a row that changed meanwhile.
+    if unchanged_since is not None and registration.updated_at != unchanged_since:
+        raise RegistrationError("changed", CHANGED)
     if not registration.can_become(status):
         raise RegistrationError("bad_transition")
 
 
 @transaction.atomic(durable=True)
-def approve_registration(*, registration_id: int, actor=None, force: bool = False) -> Registration:
+def approve_registration(*, registration_id: int, actor=None, force: bool = False,
+                         unchanged_since: datetime | None = None) -> Registration:
     """Approve a pending or waitlisted registration.
 
     A pending registration holds its seat already. A waitlisted one takes a seat now, so it must fit the
     meeting's capacity and its category's and delegation's quotas (code "full"), unless an organizer of the
     meeting (owner, manager, administrator) approves it with `force=True` ("force_not_allowed" otherwise).
-    Codes: bad_transition, full, force_not_allowed."""
+    A registration of a category that needs endorsement is approved only after its focal point endorsed it
+    (code "not_endorsed"). `unchanged_since`, here and in the other transitions: the registration's
+    updated_at as the deciding person saw it (code "changed" when it differs).
+    Codes: bad_transition, full, force_not_allowed, not_endorsed, changed."""
     registration = lock_registration(registration_id)
-    _check_transition(registration, Status.APPROVED)
+    _check_transition(registration, Status.APPROVED, unchanged_since)
+    if registration.category.needs_endorsement and registration.endorsed_at is None:
+        raise RegistrationError("not_endorsed", NOT_ENDORSED)
     before = registration.status
     forced = False
     if before == Status.WAITLISTED and not has_room(
@@ -54,10 +71,10 @@ def approve_registration(*, registration_id: int, actor=None, force: bool = Fals
 
 
 @transaction.atomic(durable=True)
-def reject_registration(*, registration_id: int, actor=None, reason: str = "") -> Registration:
+def reject_registration(*, registration_id: int, actor=None, unchanged_since: datetime | None = None, reason: str = "") -> Registration:
     """Reject a pending or waitlisted registration; a freed seat goes to the waiting list. Code: bad_transition."""
     registration = lock_registration(registration_id)
-    _check_transition(registration, Status.REJECTED)
+    _check_transition(registration, Status.REJECTED, unchanged_since)
     before = registration.status
     registration.status = Status.REJECTED
     registration.decided_at, registration.decided_by, registration.decision_reason = timezone.now(), actor, reason
@@ -71,11 +88,11 @@ def reject_registration(*, registration_id: int, actor=None, reason: str = "") -
 
 
 @transaction.atomic(durable=True)
-def waitlist_registration(*, registration_id: int, actor=None) -> Registration:
+def waitlist_registration(*, registration_id: int, actor=None, unchanged_since: datetime | None = None) -> Registration:
     """Move a pending registration to the end of the waiting list. Its seat goes to the people already
     waiting who fit, never back to it in the same step. Code: bad_transition."""
     registration = lock_registration(registration_id)
-    _check_transition(registration, Status.WAITLISTED)
+    _check_transition(registration, Status.WAITLISTED, unchanged_since)
     before = registration.status
     registration.status, registration.waitlisted_at = Status.WAITLISTED, timezone.now()
     registration.save(update_fields=["status", "waitlisted_at", "updated_at"])
@@ -87,11 +104,11 @@ def waitlist_registration(*, registration_id: int, actor=None) -> Registration:
 
 
 @transaction.atomic(durable=True)
-def cancel_registration(*, registration_id: int, actor=None, reason: str = "") -> Registration:
+def cancel_registration(*, registration_id: int, actor=None, unchanged_since: datetime | None = None, reason: str = "") -> Registration:
     """Cancel a registration in any state but cancelled; its seat goes to the waiting list.
     `actor` None means the person through their private manage link. Code: bad_transition."""
     registration = lock_registration(registration_id)
-    _check_transition(registration, Status.CANCELLED)
+    _check_transition(registration, Status.CANCELLED, unchanged_since)
     before = registration.status
     registration.status, registration.cancelled_at = Status.CANCELLED, timezone.now()
     registration.save(update_fields=["status", "cancelled_at", "updated_at"])
