@@ -110,3 +110,92 @@ def active_registration_by_email(meeting: Meeting, email: str) -> Registration |
         .order_by()
         .first()
     )
+
+
+# --- The organizer's list of registrations ------------------------------------------------------------
+
+# Fields the organizer's search looks in; check-in staff search names only (they see nothing else).
+SEARCH_FIELDS = ("given_name", "family_name", "name_lo", "email", "organization_name",
+                 "delegation__organization__name_en", "delegation__organization__name_lo")
+NAME_SEARCH_FIELDS = ("given_name", "family_name", "name_lo")
+
+
+def search_registrations(queryset: QuerySet[Registration], text: str, *, names_only: bool = False) -> QuerySet[Registration]:
+    """Registrations matching every word of `text` in a name (Lao or Latin script), the email or the
+    organization; case-insensitive on SQLite and PostgreSQL alike (icontains)."""
+    fields = NAME_SEARCH_FIELDS if names_only else SEARCH_FIELDS
+    for word in text.split()[:8]:
+        match = Q()
+        for name in fields:
+            match |= Q(**{f"{name}__icontains": word})
+        queryset = queryset.filter(match)
+    return queryset
+
+
+def in_protocol_order(queryset: QuerySet[Registration]) -> QuerySet[Registration]:
+    """Delegations in protocol order (people without a delegation last), then names by Lao collation:
+    the Lao name where there is one, else the family name, then the given name."""
+    from django.db import connection
+    from django.db.models import F
+    from django.db.models.functions import Coalesce, Collate, NullIf
+
+    from prachum.core.collation import LAO_COLLATION
+
+    collation = LAO_COLLATION if connection.vendor == "postgresql" else "lo"
+    sort_name = Collate(Coalesce(NullIf("name_lo", Value("")), "family_name"), collation)
+    return queryset.order_by(
+        F("delegation__organization__protocol_order").asc(nulls_last=True),
+        sort_name, Collate("given_name", collation), "pk",
+    )
+
+
+def registrations_for_organizers(
+    queryset: QuerySet[Registration], *, text: str = "", status: str = "", category_id: int | None = None,
+    delegation_id: int | None = None, checked_in: bool | None = None, endorsement: str = "", names_only: bool = False,
+) -> QuerySet[Registration]:
+    """The organizer's list: `queryset` (MeetingAccess.registrations(), already limited to what the user
+    may see) filtered and in protocol order, with what one row shows loaded in the same query
+    (category, delegation and organization; `is_checked_in`). `endorsement`: "waiting" (the category
+    needs it and it is not given yet) or "endorsed"."""
+    from django.db.models import Exists, OuterRef
+
+    from prachum.checkin.models import CheckIn
+
+    if text:
+        queryset = search_registrations(queryset, text, names_only=names_only)
+    if status:
+        queryset = queryset.filter(status=status)
+    if category_id:
+        queryset = queryset.filter(category_id=category_id)
+    if delegation_id:
+        queryset = queryset.filter(delegation_id=delegation_id)
+    if endorsement == "waiting":
+        queryset = queryset.filter(category__needs_endorsement=True, endorsed_at__isnull=True)
+    elif endorsement == "endorsed":
+        queryset = queryset.filter(endorsed_at__isnull=False)
+    present = CheckIn.objects.filter(registration=OuterRef("pk"), undone_at__isnull=True)
+    queryset = queryset.annotate(is_checked_in=Exists(present))
+    if checked_in is not None:
+        queryset = queryset.filter(is_checked_in=checked_in)
+    return in_protocol_order(queryset.select_related("category", "delegation__organization"))
+
+
+def registration_counts(queryset: QuerySet[Registration]) -> dict:
+    """{"total": n, "<status>": n for every status, "by_delegation": [(delegation or None, {status: n, "total": n})]}
+    in two grouped queries, delegations in protocol order (people without a delegation last)."""
+    from prachum.meetings.models import Delegation
+
+    counts = {"total": 0, **{status: 0 for status in Registration.Status.values}}
+    per_delegation: dict = {}
+    for delegation_id, status, n in queryset.values_list("delegation_id", "status").annotate(n=Count("pk")).order_by():
+        counts[status] += n
+        counts["total"] += n
+        row = per_delegation.setdefault(delegation_id, {"total": 0, **{s: 0 for s in Registration.Status.values}})
+        row[status] += n
+        row["total"] += n
+    delegations = Delegation.objects.filter(pk__in=[pk for pk in per_delegation if pk]).select_related("organization")
+    ordered = sorted(delegations, key=lambda d: (d.organization.protocol_order, d.organization.name_en))
+    counts["by_delegation"] = [(d, per_delegation[d.pk]) for d in ordered]
+    if None in per_delegation:
+        counts["by_delegation"].append((None, per_delegation[None]))
+    return counts
