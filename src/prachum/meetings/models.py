@@ -425,3 +425,42 @@ class Document(models.Model):
 
     def __str__(self):
         return str(self.title)
+
+
+class EmailTextKind(models.TextChoices):
+    """The emails whose opening paragraph organizers may write, by the notify kind they replace."""
+
+    RECEIVED = "registration.received", _("Registration received (waiting for review)")
+    CONFIRMED = "registration.confirmed", _("Registration confirmed")
+    WAITLISTED = "registration.waitlisted", _("On the waiting list")
+    PROMOTED = "registration.promoted", _("Moved up from the waiting list")
+    REJECTED = "registration.rejected", _("Registration not accepted")
+    CANCELLED = "registration.cancelled", _("Registration cancelled")
+    MEETING_CANCELLED = "meeting.cancelled", _("The meeting is cancelled")
+
+
+class EmailText(models.Model):
+    """An organizer's own words for one kind of email of one meeting, in both languages. The text replaces
+    the email's opening paragraph; the rest (the meeting's facts, links, e-ticket, calendar file) stays.
+    An empty subject or body in a language keeps the standard one in that language."""
+
+    Kind = EmailTextKind
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="email_texts")
+    kind = models.CharField(_("email"), max_length=40, choices=Kind.choices)
+    subject_lo = models.CharField(_("subject (Lao)"), max_length=200, blank=True)
+    subject_en = models.CharField(_("subject (English)"), max_length=200, blank=True)
+    body_lo = models.TextField(_("text (Lao)"), max_length=5000, blank=True)
+    body_en = models.TextField(_("text (English)"), max_length=5000, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("email text")
+        verbose_name_plural = _("email texts")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "kind"], name="email_text_unique_per_meeting"),
+            models.CheckConstraint(condition=Q(kind__in=[k.value for k in EmailTextKind]), name="email_text_kind_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.meeting.slug} · {self.kind}"

@@ -24,6 +24,7 @@ from babel.dates import get_timezone_location
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from prachum.meetings.email_texts import organizer_text
 from prachum.notify.links import manage_url
 from prachum.notify.qr import qr_code_pixel_size
 
@@ -102,15 +103,21 @@ def render_registration_email(*, registration, kind: str, language: str | None =
     for code in languages:
         with translation.override(code), timezone.override(zone):
             context = _context(registration, language=code, attachments=attachments)
-            subjects.append(" ".join(render_to_string(f"notify/emails/{kind}.subject.txt", context).split()))
+            # The organizer's own words for this email, where written (meetings.EmailText).
+            custom = organizer_text(registration=registration, kind=kind, language=code, context=context)
+            context.update(custom.context if custom else {})
+            subjects.append(
+                custom.subject if custom and custom.subject
+                else " ".join(render_to_string(f"notify/emails/{kind}.subject.txt", context).split())
+            )
         contexts.append(context)
     subject = " / ".join(subjects)
     texts, htmls = [], []
     for code, context in zip(languages, contexts):
         context["subject"] = subject
         with translation.override(code), timezone.override(zone):
-            texts.append(_tidy_text(render_to_string(f"notify/emails/{kind}.txt", context)))
-            htmls.append(render_to_string(f"notify/emails/{kind}.html", context))
+            texts.append(_tidy_text(render_to_string(context.get("text_template", f"notify/emails/{kind}.txt"), context)))
+            htmls.append(render_to_string(context.get("html_template", f"notify/emails/{kind}.html"), context))
     text = TEXT_SEPARATOR.join(texts)
     html = _join_html(htmls[0], list(zip(languages[1:], htmls[1:])))
     return RenderedEmail(subject=subject, text=text, html=html, attachments=attachments)
