@@ -1,0 +1,395 @@
+"""Reads for the reports: who is on the List of Participants and in which order, who attended, and the
+figures of the statistics page.
+
+Protocol order (ASEAN practice): the member states in ASEAN order, then the ASEAN Secretariat, then the
+dialogue partners, then everyone else; `Organization.protocol_order` orders each group. The organizer may
+put the chair's or host's delegation first. Inside a delegation: the Head of Delegation first, then the
+meeting's category order, then the name (by the Lao collation, which sorts Latin names too).
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models.functions import TruncDate
+from django.utils.translation import gettext as _
+
+from prachum.checkin.models import CheckIn
+from prachum.core.bilingual import TranslatedText, pick
+from prachum.core.collation import lao_sort_key
+from prachum.directory.models import Organization
+from prachum.meetings.models import Meeting, Session
+from prachum.online.models import Join
+from prachum.registration.models import Answer, Registration
+
+# A yes/no question with this key asks "May your email appear in the List of Participants?";
+# only people who answered yes have their email printed (there is no consent field of its own).
+EMAIL_CONSENT_QUESTION_KEY = "email-in-list"
+
+KIND_RANK = {
+    Organization.Kind.MEMBER_STATE: 0,
+    Organization.Kind.SECRETARIAT: 1,
+    Organization.Kind.DIALOGUE_PARTNER: 2,
+    Organization.Kind.INTERNATIONAL_ORGANIZATION: 3,
+}
+OTHERS_RANK = 9
+
+# Honorifics as a Lao document writes them; anything else is printed as typed.
+LAO_HONORIFICS = {
+    "mr": "ທ່ານ", "mr.": "ທ່ານ", "h.e.": "ພະນະທ່ານ", "he": "ພະນະທ່ານ", "h.e. mr.": "ພະນະທ່ານ",
+    "ms": "ທ່ານ ນາງ", "ms.": "ທ່ານ ນາງ", "mrs": "ທ່ານ ນາງ", "mrs.": "ທ່ານ ນາງ", "miss": "ທ່ານ ນາງ",
+    "h.e. ms.": "ພະນະທ່ານ ນາງ", "dr": "ດຣ.", "dr.": "ດຣ.", "prof.": "ສ.ດຣ.", "assoc. prof.": "ຮສ.ດຣ.",
+}
+
+
+def honorific_in(honorific: str, language: str) -> str:
+    if language == "lo":
+        return LAO_HONORIFICS.get(honorific.strip().lower(), honorific)
+    return honorific
+
+
+def organization_rank(organization: Organization | None) -> tuple:
+    if organization is None:
+        return (OTHERS_RANK, 0, "")
+    return (KIND_RANK.get(organization.kind, OTHERS_RANK - 1), organization.protocol_order, organization.name_en)
+
+
+def is_host_organization(meeting: Meeting, organization: Organization | None) -> bool:
+    """The delegation of the meeting's host: the host itself, a body it is part of, or its country's
+    member state (the Lao PDR delegation when the host is a Lao ministry)."""
+    host = meeting.host
+    if host is None or organization is None:
+        return False
+    chain, node = set(), host
+    while node is not None and node.pk not in chain:
+        chain.add(node.pk)
+        node = node.parent
+    if organization.pk in chain:
+        return True
+    return bool(host.country) and organization.country == host.country and organization.kind in KIND_RANK
+
+
+def attended_q() -> Q:
+    """A registration that attended something: checked in (not undone) or joined online."""
+    return Q(Exists(CheckIn.objects.filter(registration=OuterRef("pk"), undone_at__isnull=True))) | Q(
+        Exists(Join.objects.filter(registration=OuterRef("pk")))
+    )
+
+
+@dataclass
+class ListedPerson:
+    registration_id: int
+    honorific: str
+    name: str
+    name_language: str
+    other_name: str  # the Latin name under a Lao one
+    position: str
+    organization: TranslatedText
+    category: TranslatedText
+    email: str
+    is_head_of_delegation: bool
+    participation: str
+    sort_key: tuple = field(repr=False, default=())
+
+
+@dataclass
+class ListedDelegation:
+    name: TranslatedText
+    people: list[ListedPerson]
+    is_host: bool = False
+
+
+@dataclass
+class ListOfParticipants:
+    meeting: Meeting
+    language: str
+    delegations: list[ListedDelegation]
+    attended_only: bool
+    with_email: bool
+
+    @property
+    def count(self) -> int:
+        return sum(len(d.people) for d in self.delegations)
+
+    @property
+    def has_fallback(self) -> bool:
+        return any(
+            d.name.is_fallback or any(p.organization.is_fallback or p.category.is_fallback for p in d.people)
+            for d in self.delegations
+        )
+
+
+def list_of_participants(
+    meeting: Meeting, *, language: str, attended_only: bool = False, host_first: bool = False,
+    with_email: bool = False,
+) -> ListOfParticipants:
+    """Approved participants (or only those who attended), grouped by delegation in protocol order.
+
+    Emails appear only where `with_email` is asked and the person consented (EMAIL_CONSENT_QUESTION_KEY).
+    One query for the registrations; sorting is per person (the Lao collation), at most a few thousand."""
+    rows = (
+        Registration.objects.filter(meeting=meeting, status=Registration.Status.APPROVED)
+        .select_related("category", "delegation__organization")
+        .annotate(
+            email_consent=Exists(
+                Answer.objects.filter(
+                    registration=OuterRef("pk"), question__key=EMAIL_CONSENT_QUESTION_KEY, value=True
+                )
+            )
+        )
+    )
+    if attended_only:
+        rows = rows.filter(attended_q())
+    groups: dict[object, ListedDelegation] = {}
+    ranks: dict[object, tuple] = {}
+    for reg in rows:
+        organization = reg.delegation.organization if reg.delegation_id else None
+        if organization is not None:
+            key = ("org", organization.pk)
+            org_name = pick(organization, "name", language)
+        else:
+            free = reg.organization_name.strip()
+            key = ("free", free.casefold())
+            org_name = TranslatedText(free or _("Other participants"), language, False)
+        if key not in groups:
+            host = host_first and is_host_organization(meeting, organization)
+            groups[key] = ListedDelegation(name=org_name, people=[], is_host=host)
+            ranks[key] = (0 if host else 1, *organization_rank(organization), lao_sort_key(str(org_name)))
+        if language == "lo" and reg.name_lo.strip():
+            name, name_language, other = reg.name_lo.strip(), "lo", reg.full_name
+        else:
+            name, name_language, other = reg.full_name, "", ""
+        person = ListedPerson(
+            registration_id=reg.pk,
+            honorific=honorific_in(reg.honorific, language),
+            name=name,
+            name_language=name_language,
+            other_name=other,
+            position=reg.position,
+            organization=org_name,
+            category=pick(reg.category, "name", language),
+            email=reg.email if with_email and reg.email_consent else "",
+            is_head_of_delegation=reg.is_head_of_delegation,
+            participation=reg.participation,
+            sort_key=(not reg.is_head_of_delegation, reg.category.order, reg.category_id, lao_sort_key(name), reg.pk),
+        )
+        groups[key].people.append(person)
+    ordered = sorted(groups, key=lambda k: ranks[k])
+    delegations = []
+    for key in ordered:
+        group = groups[key]
+        group.people.sort(key=lambda p: p.sort_key)
+        delegations.append(group)
+    return ListOfParticipants(
+        meeting=meeting, language=language, delegations=delegations, attended_only=attended_only,
+        with_email=with_email,
+    )
+
+
+# ---------------------------------------------------------------- attendance
+
+
+def _local_day_bounds(moment: datetime, zone: zoneinfo.ZoneInfo) -> tuple[datetime, datetime]:
+    day = moment.astimezone(zone).date()
+    start = datetime.combine(day, time.min, tzinfo=zone)
+    return start, start + timedelta(days=1)
+
+
+def session_checkin_q(session: Session, zone: zoneinfo.ZoneInfo, prefix: str = "") -> Q:
+    """Check-ins that count for `session`: made for it, or made for the meeting as a whole on its day."""
+    start, end = _local_day_bounds(session.starts_at, zone)
+    return Q(**{f"{prefix}session": session}) | Q(
+        **{f"{prefix}session__isnull": True, f"{prefix}checked_in_at__gte": start, f"{prefix}checked_in_at__lt": end}
+    )
+
+
+@dataclass
+class AttendanceRow:
+    registration: Registration
+    listed: ListedPerson
+    checked_in_at: datetime | None
+    joined_at: datetime | None
+
+    @property
+    def attended(self) -> bool:
+        return self.checked_in_at is not None or self.joined_at is not None
+
+
+@dataclass
+class SessionAttendance:
+    session: Session
+    rows: list[tuple[ListedDelegation, list[AttendanceRow]]]
+    expected: int
+    in_person: int
+    online: int
+
+    @property
+    def attended(self) -> int:
+        return sum(1 for _group, rows in self.rows for row in rows if row.attended)
+
+
+def attendance_by_session(meeting: Meeting, *, language: str) -> list[SessionAttendance]:
+    """For every session, each approved participant (protocol order) with the time of their first
+    check-in (not undone) and of their first online join."""
+    zone = zoneinfo.ZoneInfo(meeting.time_zone)
+    lop = list_of_participants(meeting, language=language)
+    registrations = {
+        reg.pk: reg
+        for reg in Registration.objects.filter(meeting=meeting, status=Registration.Status.APPROVED).only(
+            "pk", "badge_code", "participation"
+        )
+    }
+    checkins = list(
+        CheckIn.objects.filter(registration__meeting=meeting, undone_at__isnull=True)
+        .values("registration_id", "session_id", "checked_in_at")
+        .order_by("checked_in_at")
+    )
+    joins = {
+        (row["registration_id"], row["session_id"]): row["first"]
+        for row in Join.objects.filter(registration__meeting=meeting)
+        .values("registration_id", "session_id")
+        .annotate(first=Min("joined_at"))
+        .order_by()
+    }
+    sessions = list(meeting.sessions.order_by("starts_at", "order", "pk"))
+    result = []
+    for session in sessions:
+        start, end = _local_day_bounds(session.starts_at, zone)
+        first_checkin: dict[int, datetime] = {}
+        for row in checkins:
+            counts = row["session_id"] == session.pk or (
+                row["session_id"] is None and start <= row["checked_in_at"] < end
+            )
+            if counts and row["registration_id"] not in first_checkin:
+                first_checkin[row["registration_id"]] = row["checked_in_at"]
+        groups = []
+        in_person = online = 0
+        for group in lop.delegations:
+            rows = []
+            for listed in group.people:
+                pk = listed.registration_id
+                checked = first_checkin.get(pk)
+                joined = joins.get((pk, session.pk))
+                in_person += checked is not None
+                online += joined is not None
+                rows.append(AttendanceRow(registrations[pk], listed, checked, joined))
+            groups.append((group, rows))
+        result.append(SessionAttendance(session, groups, expected=len(registrations), in_person=in_person, online=online))
+    return result
+
+
+def sign_in_sheet(meeting: Meeting, *, language: str) -> ListOfParticipants:
+    """Who is expected to sign in: every approved participant (online ones are left off in person sheets
+    of a hybrid meeting, they join online)."""
+    lop = list_of_participants(meeting, language=language)
+    if meeting.format == Meeting.Format.HYBRID:
+        for group in lop.delegations:
+            group.people = [p for p in group.people if p.participation != Registration.Participation.ONLINE]
+        lop.delegations = [g for g in lop.delegations if g.people]
+    return lop
+
+
+# ---------------------------------------------------------------- statistics
+
+
+class Scope:
+    APPROVED = "approved"
+    ACTIVE = "active"  # pending, approved, waiting list
+
+
+def _scoped(meeting: Meeting, scope: str):
+    rows = Registration.objects.filter(meeting=meeting)
+    if scope == Scope.ACTIVE:
+        return rows.filter(status__in=Registration.ACTIVE)
+    return rows.filter(status=Registration.Status.APPROVED)
+
+
+def registrations_over_time(meeting: Meeting) -> list[tuple[object, int]]:
+    """(day in the meeting's time zone, registrations made that day), every registration whatever its status."""
+    zone = zoneinfo.ZoneInfo(meeting.time_zone)
+    return [
+        (row["day"], row["n"])
+        for row in Registration.objects.filter(meeting=meeting)
+        .annotate(day=TruncDate("created_at", tzinfo=zone))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .order_by("day")
+    ]
+
+
+def count_by_status(meeting: Meeting) -> dict[str, int]:
+    return dict(
+        Registration.objects.filter(meeting=meeting).values_list("status").annotate(n=Count("pk")).order_by()
+    )
+
+
+def count_by_delegation(meeting: Meeting, scope: str) -> list[dict]:
+    """[{organization (or None), "name_lo", "name_en", "n"}] in protocol order; people without a
+    delegation are one row (organization None)."""
+    rows = list(
+        _scoped(meeting, scope)
+        .values(
+            "delegation__organization_id", "delegation__organization__name_lo", "delegation__organization__name_en",
+            "delegation__organization__kind", "delegation__organization__protocol_order",
+        )
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+    def rank(row):
+        if row["delegation__organization_id"] is None:
+            return (OTHERS_RANK + 1, 0, "")
+        return (
+            KIND_RANK.get(row["delegation__organization__kind"], OTHERS_RANK - 1),
+            row["delegation__organization__protocol_order"], row["delegation__organization__name_en"] or "",
+        )
+
+    return sorted(rows, key=rank)
+
+
+def count_by_category(meeting: Meeting, scope: str) -> list[dict]:
+    return list(
+        _scoped(meeting, scope)
+        .values("category_id", "category__name_lo", "category__name_en", "category__order")
+        .annotate(n=Count("pk"))
+        .order_by("category__order", "category_id")
+    )
+
+
+def count_by(meeting: Meeting, scope: str, field_name: str) -> dict[str, int]:
+    return dict(_scoped(meeting, scope).values_list(field_name).annotate(n=Count("pk")).order_by())
+
+
+def attendance_rates(meeting: Meeting) -> list[dict]:
+    """Per session: approved participants, how many checked in, joined online, attended either way.
+    One aggregate query for all sessions."""
+    zone = zoneinfo.ZoneInfo(meeting.time_zone)
+    sessions = list(meeting.sessions.order_by("starts_at", "order", "pk"))
+    if not sessions:
+        return []
+    aggregates = {"expected": Count("pk")}
+    for session in sessions:
+        checked = Exists(
+            CheckIn.objects.filter(registration=OuterRef("pk"), undone_at__isnull=True).filter(
+                session_checkin_q(session, zone)
+            )
+        )
+        joined = Exists(Join.objects.filter(registration=OuterRef("pk"), session=session))
+        aggregates[f"p{session.pk}"] = Count("pk", filter=Q(checked))
+        aggregates[f"o{session.pk}"] = Count("pk", filter=Q(joined))
+        aggregates[f"a{session.pk}"] = Count("pk", filter=Q(checked) | Q(joined))
+    row = Registration.objects.filter(meeting=meeting, status=Registration.Status.APPROVED).aggregate(**aggregates)
+    return [
+        {
+            "session": session,
+            "expected": row["expected"],
+            "in_person": row[f"p{session.pk}"],
+            "online": row[f"o{session.pk}"],
+            "attended": row[f"a{session.pk}"],
+            "rate": (row[f"a{session.pk}"] / row["expected"]) if row["expected"] else 0.0,
+        }
+        for session in sessions
+    ]
