@@ -1,0 +1,576 @@
+"""Setting a meeting up in the organizer area: every write of /<lang>/manage/new/ and /<lang>/manage/<slug>/setup/.
+
+One function per use case; each is one durable transaction that locks the meeting's row first (the same
+lock seat-taking holds, registration/services/locking.py), re-checks what the form checked, writes, and
+records an AuditEvent. Quotas and capacities are checked against the seats held under that lock, so an
+organizer cannot lower a quota below what a registration is taking at the same moment; a raised quota
+gives its free seats to the waiting list at once. People who must be told (invited colleagues and focal
+points, participants of a cancelled meeting) get a Message in the same transaction, sent after commit.
+
+Errors are SetupError(code, field): the view shows the message beside that field.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max, ProtectedError
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+
+from prachum.audit.services import record_audit
+
+from .models import (
+    Category, CustomQuestion, CustomQuestionVersion, Delegation, EmailText, Meeting, MeetingRole, Role, Session,
+)
+
+# Up to this many active registrations a cancelled meeting tells everyone in the request's transaction;
+# beyond it a background job does it, in batches (prachum.jobs).
+CANCEL_INLINE_UP_TO = 200
+CANCEL_BATCH = 100
+
+MESSAGES = {
+    "duplicate_slug": _("Another meeting already uses this short name. Please choose another one."),
+    "duplicate_code": _("Another category of this meeting already has this code."),
+    "duplicate_key": _("Another question of this meeting already has this key."),
+    "duplicate_delegation": _("This organization already has a delegation at this meeting."),
+    "quota_below_use": _("%(taken)s seats are taken already: the quota cannot be lower than that."),
+    "capacity_below_use": _("%(taken)s seats are taken already: the capacity cannot be lower than that."),
+    "online_capacity_below_use": _("%(taken)s online seats are taken already: the capacity cannot be lower than that."),
+    "in_use": _("This cannot be deleted: registrations refer to it. Change it instead."),
+    "has_role": _("This person already has this role at this meeting."),
+    "focal_point_taken": _("This person is already a focal point of this delegation."),
+    "last_owner": _("A meeting needs at least one owner: give the role to someone else first."),
+    "owner_only": _("Only an owner of the meeting may give or take away the owner's role."),
+    "bad_status": _("This cannot be done while the meeting is “%(status)s”."),
+    "incomplete": _("Before publishing, the meeting needs: %(missing)s."),
+}
+
+
+class SetupError(Exception):
+    def __init__(self, code: str, *, field: str | None = None, **params):
+        self.code, self.field, self.params = code, field, params
+        super().__init__(code)
+
+    @property
+    def message(self) -> str:
+        text = MESSAGES[self.code]
+        return text % self.params if self.params else str(text)
+
+
+def _lock(meeting_id: int) -> Meeting:
+    return Meeting.objects.select_for_update(no_key=True).get(pk=meeting_id)
+
+
+def _save(obj, *, unique_code: str, unique_field: str, exclude=None):
+    """full_clean, then save in a savepoint; a unique constraint that refuses the row (two organizers at
+    the same moment) becomes a SetupError on the field it concerns."""
+    obj.full_clean(exclude=exclude, validate_unique=False)
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError:
+        raise SetupError(unique_code, field=unique_field) from None
+    return obj
+
+
+def _snapshot(obj, fields) -> dict:
+    return {name: _plain(getattr(obj, name)) for name in fields}
+
+
+def _plain(value):
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if hasattr(value, "pk"):
+        return value.pk
+    return value
+
+
+def _changes(before: dict, after: dict) -> tuple[dict, dict]:
+    changed = [k for k in after if before.get(k) != after[k]]
+    return {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
+
+
+def _times_changed(meeting: Meeting) -> None:
+    """Calendars that people imported must update: the online helper's function where it exists,
+    else the SEQUENCE of the meeting's calendar events goes up here."""
+    try:
+        hook = import_string("prachum.online.services.meeting_times_changed")
+    except ImportError:
+        hook = None
+    if hook is not None:
+        hook(meeting=meeting)
+        return
+    Meeting.objects.filter(pk=meeting.pk).update(calendar_sequence=F("calendar_sequence") + 1)
+    meeting.refresh_from_db(fields=["calendar_sequence"])
+
+
+def _seats(meeting: Meeting) -> dict:
+    from prachum.registration.selectors import seats_taken
+
+    return seats_taken(meeting)
+
+
+def _give_free_seats(meeting: Meeting, actor) -> None:
+    from prachum.registration.services.seats import _promote_waitlisted
+
+    _promote_waitlisted(meeting, actor=actor)
+
+
+# -- the meeting ---------------------------------------------------------------------------------------
+
+MEETING_FIELDS = (
+    "slug", "series", "title_lo", "title_en", "description_lo", "description_en", "format", "time_zone", "starts_at",
+    "ends_at", "venue_lo", "venue_en", "host", "registration_mode", "registration_opens_at", "registration_closes_at",
+    "capacity", "online_capacity", "show_seats_left", "allows_free_text_organization", "edits_close_at",
+    "emails_in_both_languages", "default_language", "privacy_notice_lo", "privacy_notice_en", "retention_days",
+)
+TIME_FIELDS = ("starts_at", "ends_at", "time_zone")
+
+
+@transaction.atomic(durable=True)
+def create_meeting(*, actor, **values) -> Meeting:
+    """A new meeting, a draft, with `actor` as its owner."""
+    meeting = Meeting(**values, status=Meeting.Status.DRAFT)
+    _save(meeting, unique_code="duplicate_slug", unique_field="slug")
+    MeetingRole.objects.create(meeting=meeting, user=actor, role=Role.OWNER)
+    record_audit(kind="meeting.created", actor=actor, meeting=meeting, obj=meeting,
+                 after=_snapshot(meeting, MEETING_FIELDS))
+    return meeting
+
+
+@transaction.atomic(durable=True)
+def update_meeting(*, meeting_id: int, actor, **values) -> Meeting:
+    meeting = _lock(meeting_id)
+    before = _snapshot(meeting, MEETING_FIELDS)
+    for name, value in values.items():
+        setattr(meeting, name, value)
+    taken = _seats(meeting)
+    if meeting.capacity is not None:
+        held = taken["in_person"] if meeting.format == Meeting.Format.HYBRID else taken["total"]
+        if meeting.capacity < held:
+            raise SetupError("capacity_below_use", field="capacity", taken=held)
+    if meeting.format == Meeting.Format.HYBRID and meeting.online_capacity is not None:
+        if meeting.online_capacity < taken["online"]:
+            raise SetupError("online_capacity_below_use", field="online_capacity", taken=taken["online"])
+    _save(meeting, unique_code="duplicate_slug", unique_field="slug")
+    old, new = _changes(before, _snapshot(meeting, MEETING_FIELDS))
+    if not new:
+        return meeting
+    record_audit(kind="meeting.updated", actor=actor, meeting=meeting, obj=meeting, before=old, after=new)
+    if any(name in new for name in TIME_FIELDS):
+        _times_changed(meeting)
+    if any(name in new for name in ("capacity", "online_capacity")):
+        _give_free_seats(meeting, actor)
+    return meeting
+
+
+@transaction.atomic(durable=True)
+def clone_meeting(*, source_id: int, actor, slug: str, starts_on, title_lo: str = "", title_en: str = "") -> Meeting:
+    """A new draft like `source`: texts, sessions shifted so that the meeting starts on `starts_on` (the
+    meeting's local day; local times of day stay), categories, delegations without focal points, the
+    current version of each active question, and the email texts. No registrations, no roles but the
+    actor's ownership."""
+    source = Meeting.objects.get(pk=source_id)
+    zone = ZoneInfo(source.time_zone)
+    offset = starts_on - source.starts_at.astimezone(zone).date()
+
+    def shift(moment):
+        if moment is None:
+            return None
+        local = moment.astimezone(zone)
+        return (local.replace(tzinfo=None) + timedelta(days=offset.days)).replace(tzinfo=zone)
+
+    values = {name: getattr(source, name) for name in MEETING_FIELDS}
+    values.update(slug=slug, starts_at=shift(source.starts_at), ends_at=shift(source.ends_at),
+                  registration_opens_at=shift(source.registration_opens_at),
+                  registration_closes_at=shift(source.registration_closes_at),
+                  edits_close_at=shift(source.edits_close_at), reapproval_fields=list(source.reapproval_fields))
+    if title_lo or title_en:
+        values.update(title_lo=title_lo, title_en=title_en)
+    meeting = Meeting(**values, status=Meeting.Status.DRAFT)
+    _save(meeting, unique_code="duplicate_slug", unique_field="slug")
+    MeetingRole.objects.create(meeting=meeting, user=actor, role=Role.OWNER)
+    for session in source.sessions.all():
+        Session.objects.create(
+            meeting=meeting, title_lo=session.title_lo, title_en=session.title_en, starts_at=shift(session.starts_at),
+            ends_at=shift(session.ends_at), location_lo=session.location_lo, location_en=session.location_en,
+            order=session.order,
+        )
+    categories = {}
+    for category in source.categories.all():
+        old_pk = category.pk
+        category.pk, category.id, category.meeting = None, None, meeting
+        category._state.adding = True
+        category.save()
+        categories[old_pk] = category
+    for delegation in source.delegations.all():
+        Delegation.objects.create(meeting=meeting, organization_id=delegation.organization_id, quota=delegation.quota)
+    questions = {}
+    conditions = []
+    for question in source.questions.filter(is_active=True, current_version__isnull=False).select_related("current_version"):
+        version = question.current_version
+        copy = CustomQuestion.objects.create(meeting=meeting, key=question.key, order=question.order)
+        new_version = CustomQuestionVersion.objects.create(
+            question=copy, number=1, kind=version.kind, label_lo=version.label_lo, label_en=version.label_en,
+            help_lo=version.help_lo, help_en=version.help_en, choices=version.choices, is_required=version.is_required,
+            is_sensitive=version.is_sensitive, show_if_value=version.show_if_value,
+            needs_reapproval=version.needs_reapproval,
+        )
+        new_version.categories.set([categories[c.pk] for c in version.categories.all() if c.pk in categories])
+        copy.current_version = new_version
+        copy.save(update_fields=["current_version"])
+        questions[question.pk] = copy
+        if version.show_if_question_id:
+            conditions.append((new_version, version.show_if_question_id))
+    for new_version, controller_id in conditions:
+        new_version.show_if_question = questions.get(controller_id)
+        new_version.save(update_fields=["show_if_question"])
+    for text in source.email_texts.all():
+        EmailText.objects.create(meeting=meeting, kind=text.kind, subject_lo=text.subject_lo, subject_en=text.subject_en,
+                                 body_lo=text.body_lo, body_en=text.body_en)
+    record_audit(kind="meeting.cloned", actor=actor, meeting=meeting, obj=meeting,
+                 after={"source": source.slug, "days_later": offset.days})
+    return meeting
+
+
+def missing_for_publishing(meeting: Meeting) -> list[str]:
+    """What a meeting needs before the public may see it and register."""
+    missing = []
+    if not meeting.categories.filter(allows_self_registration=True).exists() and \
+            meeting.registration_mode == Meeting.RegistrationMode.OPEN:
+        missing.append(str(_("a category people may register in themselves")))
+    if not meeting.categories.exists():
+        missing.append(str(_("at least one category")))
+    if not (meeting.privacy_notice_lo.strip() or meeting.privacy_notice_en.strip()):
+        missing.append(str(_("a privacy notice")))
+    return list(dict.fromkeys(missing))
+
+
+def _change_status(meeting_id: int, actor, *, to: str, allowed_from: tuple, kind: str) -> Meeting:
+    meeting = _lock(meeting_id)
+    if meeting.status not in allowed_from:
+        raise SetupError("bad_status", status=meeting.get_status_display())
+    before = meeting.status
+    meeting.status = to
+    meeting.save(update_fields=["status", "updated_at"])
+    record_audit(kind=kind, actor=actor, meeting=meeting, obj=meeting, before={"status": before}, after={"status": to})
+    return meeting
+
+
+@transaction.atomic(durable=True)
+def publish_meeting(*, meeting_id: int, actor) -> Meeting:
+    """Show the meeting on the public pages (and open registration within its window)."""
+    meeting = Meeting.objects.get(pk=meeting_id)
+    missing = missing_for_publishing(meeting)
+    if missing:
+        raise SetupError("incomplete", missing=", ".join(missing))
+    Status = Meeting.Status
+    return _change_status(meeting_id, actor, to=Status.PUBLISHED, allowed_from=(Status.DRAFT, Status.CLOSED),
+                          kind="meeting.published")
+
+
+@transaction.atomic(durable=True)
+def close_registration(*, meeting_id: int, actor) -> Meeting:
+    """Stop new registrations; the page stays public and people keep their registrations."""
+    Status = Meeting.Status
+    return _change_status(meeting_id, actor, to=Status.CLOSED, allowed_from=(Status.PUBLISHED,),
+                          kind="meeting.registration_closed")
+
+
+@transaction.atomic(durable=True)
+def cancel_meeting(*, meeting_id: int, actor):
+    """Cancel the meeting: its page says so, and every pending, approved or waitlisted registration is
+    cancelled and told (EmailText "meeting.cancelled", or the standard words). Returns (meeting, job):
+    with many registrations a background job does the telling and `job` is it, else None."""
+    from prachum.registration.models import Registration
+
+    Status = Meeting.Status
+    meeting = _change_status(meeting_id, actor, to=Status.CANCELLED,
+                             allowed_from=(Status.DRAFT, Status.PUBLISHED, Status.CLOSED), kind="meeting.cancelled")
+    ids = list(Registration.objects.filter(meeting=meeting, status__in=Registration.ACTIVE).order_by("pk")
+               .values_list("pk", flat=True))
+    if len(ids) <= CANCEL_INLINE_UP_TO:
+        _cancel_registrations(meeting, ids, actor)
+        return meeting, None
+    from prachum.jobs.services import start_job
+
+    job = start_job(kind="meeting.cancel", function="prachum.meetings.setup.cancel_registrations_job",
+                    params={"meeting_id": meeting.pk, "actor_id": actor.pk if actor else None},
+                    meeting=meeting, user=actor, label=_("Telling the participants that the meeting is cancelled"))
+    return meeting, job
+
+
+def _cancel_registrations(meeting: Meeting, ids: list[int], actor) -> int:
+    """Cancel these registrations of a cancelled meeting and queue each person's email, in the caller's
+    transaction. Nobody is promoted: there is no meeting to give seats at."""
+    from prachum.registration.models import Registration
+    from prachum.registration.services.notices import audit, tell
+
+    now = timezone.now()
+    done = 0
+    for registration in (Registration.objects.select_for_update(no_key=True, of=("self",))
+                         .filter(pk__in=ids, status__in=Registration.ACTIVE).select_related("category", "delegation")):
+        before = registration.status
+        registration.meeting = meeting
+        registration.status, registration.cancelled_at = Registration.Status.CANCELLED, now
+        registration.save(update_fields=["status", "cancelled_at", "updated_at"])
+        audit(registration, "registration.cancelled", actor=actor, before={"status": before},
+              after={"status": registration.status, "reason": "meeting.cancelled"})
+        tell(registration, "registration.cancelled")
+        done += 1
+    return done
+
+
+def cancel_registrations_job(job, *, meeting_id: int, actor_id: int | None) -> dict:
+    """Background part of cancel_meeting: batches of CANCEL_BATCH, each its own transaction, so that a
+    failure half way leaves every batch before it done and the job can be started again."""
+    from django.contrib.auth import get_user_model
+
+    from prachum.registration.models import Registration
+
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    ids = list(Registration.objects.filter(meeting_id=meeting_id, status__in=Registration.ACTIVE).order_by("pk")
+               .values_list("pk", flat=True))
+    done = 0
+    for start in range(0, len(ids), CANCEL_BATCH):
+        with transaction.atomic():
+            meeting = _lock(meeting_id)
+            done += _cancel_registrations(meeting, ids[start:start + CANCEL_BATCH], actor)
+        job.report(min(start + CANCEL_BATCH, len(ids)), len(ids))
+    return {"message": str(_("%(n)s participants were told that the meeting is cancelled.") % {"n": done})}
+
+
+# -- sessions, categories, delegations --------------------------------------------------------------
+
+SESSION_FIELDS = ("title_lo", "title_en", "starts_at", "ends_at", "location_lo", "location_en", "order")
+
+
+@transaction.atomic(durable=True)
+def save_session(*, meeting_id: int, actor, session_id: int | None = None, **values) -> Session:
+    meeting = _lock(meeting_id)
+    session = Session.objects.get(pk=session_id, meeting=meeting) if session_id else Session(meeting=meeting)
+    before = _snapshot(session, SESSION_FIELDS) if session_id else {}
+    if not session_id and "order" not in values:
+        values["order"] = (meeting.sessions.aggregate(n=Max("order"))["n"] or 0) + 1
+    for name, value in values.items():
+        setattr(session, name, value)
+    session.full_clean()
+    session.save()
+    old, new = _changes(before, _snapshot(session, SESSION_FIELDS))
+    record_audit(kind="session.saved", actor=actor, meeting=meeting, obj=session, before=old, after=new)
+    if any(name in new for name in ("starts_at", "ends_at")):
+        _times_changed(meeting)
+    return session
+
+
+@transaction.atomic(durable=True)
+def delete_session(*, meeting_id: int, actor, session_id: int) -> None:
+    meeting = _lock(meeting_id)
+    session = Session.objects.get(pk=session_id, meeting=meeting)
+    try:
+        with transaction.atomic():
+            snapshot = _snapshot(session, SESSION_FIELDS)
+            session.delete()
+    except (ProtectedError, IntegrityError):
+        raise SetupError("in_use") from None
+    record_audit(kind="session.deleted", actor=actor, meeting=meeting, before=snapshot)
+    _times_changed(meeting)
+
+
+CATEGORY_FIELDS = ("code", "name_lo", "name_en", "badge_colour", "quota", "needs_approval", "needs_endorsement",
+                   "allows_self_registration", "order")
+
+
+@transaction.atomic(durable=True)
+def save_category(*, meeting_id: int, actor, category_id: int | None = None, **values) -> Category:
+    meeting = _lock(meeting_id)
+    category = Category.objects.get(pk=category_id, meeting=meeting) if category_id else Category(meeting=meeting)
+    before = _snapshot(category, CATEGORY_FIELDS) if category_id else {}
+    if not category_id and "order" not in values:
+        values["order"] = (meeting.categories.aggregate(n=Max("order"))["n"] or 0) + 1
+    for name, value in values.items():
+        setattr(category, name, value)
+    if category_id and category.quota is not None:
+        taken = _seats(meeting)["categories"].get(category.pk, 0)
+        if category.quota < taken:
+            raise SetupError("quota_below_use", field="quota", taken=taken)
+    _save(category, unique_code="duplicate_code", unique_field="code")
+    old, new = _changes(before, _snapshot(category, CATEGORY_FIELDS))
+    record_audit(kind="category.saved", actor=actor, meeting=meeting, obj=category, before=old, after=new)
+    if category_id and "quota" in new:
+        _give_free_seats(meeting, actor)
+    return category
+
+
+@transaction.atomic(durable=True)
+def delete_category(*, meeting_id: int, actor, category_id: int) -> None:
+    meeting = _lock(meeting_id)
+    category = Category.objects.get(pk=category_id, meeting=meeting)
+    snapshot = _snapshot(category, CATEGORY_FIELDS)
+    if category.registrations.exists():
+        raise SetupError("in_use")
+    try:
+        with transaction.atomic():
+            category.delete()
+    except (ProtectedError, IntegrityError):
+        raise SetupError("in_use") from None
+    record_audit(kind="category.deleted", actor=actor, meeting=meeting, before=snapshot)
+
+
+@transaction.atomic(durable=True)
+def save_delegation(*, meeting_id: int, actor, delegation_id: int | None = None, organization=None,
+                    quota: int | None = None, focal_points: list[dict] = ()) -> Delegation:
+    """Add a delegation (or change its quota) and make each of `focal_points` ({"email", "given_name",
+    "family_name", "language"}) its focal point: an account is found or made, and they are told."""
+    meeting = _lock(meeting_id)
+    if delegation_id:
+        delegation = Delegation.objects.select_related("organization").get(pk=delegation_id, meeting=meeting)
+    else:
+        delegation = Delegation(meeting=meeting, organization=organization)
+    before = {"quota": delegation.quota} if delegation_id else {}
+    delegation.quota = quota
+    if delegation_id and quota is not None:
+        taken = _seats(meeting)["delegations"].get(delegation.pk, 0)
+        if quota < taken:
+            raise SetupError("quota_below_use", field="quota", taken=taken)
+    _save(delegation, unique_code="duplicate_delegation", unique_field="organization")
+    old, new = _changes(before, {"quota": delegation.quota, **({} if delegation_id else {"organization": delegation.organization.code})})
+    if new:
+        record_audit(kind="delegation.saved", actor=actor, meeting=meeting, obj=delegation, before=old, after=new)
+    for person in focal_points:
+        _add_role(meeting, actor=actor, role=Role.FOCAL_POINT, delegation=delegation, field="focal_points", **person)
+    if delegation_id and "quota" in new:
+        _give_free_seats(meeting, actor)
+    return delegation
+
+
+@transaction.atomic(durable=True)
+def delete_delegation(*, meeting_id: int, actor, delegation_id: int) -> None:
+    meeting = _lock(meeting_id)
+    delegation = Delegation.objects.select_related("organization").get(pk=delegation_id, meeting=meeting)
+    if delegation.registrations.exists():
+        raise SetupError("in_use")
+    try:
+        with transaction.atomic():
+            code = delegation.organization.code
+            delegation.delete()
+    except (ProtectedError, IntegrityError):
+        raise SetupError("in_use") from None
+    record_audit(kind="delegation.deleted", actor=actor, meeting=meeting, before={"organization": code})
+
+
+# -- questions and email texts ----------------------------------------------------------------------
+
+VERSION_FIELDS = ("kind", "label_lo", "label_en", "help_lo", "help_en", "choices", "is_required", "is_sensitive",
+                  "show_if_value", "needs_reapproval")
+
+
+def _version_content(version) -> dict:
+    content = {name: getattr(version, name) for name in VERSION_FIELDS}
+    content["show_if_question"] = version.show_if_question_id
+    return content
+
+
+@transaction.atomic(durable=True)
+def save_question(*, meeting_id: int, actor, question_id: int | None = None, key: str = "", order: int | None = None,
+                  is_active: bool = True, categories=(), show_if_question=None, **content) -> CustomQuestion:
+    """Add a question or change one. Changed wording makes a new version; answers given so far keep the
+    version they answered, so what a person was asked stays on record."""
+    meeting = _lock(meeting_id)
+    if question_id:
+        question = CustomQuestion.objects.select_related("current_version").get(pk=question_id, meeting=meeting)
+    else:
+        question = CustomQuestion(meeting=meeting, key=key)
+        if order is None:
+            order = (meeting.questions.aggregate(n=Max("order"))["n"] or 0) + 1
+    if order is not None:
+        question.order = order
+    question.is_active = is_active
+    _save(question, unique_code="duplicate_key", unique_field="key", exclude=["current_version"])
+    version = CustomQuestionVersion(question=question, show_if_question=show_if_question, **content)
+    current = question.current_version
+    same = (current is not None and _version_content(current) == _version_content(version)
+            and {c.pk for c in current.categories.all()} == {c.pk for c in categories})
+    if not same:
+        version.number = (question.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+        version.full_clean(exclude=["question"])
+        version.save()
+        version.categories.set(categories)
+        question.current_version = version
+        question.save(update_fields=["current_version"])
+        record_audit(kind="question.saved", actor=actor, meeting=meeting, obj=question,
+                     after={"key": question.key, "version": version.number})
+    return question
+
+
+@transaction.atomic(durable=True)
+def save_email_text(*, meeting_id: int, actor, kind: str, **texts) -> EmailText:
+    meeting = _lock(meeting_id)
+    text, _created = EmailText.objects.get_or_create(meeting=meeting, kind=kind)
+    before = {name: getattr(text, name) for name in texts}
+    for name, value in texts.items():
+        setattr(text, name, value)
+    text.full_clean()
+    text.save()
+    old, new = _changes(before, texts)
+    if new:
+        record_audit(kind="email_text.saved", actor=actor, meeting=meeting, obj=text, before=old, after=new)
+    return text
+
+
+# -- roles ------------------------------------------------------------------------------------------
+
+def _add_role(meeting: Meeting, *, actor, role: str, email: str, given_name: str = "", family_name: str = "",
+              language: str = "lo", delegation: Delegation | None = None, field: str = "email") -> MeetingRole:
+    from prachum.accounts.services import find_or_create_user, queue_role_invitation
+
+    user, created = find_or_create_user(email=email, given_name=given_name, family_name=family_name, language=language)
+    if MeetingRole.objects.filter(meeting=meeting, user=user, role=role, delegation=delegation).exists():
+        raise SetupError("focal_point_taken" if delegation else "has_role", field=field)
+    try:
+        with transaction.atomic():
+            meeting_role = MeetingRole.objects.create(meeting=meeting, user=user, role=role, delegation=delegation)
+    except IntegrityError:
+        raise SetupError("focal_point_taken" if delegation else "has_role", field=field) from None
+    record_audit(kind="role.given", actor=actor, meeting=meeting, obj=meeting_role,
+                 after={"role": role, "user": user.pk, "delegation": delegation.pk if delegation else None,
+                        "account_created": created})
+    queue_role_invitation(user=user, meeting=meeting, role_label=Role(role).label,
+                          organization=delegation.organization if delegation else None, invited_by=actor)
+    return meeting_role
+
+
+def _is_owner(actor, meeting: Meeting) -> bool:
+    return bool(getattr(actor, "is_superuser", False)) or MeetingRole.objects.filter(
+        meeting=meeting, user=actor, role=Role.OWNER).exists()
+
+
+@transaction.atomic(durable=True)
+def give_role(*, meeting_id: int, actor, role: str, email: str, given_name: str = "", family_name: str = "",
+              language: str = "lo", delegation_id: int | None = None) -> MeetingRole:
+    """Invite a colleague (or a focal point of one delegation) by email to a role at the meeting."""
+    meeting = _lock(meeting_id)
+    if role == Role.OWNER and not _is_owner(actor, meeting):
+        raise SetupError("owner_only", field="role")
+    delegation = Delegation.objects.select_related("organization").get(pk=delegation_id, meeting=meeting) \
+        if role == Role.FOCAL_POINT else None
+    return _add_role(meeting, actor=actor, role=role, email=email, given_name=given_name, family_name=family_name,
+                     language=language, delegation=delegation)
+
+
+@transaction.atomic(durable=True)
+def remove_role(*, meeting_id: int, actor, role_id: int) -> None:
+    meeting = _lock(meeting_id)
+    meeting_role = MeetingRole.objects.get(pk=role_id, meeting=meeting)
+    if meeting_role.role == Role.OWNER:
+        if not _is_owner(actor, meeting):
+            raise SetupError("owner_only")
+        if not MeetingRole.objects.filter(meeting=meeting, role=Role.OWNER).exclude(pk=meeting_role.pk).exists():
+            raise SetupError("last_owner")
+    snapshot = {"role": meeting_role.role, "user": meeting_role.user_id, "delegation": meeting_role.delegation_id}
+    meeting_role.delete()
+    record_audit(kind="role.removed", actor=actor, meeting=meeting, before=snapshot)
