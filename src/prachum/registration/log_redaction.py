@@ -5,7 +5,8 @@ CSRF check; the development server logs every request line)."""
 import logging
 import re
 
-PRIVATE_LINK = re.compile(r"(/r/)[^/\s?\"']+")
+# /join/<token>/: the personal join links of online sessions (online/links.py).
+PRIVATE_LINK = re.compile(r"(/(?:r|join)/)[^/\s?\"']+")
 INVITATION_TOKEN = re.compile(r"(invitation=)[^&\s\"']+")
 REDACTED = "[hidden]"
 
@@ -20,6 +21,6 @@ class HidePrivateLinks(logging.Filter):
             message = record.getMessage()
         except Exception:  # a broken record is logging's problem, not ours
             return True
-        if "/r/" in message or "invitation=" in message:
+        if "/r/" in message or "/join/" in message or "invitation=" in message:
             record.msg, record.args = redact(message), ()
         return True
