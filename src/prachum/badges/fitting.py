@@ -1,0 +1,56 @@
+"""Font sizes that make a long name, position or delegation fit its line(s) on the badge.
+
+WeasyPrint cannot shrink text to fit by itself, so the width is measured here from the fonts' advance
+widths (fontTools, read once per process): Lao from the Noto Sans Lao we ship, Latin from Noto Sans or
+DejaVu Sans, the fonts the PDF falls back to. Lao vowel and tone marks have no advance (they stack), so
+they do not count. The measure ignores kerning, hence a safety margin.
+"""
+
+import functools
+from pathlib import Path
+
+from prachum.registration.tickets import FONT_DIR
+
+PT_IN_MM = 25.4 / 72
+SAFETY = 0.92  # kerning, and a line broken at a space is never quite full
+_LATIN_FONTS = (
+    Path("/usr/share/fonts/truetype/noto/NotoSans-{weight}.ttf"),
+    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans{dejavu}.ttf"),
+)
+
+
+@functools.cache
+def _advances(bold: bool) -> tuple[dict[int, float], float]:
+    """Advance width in em of each code point we can measure, and a default for the others."""
+    from fontTools.ttLib import TTFont
+
+    widths: dict[int, float] = {}
+    latin = [str(p).format(weight="Bold" if bold else "Regular", dejavu="-Bold" if bold else "") for p in _LATIN_FONTS]
+    lao = FONT_DIR / ("NotoSansLao-Bold.ttf" if bold else "NotoSansLao-Regular.ttf")
+    for path in [*[p for p in latin if Path(p).exists()][:1], lao]:
+        font = TTFont(path, lazy=True)
+        units = font["head"].unitsPerEm
+        metrics = font["hmtx"].metrics
+        for code_point, glyph in font.getBestCmap().items():
+            widths[code_point] = metrics[glyph][0] / units
+        font.close()
+    return widths, 0.62 if bold else 0.58
+
+
+def text_width_em(text: str, *, bold: bool = False) -> float:
+    widths, default = _advances(bold)
+    return sum(widths.get(ord(char), default) for char in text)
+
+
+def fit_font_size(text: str, *, width_mm: float, max_pt: float, min_pt: float, lines: int = 1,
+                  bold: bool = False) -> float:
+    """The largest size from max_pt down to min_pt at which `text` fits in `lines` lines of `width_mm`.
+
+    A word longer than a line (a long Lao name without spaces) must fit on one line by itself."""
+    if not text:
+        return max_pt
+    whole = text_width_em(text, bold=bold)
+    longest_word = max(text_width_em(word, bold=bold) for word in text.split() or [text])
+    room = width_mm * SAFETY / PT_IN_MM  # in points
+    size = min(max_pt, room * lines / whole if whole else max_pt, room / longest_word if longest_word else max_pt)
+    return round(max(min_pt, size), 1)

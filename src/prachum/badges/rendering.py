@@ -1,0 +1,224 @@
+"""Badges as one PDF: every badge of the selection in ONE HTML document (WeasyPrint then loads the fonts
+once and lays out all pages in one pass), the QR code as inline SVG (vector: sharp at any printer's
+resolution, nothing to decode).
+
+A badge shows the honorific, the name in Latin script and, where given, in Lao, the position, the
+delegation, the category with its colour band, the meeting's title and dates, and the QR code of the
+badge code (nothing else: the check-in desk looks the code up). Texts come from the chosen language
+(`lo`, `en`, or each participant's own), falling back to the other language where one is missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import segno
+from django.template.loader import render_to_string
+from django.utils import formats, timezone, translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import pgettext
+
+from prachum.badges.fitting import fit_font_size
+from prachum.badges.layouts import SHEETS, Layout, Sheet
+from prachum.badges.models import BadgeDesign, BadgeLanguage, BandPosition
+from prachum.core.bilingual import pick
+from prachum.registration.tickets import FONT_DIR
+
+# Sizes of the parts of a badge (mm, pt) by orientation; the text column's width follows from them.
+PORTRAIT = {"padding": 6, "band": 18, "qr": 36, "name": (24, 11), "other_name": (17, 9), "position": (11, 7),
+            "delegation": (15, 8), "category": (17, 8), "title": 9, "dates": 8.5, "honorific": 11}
+LANDSCAPE = {"padding": 4, "band": 9, "qr": 27, "name": (16, 8), "other_name": (11, 7), "position": (8, 6),
+             "delegation": (10, 6.5), "category": (11, 7), "title": 7, "dates": 6.5, "honorific": 7.5}
+
+
+@dataclass
+class Face:
+    """What one badge shows, with the font sizes that make it fit."""
+
+    language: str
+    code: str
+    qr_svg: str
+    honorific: str
+    name: str
+    name_language: str
+    other_name: str
+    other_name_language: str
+    position: str
+    delegation: str
+    delegation_language: str
+    category: str
+    category_language: str
+    colour: str
+    band_text_colour: str
+    title: str
+    title_language: str
+    dates: str
+    band_position: str
+    background: str
+    left: float = 0
+    top: float = 0
+    sizes: dict = field(default_factory=dict)
+
+
+def qr_svg(code: str) -> str:
+    """The QR code of `code` as an inline SVG: error correction M and the standard quiet zone of 4 modules,
+    as on the e-ticket (notify.qr), black on white whatever the background."""
+    qr = segno.make_qr(code, error="m", boost_error=False)
+    return qr.svg_inline(scale=1, border=4, omitsize=True, dark="#000", light="#fff", svgclass="qr-code")
+
+
+def text_colour_on(background: str) -> str:
+    """Black or white, whichever reads better on the band's colour (WCAG relative luminance)."""
+    red, green, blue = (int(background[i:i + 2], 16) / 255 for i in (1, 3, 5))
+
+    def linear(c):
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    luminance = 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+    return "#000000" if luminance > 0.179 else "#ffffff"
+
+
+def meeting_dates(meeting, language: str) -> str:
+    with translation.override(language), timezone.override(meeting.time_zone):
+        first = timezone.localtime(meeting.starts_at).date()
+        last = timezone.localtime(meeting.ends_at).date()
+        if first == last:
+            return formats.date_format(first, "DATE_FORMAT")
+        return pgettext("a meeting of several days", "%(first)s to %(last)s") % {
+            "first": formats.date_format(first, "DATE_FORMAT"), "last": formats.date_format(last, "DATE_FORMAT"),
+        }
+
+
+class DesignBook:
+    """The designs of one meeting, read once: a category's own, else the meeting's, else the plain one."""
+
+    def __init__(self, meeting):
+        self.designs = {design.category_id: design for design in BadgeDesign.objects.filter(meeting=meeting)}
+        self.plain = BadgeDesign(meeting=meeting)
+
+    def for_category(self, category_id) -> BadgeDesign:
+        return self.designs.get(category_id) or self.designs.get(None) or self.plain
+
+    @property
+    def default(self) -> BadgeDesign:
+        return self.designs.get(None) or self.plain
+
+
+def badge_face(registration, *, language: str, sheet: Sheet, design: BadgeDesign, meeting_texts: dict) -> Face:
+    meeting = registration.meeting
+    if language == BadgeLanguage.PARTICIPANT:
+        language = registration.language if registration.language in ("lo", "en") else "lo"
+    sizes = PORTRAIT if sheet.orientation == "portrait" else LANDSCAPE
+    text_width = text_column_width(sheet)
+
+    latin = registration.full_name
+    if language == "lo" and registration.name_lo:
+        name, name_language = registration.name_lo, "lo"
+        other_name = " ".join(part for part in (registration.honorific, latin) if part)
+        other_name_language, honorific = "en", ""
+    else:
+        name, name_language, honorific = latin, "en", registration.honorific
+        other_name, other_name_language = registration.name_lo, "lo"
+
+    if registration.delegation_id:
+        delegation = pick(registration.delegation.organization, "name", language)
+        delegation_language = delegation.language
+    else:
+        delegation, delegation_language = registration.organization_name, "en"
+    category = pick(registration.category, "name", language)
+    title, dates = meeting_texts.setdefault(language, (pick(meeting, "title", language), meeting_dates(meeting, language)))
+    colour = registration.category.badge_colour or "#1F6FB2"
+    band_height = sizes["band"]
+
+    def fit(text, part, lines, bold=False, width=text_width):
+        largest, smallest = sizes[part]
+        return fit_font_size(text, width_mm=width, max_pt=largest, min_pt=smallest, lines=lines, bold=bold)
+
+    return Face(
+        language=language, code=registration.badge_code, qr_svg=mark_safe(qr_svg(registration.badge_code)),
+        honorific=honorific, name=name, name_language=name_language,
+        other_name=other_name, other_name_language=other_name_language,
+        position=registration.position, delegation=delegation, delegation_language=delegation_language,
+        category=category, category_language=category.language, colour=colour,
+        band_text_colour=text_colour_on(colour), title=title, title_language=title.language, dates=dates,
+        band_position=design.band_position,
+        background=_file_uri(design.background) if design.background else "",
+        sizes={
+            "name": fit(name, "name", 2, bold=True),
+            "other_name": fit(other_name, "other_name", 1 if sheet.orientation == "landscape" else 2),
+            "position": fit(registration.position, "position", 2 if sheet.orientation == "portrait" else 1),
+            "delegation": fit(delegation, "delegation", 2 if sheet.orientation == "portrait" else 1, bold=True),
+            "category": fit(category, "category", 1, bold=True, width=sheet.badge_width - 2 * sizes["padding"]),
+            "band": band_height,
+        },
+    )
+
+
+def text_column_width(sheet: Sheet) -> float:
+    sizes = PORTRAIT if sheet.orientation == "portrait" else LANDSCAPE
+    if sheet.orientation == "portrait":
+        return sheet.badge_width - 2 * sizes["padding"]
+    return sheet.badge_width - 2 * sizes["padding"] - sizes["qr"] - 3
+
+
+def _geometry(sheet: Sheet) -> dict:
+    """Where the text column and the QR code sit (mm), with the colour band at the bottom or the top."""
+    sizes = PORTRAIT if sheet.orientation == "portrait" else LANDSCAPE
+    pad, band, qr = sizes["padding"], sizes["band"], sizes["qr"]
+    if sheet.orientation == "portrait":
+        qr_left = f"left: {(sheet.badge_width - qr) / 2:.2f}mm;"
+        return {
+            "main_bottom_band": (pad, band + qr + 9), "main_top_band": (band + 4, qr + pad + 5),
+            "qr_bottom_band": f"{qr_left} bottom: {band + 2}mm;", "qr_top_band": f"{qr_left} bottom: {pad}mm;",
+        }
+    return {
+        "main_bottom_band": (pad, band + 1), "main_top_band": (band + 2, 1.5),
+        "qr_bottom_band": f"right: {pad}mm; top: {pad}mm;", "qr_top_band": f"right: {pad}mm; top: {band + 2}mm;",
+    }
+
+
+def _file_uri(file_field) -> str:
+    try:
+        return "file://" + file_field.path
+    except (NotImplementedError, ValueError):
+        return ""
+
+
+def badges_html(registrations, *, meeting, layout: str, language: str, on_badge=None) -> str:
+    """One HTML document with every badge of `registrations` (an ordered iterable), page by page."""
+    sheet = SHEETS[Layout(layout)]
+    book = DesignBook(meeting)
+    meeting_texts: dict = {}
+    pages: list[list[Face]] = []
+    for index, registration in enumerate(registrations):
+        registration.meeting = meeting  # one Meeting object for all: its texts are computed once
+        face = badge_face(registration, language=language, sheet=sheet,
+                          design=book.for_category(registration.category_id), meeting_texts=meeting_texts)
+        face.left, face.top = sheet.position(index)
+        if index % sheet.per_page == 0:
+            pages.append([])
+        pages[-1].append(face)
+        if on_badge:
+            on_badge(index + 1)
+    sizes = PORTRAIT if sheet.orientation == "portrait" else LANDSCAPE
+    document_language = language if language in ("lo", "en") else meeting.default_language or "lo"
+    with translation.override(document_language):
+        return render_to_string("badges/badge_sheet.html", {
+            "pages": pages, "sheet": sheet, "sizes": sizes, "text_width": text_column_width(sheet),
+            "geometry": _geometry(sheet),
+            "document_language": document_language, "meeting": meeting, "BandPosition": BandPosition,
+            "font_regular": (FONT_DIR / "NotoSansLao-Regular.ttf").as_uri(),
+            "font_bold": (FONT_DIR / "NotoSansLao-Bold.ttf").as_uri(),
+        })
+
+
+def badges_pdf(registrations, *, meeting, layout: str = Layout.A6, language: str = "lo", on_badge=None,
+               on_layout=None) -> bytes:
+    """The PDF of the badges of `registrations`, in `layout` and `language` (see BadgeLanguage)."""
+    from weasyprint import HTML
+
+    html = badges_html(registrations, meeting=meeting, layout=layout, language=language, on_badge=on_badge)
+    document = HTML(string=html, base_url=str(FONT_DIR)).render()
+    if on_layout:
+        on_layout()
+    return document.write_pdf()

@@ -1,0 +1,80 @@
+"""The badge PDF itself: every layout's QR codes decoded by zbarimg, the texts read back by pdftotext."""
+
+import pytest
+
+from prachum.badges.layouts import SHEETS, Layout
+from prachum.badges.rendering import badges_pdf
+from prachum.badges.selectors import badge_registrations
+from prachum.badges.tests.pdf_tools import pdf_pages_png, pdf_text, qr_codes_in
+from prachum.meetings.models import Delegation
+from prachum.meetings.tests.factories import make_category, make_meeting, make_organization
+from prachum.registration.models import Registration
+from prachum.registration.tests.factories import make_registration
+
+pytestmark = pytest.mark.django_db
+
+APPROVED = Registration.Status.APPROVED
+
+
+@pytest.fixture
+def meeting():
+    return make_meeting(title_en="ASEAN Digital Senior Officials' Meeting",
+                        title_lo="ກອງປະຊຸມເຈົ້າໜ້າທີ່ອາວຸໂສດ້ານດິຈິຕອນອາຊຽນ")
+
+
+@pytest.fixture
+def delegation(meeting):
+    organization = make_organization(name_en="Viet Nam", name_lo="ຫວຽດນາມ", protocol_order=10)
+    return Delegation.objects.create(meeting=meeting, organization=organization)
+
+
+@pytest.mark.parametrize("layout", list(Layout))
+def test_every_qr_code_of_every_layout_reads_back_as_its_badge_code(meeting, delegation, layout, tmp_path):
+    category = make_category(meeting, name_en="Delegate", name_lo="ຜູ້ແທນ", badge_colour="#FFD500")
+    count = SHEETS[layout].per_page + 1  # a full sheet and one more page
+    codes = sorted(make_registration(meeting, category, status=APPROVED, delegation=delegation).badge_code
+                   for _ in range(count))
+
+    pdf = badges_pdf(badge_registrations(meeting), meeting=meeting, layout=layout, language="en")
+
+    pages = pdf_pages_png(pdf, tmp_path)
+    assert len(pages) == (1 + 1 if SHEETS[layout].per_page > 1 else count)
+    assert sorted(code for page in pages for code in qr_codes_in(page)) == codes
+
+
+def test_a_lao_badge_shows_the_lao_texts_and_an_english_one_the_english(meeting, delegation, tmp_path):
+    category = make_category(meeting, name_en="Head of Delegation", name_lo="ຫົວໜ້າຄະນະ")
+    make_registration(meeting, category, status=APPROVED, delegation=delegation, honorific="H.E.",
+                      given_name="Nguyen", family_name="Van An", name_lo="ຫງວຽນ ວັນອານ", position="Vice Minister")
+    registrations = badge_registrations(meeting)
+
+    lao = pdf_text(badges_pdf(registrations, meeting=meeting, language="lo"), tmp_path)
+    english = pdf_text(badges_pdf(registrations, meeting=meeting, language="en"), tmp_path)
+
+    for text in ("ຫງວຽນ ວັນອານ", "ຫົວໜ້າຄະນະ", "ຫວຽດນາມ", "H.E. Nguyen Van An"):
+        assert text in lao
+    # pdftotext puts a space after some stacked clusters (ເຈົ້ າ): compare the title without spaces.
+    assert "ກອງປະຊຸມເຈົ້າໜ້າທີ່ອາວຸໂສ" in lao.replace(" ", "")
+    for text in ("Nguyen Van An", "Head of Delegation", "Viet Nam", "Vice Minister", "Senior Officials"):
+        assert text in english
+    assert "ຫົວໜ້າຄະນະ" not in english
+
+
+def test_family_name_first_is_kept(meeting, tmp_path):
+    make_registration(meeting, status=APPROVED, given_name="An", family_name="Nguyen", family_name_first=True,
+                      name_lo="")
+    assert "Nguyen An" in pdf_text(badges_pdf(badge_registrations(meeting), meeting=meeting, language="en"), tmp_path)
+
+
+def test_html_in_a_name_is_printed_as_text(meeting, tmp_path):
+    make_registration(meeting, status=APPROVED, given_name="<b>Bold</b>", family_name="<img src=x>", name_lo="")
+    text = pdf_text(badges_pdf(badge_registrations(meeting), meeting=meeting, language="en"), tmp_path)
+    assert "<b>Bold</b> <img src=x>" in " ".join(text.split())
+
+
+def test_only_approved_in_person_participants_by_default(meeting):
+    approved = make_registration(meeting, status=APPROVED)
+    make_registration(meeting, status=APPROVED, participation="online")
+    make_registration(meeting, status=Registration.Status.PENDING)
+    make_registration(meeting, status=Registration.Status.CANCELLED)
+    assert list(badge_registrations(meeting)) == [approved]
