@@ -59,15 +59,19 @@ Status = Message.Status
 # --- 1. Queue ----------------------------------------------------------------------------------------
 
 
-def queue_message(*, registration, kind: str) -> Message:
+def queue_message(*, registration, kind: str, rendered=None) -> Message:
     """Write the email of `kind` to `registration` into the outbox, in the caller's transaction;
-    it is handed over for sending after the commit. Kinds: emails.KINDS."""
+    it is handed over for sending after the commit. Kinds: emails.KINDS. `rendered`: the email as
+    render_registration_email made it for this registration and kind, when the caller has it already
+    (rendered before taking a lock). Without a mail server the message is written "held" at once."""
     if not connection.in_atomic_block:
         raise RuntimeError("queue_message must run inside the transaction of the change it tells of")
     if not registration.manage_token_nonce:
         raise ValueError("the registration has no private link yet: call set_manage_token() before saving it")
-    email = render_registration_email(registration=registration, kind=kind)
+    email = rendered or render_registration_email(registration=registration, kind=kind)
+    held = not settings.PRACHUM_EMAIL_ENABLED
     message = Message.objects.create(
+        status=Status.HELD if held else Status.QUEUED,
         meeting=registration.meeting,
         registration=registration,
         kind=kind,
@@ -78,7 +82,8 @@ def queue_message(*, registration, kind: str) -> Message:
         body_html=email.html,
         attachments=email.attachments,
     )
-    transaction.on_commit(lambda: schedule_delivery(message), robust=True)
+    if not held:
+        transaction.on_commit(lambda: schedule_delivery(message), robust=True)
     return message
 
 
@@ -145,7 +150,7 @@ def _claim(message_id: int) -> tuple[Message | None, bool]:
         message = rows.first()
         if message is None:
             return None, False
-        claimable = message.status in (Status.QUEUED, Status.FAILED) or (
+        claimable = message.status in _waiting_statuses() or (
             message.status == Status.SENDING and message.next_attempt_at is not None and message.next_attempt_at <= now
         )
         if not claimable:
@@ -159,6 +164,12 @@ def _claim(message_id: int) -> tuple[Message | None, bool]:
         message.next_attempt_at = now + SENDING_LEASE
         message.save(update_fields=["status", "attempts", "next_attempt_at"])
         return message, True
+
+
+def _waiting_statuses() -> tuple[str, ...]:
+    if settings.PRACHUM_EMAIL_ENABLED:
+        return (Status.QUEUED, Status.FAILED, Status.HELD)
+    return (Status.QUEUED, Status.FAILED)
 
 
 def _record_sent(message: Message) -> Message:
@@ -270,9 +281,10 @@ def build_email(message: Message) -> EmailWithInlineImages:
 
 
 def due_messages(*, now: datetime | None = None):
-    """Messages to send now: queued or failed ones whose next attempt has come, and claims that lapsed."""
+    """Messages to send now: queued or failed ones whose next attempt has come, claims that lapsed, and,
+    once a mail server is configured, the messages held while there was none."""
     now = now or timezone.now()
-    waiting = Q(status__in=[Status.QUEUED, Status.FAILED]) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+    waiting = Q(status__in=_waiting_statuses()) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
     # A lapsed claim is judged by the clock, not by `now`: a sweep "in the future" must not take a
     # message from a worker that is sending it at this moment.
     lapsed = Q(status=Status.SENDING, next_attempt_at__lte=timezone.now())

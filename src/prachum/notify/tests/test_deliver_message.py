@@ -153,6 +153,25 @@ def test_without_a_mail_server_messages_are_held_and_stay_readable(settings):
     assert stored.body_html and stored.subject
 
 
+@pytest.mark.django_db(transaction=True)
+def test_messages_held_without_a_mail_server_go_out_once_one_is_configured(mail_server_down, settings):
+    settings.PRACHUM_DELIVERY = "inline"
+    settings.PRACHUM_EMAIL_ENABLED = False
+    registration = confirmed_registration()
+    with transaction.atomic():
+        message = queue_message(registration=registration, kind="registration.confirmed")
+    assert Message.objects.get(pk=message.pk).status == Status.HELD  # written held: no delivery job at all
+
+    mail_server_down.start()
+    settings.PRACHUM_EMAIL_ENABLED = True
+    counts = send_queued_messages()
+
+    assert counts["sent"] == 1
+    (received,) = mail_server_down.wait_for(1)
+    assert received["To"] == registration.email
+    assert Message.objects.get(pk=message.pk).status == Status.SENT
+
+
 @pytest.mark.django_db
 def test_a_message_that_does_not_exist_is_nothing_to_send(mail_server):
     assert deliver_message(message_id=987654) is None

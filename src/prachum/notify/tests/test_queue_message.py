@@ -17,6 +17,12 @@ from prachum.notify.tests.factories import make_registration
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def mail_configured(settings):
+    # A mail server is configured (none is reached: these tests stop before delivery).
+    settings.PRACHUM_EMAIL_ENABLED = True
+
 # 10 September 2030, 14:00–16:30 in Vientiane (UTC+7).
 START = datetime(2030, 9, 10, 7, 0, tzinfo=UTC)
 END = datetime(2030, 9, 10, 9, 30, tzinfo=UTC)
@@ -200,6 +206,18 @@ def test_the_message_is_handed_over_only_after_the_commit(django_capture_on_comm
             message = queue_message(registration=registration, kind="registration.received")
     assert len(callbacks) == 1
     assert Message.objects.get(pk=message.pk).status == Message.Status.QUEUED
+
+
+def test_without_a_mail_server_the_message_is_written_held_and_no_delivery_is_scheduled(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.PRACHUM_EMAIL_ENABLED = False
+    registration = make_registration()
+    with django_capture_on_commit_callbacks() as callbacks:
+        with transaction.atomic():
+            message = queue_message(registration=registration, kind="registration.received")
+    assert callbacks == []
+    assert Message.objects.get(pk=message.pk).status == Message.Status.HELD
 
 
 def test_a_registration_without_its_private_link_is_refused():

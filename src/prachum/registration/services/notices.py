@@ -16,9 +16,10 @@ SUBMITTED_MESSAGE = {
 PARTICIPANT = "participant"
 
 
-def tell(registration: Registration, kind: str):
-    """Queue the email `kind` to the registered person, in the current transaction."""
-    return queue_message(registration=registration, kind=kind)
+def tell(registration: Registration, kind: str, *, rendered=None):
+    """Queue the email `kind` to the registered person, in the current transaction
+    (`rendered`: the email already rendered for this registration and kind)."""
+    return queue_message(registration=registration, kind=kind, rendered=rendered)
 
 
 def audit(registration: Registration, kind: str, *, actor=None, actor_label: str = "", before=None, after=None):

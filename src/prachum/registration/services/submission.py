@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from prachum.meetings.models import Category, Delegation, Meeting
+from prachum.notify.emails import render_registration_email
 from prachum.registration.errors import RegistrationError
 from prachum.registration.models import Invitation, Registration
 from prachum.registration.services.answers import save_answers
@@ -126,12 +127,18 @@ def submit_registration(
     if done := _earlier_submit(meeting.pk, client_token, values["email"]):
         return done
 
-    # Everything from here to the commit holds the meeting lock: keep it short.
-    meeting = lock_meeting(meeting.pk)
+    # Seat-taking queues on the meeting lock, so as much as possible happens before it: the checks,
+    # the INSERT, the answers and rendering the email run in parallel with other submissions, and the
+    # lock covers only the recount, the last writes and the commit. Deciding the status before the
+    # lock is a guess; the recount under the lock makes it true (see _take_seat).
     now = timezone.now()
     check_open(meeting, now)
     participation = resolve_participation(meeting, participation)
-    invitation = _valid_invitation(meeting, invitation, now)
+    if invitation is not None:
+        # An invitation's row is locked after the meeting's (services/locking.py: one lock order).
+        meeting = lock_meeting(meeting.pk)
+        check_open(meeting, now)
+        invitation = _valid_invitation(meeting, invitation, now)
     if delegation is None and invitation is not None and invitation.delegation_id:
         delegation = invitation.delegation
     delegation, organization_name = resolve_organization(meeting, delegation, organization_name)
@@ -148,33 +155,28 @@ def submit_registration(
         meeting, category, self_registration=nominated_by is None and not invited_to_category
     )
 
-    if has_room(meeting, category=category, delegation=delegation, participation=participation):
-        status = status_with_a_seat(category)
-    else:
-        status = Status.WAITLISTED
     registration.meeting, registration.category, registration.delegation = meeting, category, delegation
     registration.organization_name, registration.participation = organization_name, participation
-    registration.invitation, registration.status = invitation, status
+    registration.invitation = invitation
     registration.consent_at = now if consented else None
-    if status == Status.APPROVED:
-        registration.decided_at = now
-    elif status == Status.WAITLISTED:
-        registration.waitlisted_at = now
+    guess = _set_status(registration, _status_now(meeting, registration), now)
     token = registration.set_manage_token()
     try:
         with transaction.atomic():
             registration.save(force_insert=True)
     except IntegrityError:
-        # The same form or the same email committed since the look-up above: by a double click that
-        # waited on the lock behind it, or by a writer that does not take the lock. Answer as it says.
+        # The same form or the same email committed since the look-up above: by a double click, or by
+        # another submit of the same email. Answer as that registration says.
         if done := _earlier_submit(meeting.pk, client_token, values["email"]):
             return done
         raise
+    save_answers(registration, answers)
+    email = render_registration_email(registration=registration, kind=SUBMITTED_MESSAGE[guess])
 
+    status = _take_seat(registration, now)
     if invitation is not None:
         invitation.used_at = now
         invitation.save(update_fields=["used_at"])
-    save_answers(registration, answers)
     audit(
         registration, "registration.submitted", actor=actor or nominated_by,
         actor_label="" if (actor or nominated_by) else PARTICIPANT,
@@ -183,8 +185,47 @@ def submit_registration(
             "participation": participation, "invitation": invitation.pk if invitation else None,
         },
     )
-    tell(registration, SUBMITTED_MESSAGE[status])
+    tell(registration, SUBMITTED_MESSAGE[status], rendered=email if status == guess else None)
     return SubmitResult(registration, True, token)
+
+
+def _status_now(meeting: Meeting, registration: Registration, *, exclude_pk: int | None = None) -> str:
+    if has_room(meeting, category=registration.category, delegation=registration.delegation,
+                participation=registration.participation, exclude_pk=exclude_pk):
+        return status_with_a_seat(registration.category)
+    return Status.WAITLISTED
+
+
+def _set_status(registration: Registration, status: str, now) -> str:
+    registration.status = status
+    registration.decided_at = now if status == Status.APPROVED else None
+    registration.waitlisted_at = now if status == Status.WAITLISTED else None
+    return status
+
+
+def _take_seat(registration: Registration, now) -> str:
+    """Under the meeting lock, count again what the inserted registration competes with, and correct
+    its status where the guess made before the lock no longer holds. Returns the status.
+
+    The count sees every seat-taker that committed before this lock was granted, and none that has
+    not: those wait behind this lock and count again after this commit. The quotas are read again
+    too: an organizer may have changed one since the registration was checked."""
+    meeting = lock_meeting(registration.meeting_id)
+    check_open(meeting, now)
+    registration.meeting = meeting
+    registration.category.quota = (
+        Category.objects.filter(pk=registration.category_id).values_list("quota", flat=True).get()
+    )
+    if registration.delegation is not None:
+        registration.delegation.quota = (
+            Delegation.objects.filter(pk=registration.delegation_id).values_list("quota", flat=True).get()
+        )
+    guess = registration.status
+    status = _status_now(meeting, registration, exclude_pk=registration.pk)
+    if status != guess:
+        _set_status(registration, status, now)
+        registration.save(update_fields=["status", "decided_at", "waitlisted_at"])
+    return status
 
 
 __all__ = ["PERSON_FIELDS", "SubmitResult", "submit_registration"]
