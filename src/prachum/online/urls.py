@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "online"
 
-urlpatterns = []
+urlpatterns = [
+    path("<str:token>/<int:session_id>/", views.join, name="join"),
+]
