@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 
@@ -23,6 +24,10 @@ class Device(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
 
 class CheckIn(models.Model):
     """A person checked in at the door. Idempotent by the id the device made (client_id):
@@ -34,7 +39,12 @@ class CheckIn(models.Model):
         help_text=_("Empty: checked in for the meeting as a whole."),
     )
     client_id = models.UUIDField(_("id made by the device"), unique=True)
-    checked_in_at = models.DateTimeField(_("checked in"), help_text=_("As the device saw it."))
+    checked_in_at = models.DateTimeField(
+        _("checked in"), help_text=_("The device's time, corrected by its clock's offset from the server's.")
+    )
+    device_time = models.DateTimeField(
+        _("time on the device"), null=True, blank=True, help_text=_("As the device's clock said it; may be wrong.")
+    )
     received_at = models.DateTimeField(_("received"), auto_now_add=True)
     device = models.ForeignKey(Device, null=True, blank=True, on_delete=models.SET_NULL, related_name="checkins")
     checked_in_by = models.ForeignKey(
@@ -54,6 +64,13 @@ class CheckIn(models.Model):
             models.CheckConstraint(
                 condition=Q(undone_at__isnull=True) | Q(undone_at__gte=models.F("received_at")),
                 name="checkin_undone_after_received",
+            ),
+            # One check-in counts per person and session (0 stands for "the meeting as a whole"):
+            # the others are undone or kept as conflicts. Backs the registration lock in services.
+            models.UniqueConstraint(
+                models.F("registration"), Coalesce("session", models.Value(0)),
+                condition=Q(undone_at__isnull=True, is_conflict=False),
+                name="checkin_one_counts_per_person_session",
             ),
         ]
 

@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "checkin"
 
-urlpatterns = []
+urlpatterns = [
+    path("sw.js", views.service_worker, name="service_worker"),
+    path("<slug:slug>/", views.desk, name="desk"),
+]

@@ -1,0 +1,159 @@
+"""Reads of the check-in desk and of attendance: the bundle an offline device keeps, search, the
+counter, and who came to a session (for the organizer page, reports and exports)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q
+
+from prachum.registration.models import Participation, Registration
+
+from .models import CheckIn
+
+Status = Registration.Status
+
+# The bundle is a table, not a list of objects: 5,000 people must stay small once gzipped.
+BUNDLE_STATUS = {Status.APPROVED: "a", Status.PENDING: "p", Status.WAITLISTED: "w", Status.REJECTED: "r",
+                 Status.CANCELLED: "c"}
+SEARCH_LIMIT = 20
+
+
+def expected_registrations(meeting):
+    """Who is expected at the door: approved, in person."""
+    return Registration.objects.filter(meeting=meeting, status=Status.APPROVED, participation=Participation.IN_PERSON)
+
+
+def counting_checkins(meeting, session_id: int | None):
+    return CheckIn.objects.filter(
+        registration__meeting=meeting, session_id=session_id, undone_at__isnull=True, is_conflict=False
+    )
+
+
+def counter(meeting, session_id: int | None) -> dict:
+    return {
+        "session": session_id,
+        "checked_in": counting_checkins(meeting, session_id).count(),
+        "expected": expected_registrations(meeting).count(),
+    }
+
+
+def _delegation_name(registration) -> str:
+    if registration.delegation_id:
+        return str(registration.delegation.organization.name)
+    return registration.organization_name
+
+
+def search(meeting, query: str, limit: int = SEARCH_LIMIT) -> list[Registration]:
+    """Registrations of the meeting whose name (Lao or Latin) or delegation contains every word of `query`.
+    Every status is found: the desk must be able to say why someone may not go in."""
+    words = [w for w in (query or "").split() if w][:5]
+    if not words or sum(len(w) for w in words) < 2:
+        return []
+    queryset = Registration.objects.filter(meeting=meeting).select_related("category", "delegation__organization")
+    for word in words[:5]:
+        word = word[:60]
+        queryset = queryset.filter(
+            Q(given_name__icontains=word) | Q(family_name__icontains=word) | Q(name_lo__icontains=word)
+            | Q(organization_name__icontains=word) | Q(delegation__organization__name_en__icontains=word)
+            | Q(delegation__organization__name_lo__icontains=word) | Q(delegation__organization__code__iexact=word)
+        )
+    return list(queryset.order_by("family_name", "given_name", "pk")[:limit])
+
+
+def bundle(meeting) -> dict:
+    """What a device needs to check people in without the network: every registration's badge code,
+    name, delegation, category and status, and who already counts per session. For check-in staff only;
+    the page drops it once the meeting has ended (`ends_at`)."""
+    registrations = (
+        Registration.objects.filter(meeting=meeting)
+        .values_list("pk", "badge_code", "given_name", "family_name", "family_name_first", "name_lo",
+                     "delegation_id", "organization_name", "category_id", "status", "participation")
+        .order_by("pk")
+    )
+    delegations = {
+        d.pk: i for i, d in enumerate(meeting.delegations.select_related("organization").order_by("pk"))
+    }
+    delegation_names = [
+        str(d.organization.name) for d in meeting.delegations.select_related("organization").order_by("pk")
+    ]
+    categories = list(meeting.categories.order_by("order", "pk"))
+    category_index = {c.pk: i for i, c in enumerate(categories)}
+    people = []
+    for pk, code, given, family, family_first, name_lo, delegation_id, org_name, category_id, status, part in registrations:
+        name = " ".join(p for p in ((family, given) if family_first else (given, family)) if p)
+        where = delegations.get(delegation_id, org_name or "")
+        status_letter = BUNDLE_STATUS.get(status, "?")
+        if status == Status.APPROVED and part == Participation.ONLINE:
+            status_letter = "o"
+        people.append([code, name, name_lo, where, category_index.get(category_id, -1), status_letter, pk])
+    checked_in: dict[str, list] = {}
+    for session_id, code, at in (
+        CheckIn.objects.filter(registration__meeting=meeting, undone_at__isnull=True, is_conflict=False)
+        .values_list("session_id", "registration__badge_code", "checked_in_at")
+    ):
+        checked_in.setdefault(str(session_id or 0), []).append([code, int(at.timestamp())])
+    return {
+        "version": 1,
+        "meeting": meeting.slug,
+        "ends_at": meeting.ends_at.isoformat(),
+        "time_zone": meeting.time_zone,
+        "columns": ["code", "name", "name_lo", "delegation", "category", "status", "id"],
+        "delegations": delegation_names,
+        "categories": [[str(c.name), c.badge_colour] for c in categories],
+        "sessions": [[s.pk, str(s.title)] for s in meeting.sessions.order_by("starts_at", "order")],
+        "people": people,
+        "checked_in": checked_in,
+    }
+
+
+@dataclass
+class AttendanceRow:
+    registration: Registration
+    checked_in_at: datetime | None
+    by: str
+    device: str
+    conflicts: list[CheckIn]
+
+    @property
+    def delegation(self) -> str:
+        return _delegation_name(self.registration)
+
+
+def attendance(meeting, session=None, *, include_absent: bool = False) -> list[AttendanceRow]:
+    """Who came to `session` (a Session, its id, or None for the meeting as a whole), when, through
+    which device or which staff member; the earliest counting check-in per person, with any conflicting
+    ones beside it. With `include_absent`, the expected people who did not come follow (checked_in_at None).
+    For the organizer page and the reports/exports: callers check the user's right to see it."""
+    session_id = getattr(session, "pk", session)
+    rows: dict[int, AttendanceRow] = {}
+    checkins = (
+        CheckIn.objects.filter(registration__meeting=meeting, session_id=session_id, undone_at__isnull=True)
+        .select_related("registration__category", "registration__delegation__organization", "device",
+                        "checked_in_by")
+        .order_by("checked_in_at", "pk")
+    )
+    conflicts: dict[int, list[CheckIn]] = {}
+    for checkin in checkins:
+        if checkin.is_conflict:
+            conflicts.setdefault(checkin.registration_id, []).append(checkin)
+            continue
+        by = ""
+        if checkin.checked_in_by_id:
+            by = checkin.checked_in_by.get_full_name() or checkin.checked_in_by.get_username()
+        rows[checkin.registration_id] = AttendanceRow(
+            registration=checkin.registration, checked_in_at=checkin.checked_in_at, by=by,
+            device=checkin.device.name if checkin.device_id else "", conflicts=[],
+        )
+    for registration_id, extra in conflicts.items():
+        if registration_id in rows:
+            rows[registration_id].conflicts = extra
+    result = list(rows.values())
+    if include_absent:
+        absent = (
+            expected_registrations(meeting).exclude(pk__in=rows.keys())
+            .select_related("category", "delegation__organization").order_by("family_name", "given_name")
+        )
+        result += [AttendanceRow(registration=r, checked_in_at=None, by="", device="", conflicts=[]) for r in absent]
+    return result

@@ -1,0 +1,416 @@
+"""Check-in at the door: every write of the check-in desk, for the page and the device API alike.
+
+A check-in is idempotent by the UUID the device made (`client_id`): a request replayed after a lost
+answer, or a queued offline check-in sent twice, is stored once. The same person checked in twice for
+one session is refused live ("already checked in"); when it happened on offline devices both rows are
+kept, the later one flagged `is_conflict`, and the earliest counts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from prachum.audit.services import record_audit
+from prachum.registration.models import BADGE_ALPHABET, BADGE_CODE_LENGTH, Participation, Registration
+
+from .models import CheckIn, Device
+
+Status = Registration.Status
+
+TOKEN_PREFIX = "pcd_"
+# An offline device's clock may be wrong: a check-in is never dated in the future, nor long before the meeting.
+EARLIEST_BEFORE_MEETING = timedelta(days=1)
+MAX_SYNC_ITEMS = 10000
+_BADGE_CODE = re.compile(rf"[{BADGE_ALPHABET}]{{{BADGE_CODE_LENGTH}}}")
+
+
+class Outcome:
+    OK = "ok"  # green: checked in now
+    ALREADY = "already"  # amber: this person already counts for the session
+    CONFLICT = "conflict"  # amber: kept, but another device checked the person in earlier
+    REFUSED = "refused"  # red: not someone to let in (unknown code, cancelled, another meeting…)
+
+
+REFUSALS = {
+    "unreadable": _("This is not a badge code."),
+    "unknown": _("No registration has this badge code."),
+    "other_meeting": _("This badge is for another meeting."),
+    "cancelled": _("This registration was cancelled."),
+    "rejected": _("This registration was not accepted."),
+    "not_approved": _("This registration is not approved."),
+    "waitlisted": _("This person is on the waiting list, not approved."),
+    "online": _("This person takes part online, not in person."),
+    "client_id_reused": _("This check-in id was already used for someone else."),
+    "bad_session": _("This session is not part of the meeting."),
+    "bad_item": _("This check-in could not be read."),
+}
+
+
+class CheckInError(Exception):
+    """A request the desk cannot act on (not a person's refusal: those are outcomes)."""
+
+    def __init__(self, code: str, message):
+        super().__init__(code)
+        self.code = code
+        self.message = message
+
+
+class DeviceTokenError(CheckInError):
+    pass
+
+
+@dataclass
+class Result:
+    """What the desk shows for one code: an outcome, and who it is where the code names someone."""
+
+    outcome: str
+    code: str = ""  # the refusal's stable code, or "" when the person may go in
+    message: str = ""
+    registration: Registration | None = None
+    checkin: CheckIn | None = None  # the row stored now, or the one that already counts
+    replayed: bool = False  # the same client_id was seen before: nothing new was stored
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def colour(self) -> str:
+        return {Outcome.OK: "green", Outcome.REFUSED: "red"}.get(self.outcome, "amber")
+
+
+# ---------------------------------------------------------------------------- devices
+
+
+def hash_device_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def create_device(*, meeting, name: str, actor=None, expires_at: datetime | None = None) -> tuple[Device, str]:
+    """A device for one meeting and its token, shown once: only its hash is stored.
+    Without `expires_at` the token lasts until a day after the meeting ends."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    device = Device.objects.create(
+        meeting=meeting, name=name.strip()[:100] or "device", token_hash=hash_device_token(token), created_by=actor,
+        expires_at=expires_at or meeting.ends_at + timedelta(days=1),
+    )
+    record_audit(kind="checkin.device_created", actor=actor, meeting=meeting, obj=device, after={"name": device.name})
+    return device, token
+
+
+@transaction.atomic
+def revoke_device(*, device_id: int, meeting, actor=None) -> Device:
+    device = Device.objects.select_for_update().get(pk=device_id, meeting=meeting)
+    if device.revoked_at is None:
+        device.revoked_at = timezone.now()
+        device.save(update_fields=["revoked_at"])
+        record_audit(kind="checkin.device_revoked", actor=actor, meeting=meeting, obj=device)
+    return device
+
+
+def authenticate_device(token: str) -> Device:
+    """The device whose token this is, or DeviceTokenError (unknown, revoked, expired)."""
+    device = (
+        Device.objects.select_related("meeting").filter(token_hash=hash_device_token(token.strip())).first()
+        if token.startswith(TOKEN_PREFIX) else None
+    )
+    if device is None:
+        raise DeviceTokenError("token_unknown", _("This device token is not valid."))
+    now = timezone.now()
+    if device.revoked_at is not None:
+        raise DeviceTokenError("token_revoked", _("This device token was revoked by an organizer."))
+    if device.expires_at is not None and device.expires_at <= now:
+        raise DeviceTokenError("token_expired", _("This device token has expired."))
+    # Written at most once a minute: a busy desk should not write the device row with every scan.
+    if device.last_seen_at is None or now - device.last_seen_at > timedelta(minutes=1):
+        Device.objects.filter(pk=device.pk).update(last_seen_at=now)
+    return device
+
+
+# ---------------------------------------------------------------------------- codes
+
+
+def normalise_code(raw) -> str | None:
+    """The badge code in what a scanner read, or None. A QR holds the 12 characters only; people
+    typing it may add spaces, dashes or lower case."""
+    if not isinstance(raw, str) or len(raw) > 64:
+        return None
+    code = re.sub(r"[\s-]", "", raw).upper()
+    return code if _BADGE_CODE.fullmatch(code) else None
+
+
+def _refusal(code: str, registration=None, **extra) -> Result:
+    return Result(Outcome.REFUSED, code=code, message=str(REFUSALS[code]), registration=registration, extra=extra)
+
+
+def refusal_of(registration: Registration, meeting) -> str | None:
+    """Why this registration may not be checked in at this meeting, or None."""
+    if registration.meeting_id != meeting.pk:
+        return "other_meeting"
+    if registration.status == Status.APPROVED:
+        return "online" if registration.participation == Participation.ONLINE else None
+    return {
+        Status.CANCELLED: "cancelled", Status.REJECTED: "rejected", Status.WAITLISTED: "waitlisted",
+    }.get(registration.status, "not_approved")
+
+
+def corrected_time(*, device_time: datetime | None, sent_at: datetime | None, meeting, now: datetime) -> datetime:
+    """When an offline check-in happened, on the server's clock.
+
+    The device says when it checked the person in and when it sent the batch, both by its own clock:
+    the difference between its `sent_at` and our `now` is its clock's error, taken off. What is still
+    in the future, or a day before the meeting, is a clock we cannot trust: such times become `now`."""
+    if device_time is None:
+        return now
+    if sent_at is not None:
+        device_time = device_time + (now - sent_at)
+    if device_time > now or device_time < meeting.starts_at - EARLIEST_BEFORE_MEETING:
+        return now
+    return device_time
+
+
+# ---------------------------------------------------------------------------- check in
+
+
+def _counting(registration_id: int, session_id: int | None):
+    return CheckIn.objects.filter(
+        registration_id=registration_id, session_id=session_id, undone_at__isnull=True, is_conflict=False
+    ).select_related("device", "checked_in_by")
+
+
+def _check_in_locked(*, meeting, code: str, session_id: int | None, client_id: uuid.UUID, device=None,
+                     actor=None, device_time=None, sent_at=None, offline: bool, now: datetime) -> Result:
+    assert connection.in_atomic_block
+    registration = (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("category", "delegation__organization")
+        .filter(badge_code=code).first()
+    )
+    if registration is None:
+        return _refusal("unknown")
+    # After the lock: a replay racing its original waits here and then finds it.
+    if (earlier := CheckIn.objects.filter(client_id=client_id).select_related("device", "checked_in_by").first()):
+        if earlier.registration_id != registration.pk or earlier.session_id != session_id:
+            return _refusal("client_id_reused")
+        outcome = Outcome.CONFLICT if earlier.is_conflict else Outcome.OK
+        return Result(outcome, registration=registration, checkin=earlier, replayed=True)
+    if (why := refusal_of(registration, meeting)) is not None:
+        return _refusal(why, registration if why != "other_meeting" else None)
+
+    counting = _counting(registration.pk, session_id).first()
+    at = corrected_time(device_time=device_time, sent_at=sent_at, meeting=meeting, now=now) if offline else now
+    if counting is not None and not offline:
+        return Result(Outcome.ALREADY, registration=registration, checkin=counting,
+                      message=already_message(counting, meeting))
+    is_conflict = False
+    if counting is not None:
+        # Two offline devices let the same person in: keep both, the earliest counts.
+        if at < counting.checked_in_at:
+            counting.is_conflict = True
+            counting.save(update_fields=["is_conflict"])
+        else:
+            is_conflict = True
+    try:
+        with transaction.atomic():  # savepoint: the unique client_id may have been taken for another person
+            checkin = CheckIn.objects.create(
+                registration=registration, session_id=session_id, client_id=client_id, checked_in_at=at,
+                device_time=device_time if offline else None, device=device, checked_in_by=actor,
+                is_conflict=is_conflict,
+            )
+    except IntegrityError:
+        return _refusal("client_id_reused")
+    checkin.registration = registration
+    if is_conflict:
+        return Result(Outcome.CONFLICT, registration=registration, checkin=counting,
+                      message=already_message(counting, meeting), extra={"stored": checkin})
+    return Result(Outcome.OK, registration=registration, checkin=checkin)
+
+
+def already_message(checkin: CheckIn, meeting) -> str:
+    from zoneinfo import ZoneInfo
+
+    at = timezone.localtime(checkin.checked_in_at, ZoneInfo(meeting.time_zone)).strftime("%H:%M")
+    by = checkin_json(checkin)["by"]
+    if by:
+        return gettext("Already checked in at %(time)s by %(by)s.") % {"time": at, "by": by}
+    return gettext("Already checked in at %(time)s.") % {"time": at}
+
+
+def session_id_of(meeting, session) -> int | None:
+    if session in (None, ""):
+        return None
+    try:
+        session_id = int(getattr(session, "pk", session))
+    except (TypeError, ValueError):
+        raise CheckInError("bad_session", REFUSALS["bad_session"]) from None
+    if not meeting.sessions.filter(pk=session_id).exists():
+        raise CheckInError("bad_session", REFUSALS["bad_session"])
+    return session_id
+
+
+def _client_id(value) -> uuid.UUID:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        raise CheckInError("bad_client_id", _("Each check-in needs a UUID made by the device.")) from None
+
+
+def check_in(*, meeting, code, session=None, client_id, device=None, actor=None) -> Result:
+    """Check one person in, live at the desk (the scanner or a search result was used just now).
+
+    `session`: a Session or its id, of this meeting; None for the meeting as a whole.
+    Raises CheckInError for a bad session or client_id; a code that names no one to let in is a red Result."""
+    session_id = session_id_of(meeting, session)
+    client_id = _client_id(client_id)
+    normalised = normalise_code(code)
+    if normalised is None:
+        return _refusal("unreadable")
+    with transaction.atomic():
+        return _check_in_locked(
+            meeting=meeting, code=normalised, session_id=session_id, client_id=client_id, device=device,
+            actor=actor, offline=False, now=timezone.now(),
+        )
+
+
+def _parse_time(value) -> datetime | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or len(value) > 40:
+        raise ValueError(value)
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if timezone.is_naive(parsed):
+        raise ValueError(value)
+    return parsed
+
+
+def sync_checkins(*, meeting, items, sent_at=None, device=None, actor=None) -> list[dict]:
+    """Store a batch of check-ins an offline device made: a result per item, in the items' order.
+
+    Each item: {"client_id", "code", "session" (id or null), "checked_in_at" (ISO 8601 on the device's clock)}.
+    One bad item does not stop the others (each has its own transaction). Replays answer as the first time."""
+    if not isinstance(items, list):
+        raise CheckInError("bad_batch", _("The batch must be a list of check-ins."))
+    if len(items) > MAX_SYNC_ITEMS:
+        raise CheckInError("batch_too_large", _("Send at most %(n)d check-ins at a time.") % {"n": MAX_SYNC_ITEMS})
+    try:
+        sent_at = _parse_time(sent_at)
+    except ValueError:
+        sent_at = None
+    session_ids = set(meeting.sessions.values_list("pk", flat=True))
+    results = []
+    for item in items:
+        results.append(_sync_one(meeting, item, session_ids, sent_at, device, actor))
+    return results
+
+
+def _sync_one(meeting, item, session_ids, sent_at, device, actor) -> dict:
+    if not isinstance(item, dict):
+        return {"client_id": None, **result_json(_refusal("bad_item"))}
+    raw_client_id = item.get("client_id")
+    try:
+        client_id = _client_id(raw_client_id)
+    except CheckInError as err:
+        return {"client_id": raw_client_id if isinstance(raw_client_id, str) else None, "outcome": Outcome.REFUSED,
+                "code": err.code, "message": str(err.message)}
+    session = item.get("session")
+    if session not in (None, "") and (not isinstance(session, int) or session not in session_ids):
+        return {"client_id": str(client_id), **result_json(_refusal("bad_session"))}
+    try:
+        device_time = _parse_time(item.get("checked_in_at"))
+    except (ValueError, TypeError):
+        device_time = None  # an unreadable time: the time it reached us
+    code = normalise_code(item.get("code"))
+    if code is None:
+        return {"client_id": str(client_id), **result_json(_refusal("unreadable"))}
+    with transaction.atomic():
+        result = _check_in_locked(
+            meeting=meeting, code=code, session_id=session or None, client_id=client_id, device=device, actor=actor,
+            device_time=device_time, sent_at=sent_at, offline=True, now=timezone.now(),
+        )
+    return {"client_id": str(client_id), **result_json(result)}
+
+
+@transaction.atomic
+def undo_check_in(*, meeting, client_id, device=None, actor=None) -> CheckIn:
+    """Take back a check-in (the wrong person was scanned). Where a conflicting check-in of the same
+    person waits, the earliest of them counts instead."""
+    client_id = _client_id(client_id)
+    checkin = (
+        CheckIn.objects.select_for_update().select_related("registration")
+        .filter(client_id=client_id, registration__meeting=meeting).first()
+    )
+    if checkin is None:
+        raise CheckInError("not_found", _("There is no such check-in to undo."))
+    if checkin.undone_at is not None:
+        return checkin
+    Registration.objects.select_for_update().filter(pk=checkin.registration_id).first()
+    checkin.undone_at = max(timezone.now(), checkin.received_at)
+    checkin.save(update_fields=["undone_at"])
+    if not checkin.is_conflict:
+        waiting = (
+            CheckIn.objects.filter(
+                registration_id=checkin.registration_id, session_id=checkin.session_id,
+                undone_at__isnull=True, is_conflict=True,
+            ).order_by("checked_in_at", "pk").first()
+        )
+        if waiting is not None:
+            waiting.is_conflict = False
+            waiting.save(update_fields=["is_conflict"])
+    record_audit(
+        kind="checkin.undone", actor=actor, actor_label=(f"device: {device.name}" if device and not actor else ""),
+        meeting=meeting, registration=checkin.registration, obj=checkin,
+        after={"session": checkin.session_id, "client_id": str(client_id)},
+    )
+    return checkin
+
+
+# ---------------------------------------------------------------------------- JSON shapes
+
+
+def person_json(registration: Registration) -> dict:
+    delegation = registration.delegation
+    return {
+        "id": registration.pk,
+        "name": registration.full_name,
+        "name_lo": registration.name_lo,
+        "delegation": str(delegation.organization.name) if delegation else registration.organization_name,
+        "category": str(registration.category.name),
+        "colour": registration.category.badge_colour,
+        "status": registration.status,
+    }
+
+
+def checkin_json(checkin: CheckIn) -> dict:
+    by = ""
+    if checkin.checked_in_by_id:
+        by = checkin.checked_in_by.get_full_name() or checkin.checked_in_by.get_username()
+    elif checkin.device_id:
+        by = checkin.device.name
+    return {
+        "client_id": str(checkin.client_id),
+        "session": checkin.session_id,
+        "checked_in_at": checkin.checked_in_at.isoformat(),
+        "by": by,
+        "is_conflict": checkin.is_conflict,
+    }
+
+
+def result_json(result: Result) -> dict:
+    data = {"outcome": result.outcome, "colour": result.colour, "code": result.code, "message": result.message}
+    if result.registration is not None:
+        data["person"] = person_json(result.registration)
+    if result.checkin is not None:
+        data["checkin"] = checkin_json(result.checkin)
+    if result.replayed:
+        data["replayed"] = True
+    return data
