@@ -5,7 +5,13 @@ Times carry the meeting's time zone (DTSTART;TZID=Asia/Vientiane:…) with its V
 shows them right wherever the reader is, also across a change to or from summer time. UIDs are stable
 per registration and session (`<badge code>-<session pk>@prachum`), so importing a later file updates
 the entries instead of doubling them. The texts are in the participant's language and the description
-carries the private manage link. The confirmation email attaches it; the manage page offers it too.
+carries the private manage link (and, for who joins online, the session's personal join link). The
+confirmation email attaches it; the manage page offers it too.
+
+SEQUENCE is the meeting's calendar_sequence, raised when its times change
+(online.services.meeting_times_changed), so a calendar replaces the old entries with the file of the
+update email. A cancelled registration, or a cancelled meeting, gets METHOD:CANCEL with STATUS:CANCELLED
+and a SEQUENCE one higher, which removes the entries.
 """
 
 from datetime import datetime, timedelta
@@ -20,16 +26,27 @@ from prachum.notify.links import manage_url
 PRODID = "-//Prachum//Meeting registration//EN"
 
 
+def calendar_method(registration) -> str:
+    """PUBLISH, or CANCEL for a cancelled registration or meeting."""
+    cancelled = registration.status == registration.Status.CANCELLED or registration.meeting.status == "cancelled"
+    return "CANCEL" if cancelled else "PUBLISH"
+
+
 def registration_calendar(registration, *, language: str | None = None, now: datetime | None = None) -> bytes:
-    """The .ics of `registration`'s meeting (METHOD:PUBLISH), in `language` (default: the registration's)."""
+    """The .ics of `registration`'s meeting (METHOD:PUBLISH, or CANCEL, see calendar_method), in
+    `language` (default: the registration's)."""
+    from prachum.online.links import join_url
+    from prachum.online.services import joins_online
+
     language = language or registration.language
     meeting = registration.meeting
     zone = ZoneInfo(meeting.time_zone)
     stamp = (now or timezone.now()).astimezone(ZoneInfo("UTC"))
     sessions = list(meeting.sessions.order_by("starts_at", "order", "pk"))
-    online = meeting.format == meeting.Format.ONLINE or (
-        meeting.format == meeting.Format.HYBRID and registration.participation == registration.Participation.ONLINE
-    )
+    online = joins_online(registration)
+    method = calendar_method(registration)
+    sequence = meeting.calendar_sequence + (1 if method == "CANCEL" else 0)
+    approved = registration.status == registration.Status.APPROVED
 
     with translation.override(language):
         title = str(meeting.title)
@@ -52,28 +69,33 @@ def registration_calendar(registration, *, language: str | None = None, now: dat
                     pgettext("calendar entry of a session", "%(meeting)s: %(session)s")
                     % {"meeting": title, "session": session.title},
                     venue if online else ", ".join(part for part in (str(session.location), venue) if part),
+                    join_url(registration, session, language) if online and approved else "",
                 )
                 for session in sessions
             ]
         else:
-            entries = [(f"{registration.badge_code}-meeting@prachum", meeting.starts_at, meeting.ends_at, title, venue)]
+            entries = [(f"{registration.badge_code}-meeting@prachum", meeting.starts_at, meeting.ends_at, title, venue, "")]
 
         calendar = icalendar.Calendar()
         calendar.add("prodid", PRODID)
         calendar.add("version", "2.0")
-        calendar.add("method", "PUBLISH")
+        calendar.add("method", method)
         calendar.add("x-wr-calname", title)
-        for uid, starts_at, ends_at, summary, location in entries:
+        for uid, starts_at, ends_at, summary, location, join_link in entries:
             event = icalendar.Event()
             event.add("uid", uid)
             event.add("dtstamp", stamp)
-            event.add("sequence", 0)
+            event.add("sequence", sequence)
+            if method == "CANCEL":
+                event.add("status", "CANCELLED")
             event.add("dtstart", starts_at.astimezone(zone))
             event.add("dtend", ends_at.astimezone(zone))
             event.add("summary", summary)
             if location:
                 event.add("location", location)
-            event.add("description", description)
+            event.add("description", description if not join_link else "\n\n".join(
+                (gettext("Join online (your personal link): %(link)s") % {"link": join_link}, description)
+            ))
             event.add("url", link)
             calendar.add_component(event)
 
