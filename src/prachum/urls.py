@@ -16,6 +16,7 @@ urlpatterns += i18n_patterns(
     path("manage/jobs/", include("prachum.jobs.urls")),
     path("manage/", include("prachum.meetings.manage_urls")),
     path("manage/", include("prachum.registration.organizer_urls")),
+    path("manage/", include("prachum.registration.focal_point_urls")),
     path("manage/", include("prachum.exchange.urls")),
     path("manage/", include("prachum.badges.urls")),
     path("manage/", include("prachum.reports.urls")),
