@@ -1,0 +1,193 @@
+"""Messages the secretariat writes to participants: in Lao and English, with placeholders, sent as a job.
+
+    draft = Draft(subject_lo="…", body_lo="ຮຽນ {given_name}, …", subject_en="…", body_en="Dear {given_name}, …")
+    problems = draft.problems()                       # unknown placeholders, nothing written: shown on the form
+    preview = render_message(registration, draft)    # exactly what that person will get
+    job = start_message_job(meeting=…, actor=…, draft=draft, registration_ids=[…], language="lo")
+
+Each recipient gets one Message in the outbox (prachum.notify sends it after commit, retries, keeps it)
+and one AuditEvent "registration.message_sent": both show in the registration's history. A person reads
+it in their own language (the other language's text when theirs was left empty); where the meeting asks
+for emails in both languages, in both, theirs first, as prachum.notify.emails does for its own emails.
+"""
+
+import string
+from dataclasses import asdict, dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import linebreaks, urlize
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from prachum.jobs.services import start_job
+from prachum.meetings.models import Meeting
+from prachum.notify.emails import HTML_SEPARATOR, TEXT_SEPARATOR, email_languages
+from prachum.notify.links import manage_url
+from prachum.notify.models import Message
+from prachum.notify.services import schedule_delivery
+from prachum.registration.models import Registration
+from prachum.registration.services.notices import audit
+
+KIND = "registration.organizer_message"
+LANGUAGES = ("lo", "en")
+
+# The placeholders a message may use, with what each stands for (shown next to the form).
+PLACEHOLDERS = {
+    "honorific": _("honorific (Mr., Ms., Dr.)"),
+    "given_name": _("given name"),
+    "family_name": _("family name"),
+    "full_name": _("full name, in the person's order"),
+    "name_lo": _("name in Lao script (else the full name)"),
+    "meeting": _("the meeting's title, in the message's language"),
+    "category": _("the person's category, in the message's language"),
+    "manage_link": _("the person's private link to their registration"),
+}
+
+
+@dataclass(frozen=True)
+class Draft:
+    subject_lo: str = ""
+    body_lo: str = ""
+    subject_en: str = ""
+    body_en: str = ""
+
+    def has_language(self, code: str) -> bool:
+        return bool(getattr(self, f"subject_{code}").strip() and getattr(self, f"body_{code}").strip())
+
+    def problems(self) -> list:
+        """What stops the draft from being sent, as sentences for the form (empty: fine)."""
+        found = []
+        if not any(self.has_language(code) for code in LANGUAGES):
+            found.append(_("Write a subject and a text in at least one language."))
+        for code in LANGUAGES:
+            if bool(getattr(self, f"subject_{code}").strip()) != bool(getattr(self, f"body_{code}").strip()):
+                found.append(_("A subject needs a text, and a text needs a subject, in the same language."))
+                break
+        for code in LANGUAGES:
+            for text in (getattr(self, f"subject_{code}"), getattr(self, f"body_{code}")):
+                try:
+                    names = [name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name is not None]
+                except ValueError:
+                    found.append(_("A brace { or } is not closed. Write a placeholder as {given_name}; write {{ or }} for a brace itself."))
+                    continue
+                for name in names:
+                    if name not in PLACEHOLDERS:
+                        found.append(_("There is no placeholder {%(name)s}. Use one of those listed.") % {"name": name})
+        return list(dict.fromkeys(str(p) for p in found))
+
+
+@dataclass(frozen=True)
+class RenderedMessage:
+    subject: str
+    text: str
+    html: str
+    languages: tuple
+
+
+def _values(registration: Registration, code: str) -> dict:
+    meeting, category = registration.meeting, registration.category
+    return {
+        "honorific": registration.honorific,
+        "given_name": registration.given_name,
+        "family_name": registration.family_name,
+        "full_name": registration.full_name,
+        "name_lo": registration.name_lo or registration.full_name,
+        "meeting": getattr(meeting, f"title_{code}") or str(meeting.title),
+        "category": getattr(category, f"name_{code}") or str(category.name),
+        "manage_link": manage_url(registration, code),
+    }
+
+
+def _languages(registration: Registration, draft: Draft) -> tuple:
+    """The languages this person reads the message in: theirs (or the one written), then, where the
+    meeting asks for both, the other, when it was written."""
+    written = [code for code in LANGUAGES if draft.has_language(code)]
+    wanted = [code for code in email_languages(registration) if code in written]
+    return tuple(wanted or written[:1])
+
+
+def render_message(registration: Registration, draft: Draft) -> RenderedMessage:
+    """The email `registration`'s person gets from `draft`. The draft must have no problems()."""
+    languages = _languages(registration, draft)
+    subjects, texts, htmls = [], [], []
+    for code in languages:
+        values = _values(registration, code)
+        subject = " ".join(getattr(draft, f"subject_{code}").format_map(values).split())
+        body = getattr(draft, f"body_{code}").format_map(values).strip()
+        with translation.override(code):
+            context = {"language": code, "body_html": linebreaks(urlize(body, autoescape=True)),
+                       "body": body, "manage_url": values["manage_link"]}
+            texts.append(render_to_string("registration/organizer/emails/message.txt", context).strip() + "\n")
+            htmls.append(render_to_string("registration/organizer/emails/_message_body.html", context))
+        subjects.append(subject)
+    subject = " / ".join(dict.fromkeys(subjects))[:300]
+    html = render_to_string("registration/organizer/emails/message.html", {
+        "subject": subject, "language": languages[0], "separator": HTML_SEPARATOR,
+        "parts": list(zip(languages, htmls)),
+    })
+    return RenderedMessage(subject=subject, text=TEXT_SEPARATOR.join(texts), html=html, languages=languages)
+
+
+def queue_organizer_message(*, registration: Registration, draft: Draft, actor) -> Message:
+    """One recipient, in the caller's transaction: the outbox row and the audit event; sent after commit.
+
+    (prachum.notify.services.queue_message writes the emails of notify.emails.KINDS, whose texts are
+    templates; this one's text is the organizer's, so the row is written here the same way.)"""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("queue_organizer_message must run inside a transaction")
+    rendered = render_message(registration, draft)
+    message = Message.objects.create(
+        meeting=registration.meeting, registration=registration, kind=KIND, to_email=registration.email,
+        language=rendered.languages[0], subject=rendered.subject, body_text=rendered.text, body_html=rendered.html,
+    )
+    audit(registration, "registration.message_sent", actor=actor,
+          after={"message": message.pk, "subject": rendered.subject})
+    transaction.on_commit(lambda: schedule_delivery(message), robust=True)
+    return message
+
+
+def start_message_job(*, meeting: Meeting, actor, draft: Draft, registration_ids: list[int], language: str = "lo"):
+    """Send `draft` to these registrations (ids chosen by the organizer's filter or selection) as a job."""
+    problems = draft.problems()
+    if problems:
+        raise ValueError(problems[0])
+    with translation.override(language):
+        label = ngettext("Message to %(count)d participant", "Message to %(count)d participants",
+                         len(registration_ids)) % {"count": len(registration_ids)}
+    return start_job(
+        kind="registration.message", function="prachum.registration.services.messaging.send_message_job",
+        params={"meeting_id": meeting.pk, "actor_id": actor.pk, "draft": asdict(draft),
+                "registration_ids": list(registration_ids), "language": language},
+        meeting=meeting, user=actor, label=label,
+    )
+
+
+# Recipients per transaction: short transactions, and a failure loses at most one batch's progress report.
+BATCH = 50
+
+
+def send_message_job(job, *, meeting_id: int, actor_id: int, draft: dict, registration_ids: list,
+                     language: str = "lo") -> dict:
+    actor = get_user_model().objects.get(pk=actor_id)
+    meeting = Meeting.objects.get(pk=meeting_id)
+    draft = Draft(**draft)
+    total, sent = len(registration_ids), 0
+    job.report(0, total, force=True)
+    for start in range(0, total, BATCH):
+        ids = registration_ids[start:start + BATCH]
+        with transaction.atomic():
+            rows = Registration.objects.filter(meeting=meeting, pk__in=ids).select_related("meeting", "category")
+            for registration in rows:
+                queue_organizer_message(registration=registration, draft=draft, actor=actor)
+                sent += 1
+        job.report(min(start + BATCH, total), total)
+    with translation.override(language):
+        message = ngettext("The message is in the outbox for %(count)d participant.",
+                           "The message is in the outbox for %(count)d participants.", sent) % {"count": sent}
+        back_url = reverse("organizer:registrations", args=[meeting.slug])
+    return {"message": message, "back_url": back_url, "sent": sent}
