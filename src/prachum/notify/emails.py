@@ -75,7 +75,10 @@ def attends_in_person(registration) -> bool:
 
 
 def ticket_attachments(kind: str, registration) -> list[dict]:
-    """The QR code for the door (for people who come in person) and the calendar file."""
+    """The QR code for the door (for people who come in person) and the calendar file; a cancellation
+    carries the calendar file too (METHOD:CANCEL, notify/ics.py), which removes the entries."""
+    if kind == "registration.cancelled":
+        return [ICS_ATTACHMENT]
     if not is_ticket_email(kind, registration):
         return []
     return ([QR_ATTACHMENT] if attends_in_person(registration) else []) + [ICS_ATTACHMENT]

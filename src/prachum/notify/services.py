@@ -39,7 +39,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from prachum.notify.emails import ICS_ATTACHMENT, QR_ATTACHMENT, QR_CONTENT_ID, render_registration_email
-from prachum.notify.ics import registration_calendar
+from prachum.notify.ics import calendar_method, registration_calendar
 from prachum.notify.models import Message
 from prachum.notify.qr import qr_code_png
 
@@ -256,7 +256,7 @@ def build_email(message: Message) -> EmailWithInlineImages:
         elif spec == ICS_ATTACHMENT:
             ics = registration_calendar(registration, language=message.language).decode()
             part = SafeMIMEText(ics, "calendar", "utf-8")
-            part.set_param("method", "PUBLISH")
+            part.set_param("method", calendar_method(registration))  # CANCEL removes the entries
             part.add_header("Content-Disposition", "attachment", filename=f"{registration.meeting.slug}.ics")
             attachments.append(part)
         else:

@@ -193,7 +193,7 @@ def test_a_promotion_to_approved_carries_the_ticket_and_one_to_pending_review_do
 
 
 @pytest.mark.parametrize("kind", ["registration.received", "registration.waitlisted", "registration.rejected",
-                                  "registration.cancelled", "registration.link"])
+                                  "registration.link"])
 def test_other_kinds_carry_nothing(kind):
     message = queued(make_registration(symposium(), status=STATUS_OF_KIND[kind]), kind)
     assert message.attachments == []
