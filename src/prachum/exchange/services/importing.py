@@ -1,0 +1,576 @@
+"""Importing invitees and registrations from a spreadsheet: map the columns, dry run, apply all or nothing.
+
+1. `read_table` (tables.py) reads the file and names the encoding it used.
+2. `guess_mapping` proposes which field each column fills (by the field's key or its label in Lao or
+   English); the person corrects it (`Mapping`: column of the file → field key, or "" to ignore).
+3. `check_import` is the dry run: every row checked, every problem listed with its line, nothing saved;
+   for registrations it also says who would get a seat and who would wait.
+4. `apply_import` checks again under the meeting's lock and saves every row or none: invitees through
+   prachum.registration.invitations.invite_people, registrations through the very code of
+   submit_registration (registration/services/nomination.py), so seats, quotas, the waiting list,
+   audit and emails behave exactly as for a person using the form.
+
+Both 3 and 4 run as background jobs (`check_import_job`, `apply_import_job`) with progress.
+Targets: "invitations" and "registrations"; a focal point imports registrations of their delegation
+(`delegation_id`, `nominate=True`): the rows are their nominations.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django import forms
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
+from django.utils import timezone, translation
+from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
+
+from prachum.exchange.services.tables import Table, TableError, read_table
+from prachum.meetings.models import Delegation, Meeting, QuestionKind
+from prachum.registration import invitations
+from prachum.registration.errors import RegistrationError
+from prachum.registration.forms import PERSON_FIELDS, RegistrationForm, active_questions
+from prachum.registration.invitations import RowError
+from prachum.registration.models import Participation, Registration
+from prachum.registration.selectors import seat_pool, seats_taken
+from prachum.registration.services.locking import lock_meeting
+from prachum.registration.services.rules import PARTICIPATION_OFFERED, check_open
+from prachum.registration.services.seats import fits
+
+TARGETS = ("registrations", "invitations")
+
+MESSAGES = {
+    "formula": _("This cell holds a spreadsheet formula. Type its value instead."),
+    "formula_text": _("A value cannot start with “=”: a spreadsheet would run it as a formula."),
+    "too_many_values": _("This row has more values than there are columns."),
+    "unmapped_required": _("Choose a column of the file for “%(field)s”."),
+    "mapped_twice": _("Two columns of the file are both mapped to “%(field)s”."),
+    "no_rows": _("The file has no rows to import."),
+    "duplicate_in_file": _("%(email)s appears already on line %(first_line)s of this file."),
+    "already_registered": _("%(email)s is already registered for this meeting."),
+    "category_missing": _("Choose a category."),
+    "category_unknown": _("This meeting has no category “%(value)s”."),
+    "category_not_open": _("People cannot be registered in the category “%(value)s” this way."),
+    "delegation_unknown": _("No delegation of this meeting is called “%(value)s”."),
+    "participation_unknown": _("Write in_person or online, not “%(value)s”."),
+    "language_unknown": _("The language must be lo or en, not “%(value)s”."),
+    "choice_unknown": _("“%(value)s” is not one of the choices of this question."),
+    "file_question": _("Files and photos cannot be imported from a spreadsheet."),
+    "meeting": "%(message)s",
+}
+
+GENDER_WORDS = {
+    "female": "female", "f": "female", "woman": "female", "ຍິງ": "female", "ເພດຍິງ": "female",
+    "male": "male", "m": "male", "man": "male", "ຊາຍ": "male", "ເພດຊາຍ": "male",
+    "other": "other", "ອື່ນໆ": "other", "undisclosed": "undisclosed",
+}
+YES_WORDS = {"yes", "y", "true", "1", "x", "ແມ່ນ", "ມີ", "ແມ່ນແລ້ວ"}
+NO_WORDS = {"no", "n", "false", "0", "ບໍ່", "ບໍ່ແມ່ນ", "ບໍ່ມີ"}
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: object  # lazy text, or a question's bilingual label
+    required: bool = False
+
+
+@dataclass
+class ImportReport:
+    """What a dry run or an apply found. `rows`: what each row is (to be) — line, email, name, outcome."""
+
+    target: str
+    encoding: str = ""
+    total: int = 0
+    errors: list = field(default_factory=list)
+    rows: list = field(default_factory=list)
+    outcomes: Counter = field(default_factory=Counter)
+    saved: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_summary(self) -> dict:
+        return {
+            "target": self.target, "encoding": self.encoding, "total": self.total, "saved": self.saved,
+            "ok": self.ok, "outcomes": dict(self.outcomes),
+            "errors": [{"line": e.line, "column": e.column, "code": e.code, "message": e.message} for e in self.errors],
+        }
+
+
+def _error(line, column, code, /, **values) -> RowError:
+    message = str(MESSAGES[code])
+    return RowError(line=line, column=column, code=code, message=message % values if values else message)
+
+
+# --- The fields a column can fill -------------------------------------------------------------------
+
+
+def fields_for(meeting: Meeting, target: str, *, nominate: bool = False) -> list[Field]:
+    if target == "invitations":
+        labels = {
+            "email": _("Email"), "honorific": _("Title"), "given_name": _("Given name"),
+            "family_name": _("Family name"), "category": _("Category"), "delegation": _("Delegation"),
+            "language": _("Language"),
+        }
+        return [Field(key, labels[key], key == "email") for key in invitations.INVITATION_COLUMNS]
+    form_fields = RegistrationForm.base_fields
+    result = [Field(name, form_fields[name].label, name in ("email", "given_name")) for name in PERSON_FIELDS]
+    result.append(Field("category", _("Category"), True))
+    if not nominate:
+        result.append(Field("delegation", _("Delegation")))
+    if meeting.format == Meeting.Format.HYBRID:
+        result.append(Field("participation", _("Takes part")))
+    result.append(Field("language", _("Language")))
+    for spec in active_questions(meeting):
+        if not spec.is_file:
+            result.append(Field(f"q:{spec.key}", spec.version.label))
+    return result
+
+
+def _norm(text) -> str:
+    return " ".join(str(text).replace("_", " ").replace("-", " ").casefold().split())
+
+
+def guess_mapping(fields: list[Field], headers: list[str]) -> dict[str, str]:
+    """Column → field key, where a column's name is a field's key or its label in Lao or English."""
+    names = {}
+    for f in fields:
+        keys = {_norm(f.key), _norm(f.key.removeprefix("q:"))}
+        for language in ("en", "lo"):
+            with translation.override(language):
+                keys.add(_norm(f.label))
+        for key in keys:
+            names.setdefault(key, f.key)
+    mapping, taken = {}, set()
+    for header in headers:
+        key = names.get(_norm(header), "")
+        if key and key not in taken:
+            mapping[header] = key
+            taken.add(key)
+        else:
+            mapping[header] = ""
+    return mapping
+
+
+def check_mapping(fields: list[Field], mapping: dict[str, str]) -> list[RowError]:
+    errors = []
+    used = Counter(value for value in mapping.values() if value)
+    known = {f.key: f for f in fields}
+    for key, count in used.items():
+        if key in known and count > 1:
+            errors.append(_error(None, key, "mapped_twice", field=known[key].label))
+    for f in fields:
+        if f.required and f.key not in used:
+            errors.append(_error(None, f.key, "unmapped_required", field=f.label))
+    return errors
+
+
+def _mapped_rows(table: Table, mapping: dict[str, str], errors: list) -> list[dict]:
+    """Each row as field key → text, with its "line"; formula cells and extra values reported."""
+    rows = []
+    for row in table.rows:
+        line = row["line"]
+        values = {"line": line}
+        if row.get("__extra__"):
+            errors.append(_error(line, "", "too_many_values"))
+        for header, key in mapping.items():
+            if not key:
+                continue
+            text = row.get(header, "")
+            if (line, header) in table.formulas:
+                errors.append(_error(line, key, "formula"))
+                text = ""
+            elif text.lstrip().startswith("="):
+                errors.append(_error(line, key, "formula_text"))
+                text = ""
+            values[key] = text
+        rows.append(values)
+    return rows
+
+
+# --- Registrations: one row as the registration form checks it ---------------------------------------
+
+
+class ImportRowForm(RegistrationForm):
+    """The registration form's checks for one row of a file: the same fields, lengths, email and phone
+    rules and question answers; the category, delegation and way of taking part are resolved by the
+    import (by code or name), and no consent or form token is asked (the organizer or focal point
+    registers the person)."""
+
+    def __init__(self, data, *, meeting, questions, honorific=""):
+        super().__init__(data, meeting=meeting, questions=questions, initial={"honorific": honorific})
+
+    def _add_registration_fields(self):
+        self.delegations, self.categories = {}, {}
+
+    def clean(self):
+        cleaned = forms.Form.clean(self)
+        if not cleaned.get("given_name") and not cleaned.get("family_name") and "given_name" not in self._errors \
+                and "family_name" not in self._errors:
+            self.add_error("given_name", forms.ValidationError(self.fields["given_name"].error_messages["required"],
+                                                               code="required"))
+        applicable = self.applicable_question_keys(self.import_category_id)
+        for spec in self.questions:
+            name = spec.field_name
+            if spec.key not in applicable:
+                self._errors.pop(name, None)
+                cleaned.pop(name, None)
+            elif spec.version.is_required and name not in self._errors and self._is_unanswered(spec):
+                self.add_error(name, forms.ValidationError(self.fields[name].error_messages["required"], code="required"))
+        return cleaned
+
+    def _category_id(self):
+        return self.import_category_id
+
+
+class _Lookup:
+    """Categories and delegations of a meeting by code and by name in either language."""
+
+    def __init__(self, meeting: Meeting):
+        self.categories, self.delegations = {}, {}
+        for category in meeting.categories.all():
+            for name in (category.code, category.name_lo, category.name_en):
+                if name:
+                    self.categories.setdefault(_norm(name), category)
+        for delegation in meeting.delegations.select_related("organization"):
+            organization = delegation.organization
+            for name in (organization.code, organization.name_lo, organization.name_en):
+                if name:
+                    self.delegations.setdefault(_norm(name), delegation)
+
+
+def _choice_value(spec, text: str):
+    """A choice question's value from its value or its label in either language."""
+    by_name = {}
+    for choice in spec.version.choices or []:
+        for name in (choice.get("value"), choice.get("lo"), choice.get("en")):
+            if name:
+                by_name.setdefault(_norm(name), str(choice.get("value")))
+    return by_name.get(_norm(text))
+
+
+def _form_data(row: dict, specs) -> tuple[MultiValueDict, list]:
+    """The row as the form's POST data would be; errors of answers the form could not even take."""
+    data, problems = MultiValueDict(), []
+    line = row["line"]
+    for name in PERSON_FIELDS:
+        value = row.get(name, "")
+        if name == "gender":
+            value = GENDER_WORDS.get(_norm(value), value.strip())
+        if name == "family_name_first":
+            value = "on" if _norm(value) in YES_WORDS else ""
+        data[name] = value
+    for spec in specs:
+        text = (row.get(f"q:{spec.key}") or "").strip()
+        if not text:
+            continue
+        kind = spec.kind
+        if spec.is_file:
+            problems.append(_error(line, f"q:{spec.key}", "file_question"))
+        elif kind == QuestionKind.CHOICE:
+            value = _choice_value(spec, text)
+            if value is None:
+                problems.append(_error(line, f"q:{spec.key}", "choice_unknown", value=text))
+            else:
+                data[spec.field_name] = value
+        elif kind == QuestionKind.MULTIPLE_CHOICE:
+            values = []
+            for part in text.replace(";", ",").split(","):
+                if part.strip():
+                    value = _choice_value(spec, part)
+                    if value is None:
+                        problems.append(_error(line, f"q:{spec.key}", "choice_unknown", value=part.strip()))
+                    values.append(value or "")
+            data.setlist(spec.field_name, values)
+        elif kind == QuestionKind.YES_NO:
+            data[spec.field_name] = "yes" if _norm(text) in YES_WORDS else "no" if _norm(text) in NO_WORDS else text
+        elif kind == QuestionKind.COUNTRY:
+            data[spec.field_name] = text.upper()
+        else:
+            data[spec.field_name] = text
+    return data, problems
+
+
+@dataclass
+class RegistrationRow:
+    line: int
+    person: dict
+    answers: dict
+    category: object
+    delegation: object
+    organization_name: str
+    participation: str
+    language: str
+
+
+def _check_registration_rows(meeting, rows, *, delegation=None, nominate=False, progress=None):
+    """(errors, cleaned RegistrationRows): every row through the registration form's checks."""
+    errors, cleaned = [], []
+    specs = [spec for spec in active_questions(meeting)]
+    lookup = _Lookup(meeting)
+    offered = [p.value for p in PARTICIPATION_OFFERED[Meeting.Format(meeting.format)]]
+    first_line_of = {}
+    for index, row in enumerate(rows):
+        line = row["line"]
+        row_errors = []
+        data, problems = _form_data(row, specs)
+        row_errors.extend(problems)
+
+        category_text = (row.get("category") or "").strip()
+        category = lookup.categories.get(_norm(category_text)) if category_text else None
+        if not category_text:
+            row_errors.append(_error(line, "category", "category_missing"))
+        elif category is None:
+            row_errors.append(_error(line, "category", "category_unknown", value=category_text))
+        elif not nominate and not category.allows_self_registration:
+            row_errors.append(_error(line, "category", "category_not_open", value=category_text))
+
+        row_delegation, organization_name = delegation, ""
+        if not nominate:
+            text = (row.get("delegation") or "").strip()
+            if text:
+                row_delegation = lookup.delegations.get(_norm(text))
+                if row_delegation is None:
+                    if meeting.allows_free_text_organization:
+                        organization_name = text
+                    else:
+                        row_errors.append(_error(line, "delegation", "delegation_unknown", value=text))
+
+        participation = (row.get("participation") or "").strip().lower().replace(" ", "_").replace("-", "_")
+        if participation in ("in_person", "online"):
+            if participation not in offered:
+                row_errors.append(_error(line, "participation", "participation_unknown", value=row.get("participation")))
+        elif participation:
+            words = {str(label).casefold(): value for value, label in Participation.choices}
+            with translation.override("lo"):
+                words.update({str(label).casefold(): value for value, label in Participation.choices})
+            participation = words.get(participation.replace("_", " "), "")
+            if not participation:
+                row_errors.append(_error(line, "participation", "participation_unknown", value=row.get("participation")))
+        participation = participation or offered[0]
+
+        language = (row.get("language") or "").strip().lower() or meeting.default_language or "lo"
+        if language in ("ລາວ", "lao"):
+            language = "lo"
+        elif language in ("english", "ອັງກິດ"):
+            language = "en"
+        if language not in ("lo", "en"):
+            row_errors.append(_error(line, "language", "language_unknown", value=row.get("language")))
+
+        form = ImportRowForm(data, meeting=meeting, questions=specs, honorific=data.get("honorific", ""))
+        form.import_category_id = category.pk if category else None
+        if not form.is_valid():
+            for name, messages in form.errors.items():
+                column = f"q:{name[2:]}" if name.startswith("q_") else name
+                for error in form.errors.as_data()[name]:
+                    row_errors.append(RowError(line=line, column=column, code=error.code or "invalid",
+                                               message=" ".join(str(m) for m in error.messages)))
+
+        email = (form.cleaned_data.get("email") or "").lower()
+        if email:
+            if email in first_line_of:
+                row_errors.append(_error(line, "email", "duplicate_in_file", email=form.cleaned_data["email"],
+                                         first_line=first_line_of[email]))
+            else:
+                first_line_of[email] = line
+        errors.extend(row_errors)
+        if not row_errors:
+            cleaned.append(RegistrationRow(
+                line=line, person=form.person(), answers=form.answers(), category=category,
+                delegation=row_delegation, organization_name=organization_name, participation=participation,
+                language=language,
+            ))
+        if progress:
+            progress(index + 1)
+
+    if first_line_of:
+        registered = set(
+            Registration.objects.filter(meeting=meeting, status__in=Registration.ACTIVE)
+            .annotate(email_lower=Lower("email")).filter(email_lower__in=list(first_line_of))
+            .values_list("email_lower", flat=True)
+        )
+        for email in sorted(registered, key=first_line_of.get):
+            errors.append(_error(first_line_of[email], "email", "already_registered", email=email))
+        cleaned = [row for row in cleaned if row.person["email"].lower() not in registered]
+    return errors, cleaned
+
+
+def _meeting_errors(meeting: Meeting, *, nominate: bool) -> list[RowError]:
+    """Refusals that concern every row: registration closed, or a mode the import cannot serve."""
+    try:
+        check_open(meeting, timezone.now())
+        if meeting.registration_mode == Meeting.RegistrationMode.NOMINATION and not nominate:
+            raise RegistrationError("nomination_only")
+        if meeting.registration_mode == Meeting.RegistrationMode.INVITATION and not nominate:
+            raise RegistrationError("invitation_required")
+    except RegistrationError as error:
+        return [_error(None, "", "meeting", message=str(error.message))]
+    return []
+
+
+def _predict_seats(meeting: Meeting, cleaned: list[RegistrationRow], report: ImportReport) -> None:
+    """Who would get a seat and who would wait, counted as submit_registration would, row after row."""
+    taken = seats_taken(meeting)
+    for row in cleaned:
+        pool = seat_pool(meeting, row.participation)
+        if fits(meeting, category=row.category, delegation=row.delegation, participation=row.participation,
+                taken_meeting=taken[pool], taken_category=taken["categories"].get(row.category.pk, 0),
+                taken_delegation=taken["delegations"].get(row.delegation.pk if row.delegation else None, 0)):
+            outcome = Registration.Status.PENDING if row.category.needs_approval else Registration.Status.APPROVED
+            for key in {"total", pool}:
+                taken[key] += 1
+            taken["categories"][row.category.pk] = taken["categories"].get(row.category.pk, 0) + 1
+            if row.delegation:
+                taken["delegations"][row.delegation.pk] = taken["delegations"].get(row.delegation.pk, 0) + 1
+        else:
+            outcome = Registration.Status.WAITLISTED
+        report.outcomes[outcome] += 1
+        report.rows.append({"line": row.line, "email": row.person["email"], "outcome": str(outcome)})
+
+
+# --- The dry run and the apply -------------------------------------------------------------------------
+
+
+def _invitation_rows(rows):
+    return [{key: row.get(key, "") for key in (*invitations.INVITATION_COLUMNS, "line")} for row in rows]
+
+
+def check_import(*, meeting: Meeting, data: bytes, target: str, mapping: dict, delegation: Delegation | None = None,
+                 nominate: bool = False, progress=None) -> ImportReport:
+    """The dry run: every problem of every row, nothing saved. Raises TableError for an unreadable file."""
+    table = read_table(data)
+    report = ImportReport(target=target, encoding=table.encoding_name, total=len(table.rows))
+    fields = fields_for(meeting, target, nominate=nominate)
+    report.errors.extend(check_mapping(fields, mapping))
+    if report.errors:
+        return report
+    errors = []
+    rows = _mapped_rows(table, mapping, errors)
+    if not rows:
+        errors.append(_error(None, "", "no_rows"))
+    if target == "invitations":
+        result = invitations.check_invitation_rows(meeting=meeting, rows=_invitation_rows(rows))
+        errors.extend(result.errors)
+        report.outcomes["invited"] = len(result.rows)
+        report.rows = [{"line": r["line"], "email": r["email"], "outcome": "invited"} for r in result.rows]
+    else:
+        errors.extend(_meeting_errors(meeting, nominate=nominate))
+        row_errors, cleaned = _check_registration_rows(meeting, rows, delegation=delegation, nominate=nominate,
+                                                       progress=progress)
+        errors.extend(row_errors)
+        if not errors:
+            _predict_seats(meeting, cleaned, report)
+    errors.sort(key=lambda e: (e.line or 0, e.column))
+    report.errors = errors
+    return report
+
+
+def apply_import(*, meeting: Meeting, data: bytes, target: str, mapping: dict, actor, batch: str,
+                 delegation: Delegation | None = None, nominate: bool = False, progress=None) -> ImportReport:
+    """Save every row, or none when any row is refused: checked again here, then saved in one transaction
+    under the meeting's lock. `batch` makes the rows' form tokens: applying the same dry run twice
+    registers each person once."""
+    from prachum.registration.services.nomination import submit_in_transaction
+
+    if target == "invitations":
+        table = read_table(data)
+        report = ImportReport(target=target, encoding=table.encoding_name, total=len(table.rows))
+        errors = check_mapping(fields_for(meeting, target), mapping)
+        rows = _mapped_rows(table, mapping, errors)
+        if errors:
+            report.errors = errors
+            return report
+        result = invitations.invite_people(meeting=meeting, rows=_invitation_rows(rows), actor=actor)
+        report.errors = result.errors
+        report.saved = len(result.invitations)
+        report.outcomes["invited"] = report.saved
+        return report
+
+    # The expensive part (every row through the form) before taking the lock, with progress.
+    report = check_import(meeting=meeting, data=data, target=target, mapping=mapping, delegation=delegation,
+                          nominate=nominate, progress=progress)
+    if not report.ok:
+        return report
+    table = read_table(data)
+    rows = _mapped_rows(table, mapping, [])
+    report.outcomes, report.rows = Counter(), []
+    with transaction.atomic(durable=True):
+        meeting = lock_meeting(meeting.pk)
+        # Checked again under the lock: someone may have registered one of these emails meanwhile.
+        errors, cleaned = _check_registration_rows(meeting, rows, delegation=delegation, nominate=nominate)
+        errors = _meeting_errors(meeting, nominate=nominate) + errors
+        for row in cleaned if not errors else []:
+            try:
+                result = submit_in_transaction(
+                    meeting=meeting, category=row.category, person=row.person, answers=row.answers,
+                    delegation=row.delegation, organization_name=row.organization_name,
+                    participation=row.participation, language=row.language,
+                    client_token=f"import-{batch}-{row.line}", nominated_by=actor if nominate else None, actor=actor,
+                )
+            except RegistrationError as error:
+                errors.append(RowError(line=row.line, column="", code=error.code, message=str(error.message)))
+                continue
+            except IntegrityError:
+                errors.append(_error(row.line, "email", "already_registered", email=row.person["email"]))
+                break  # the transaction cannot go on after a failed statement outside a savepoint
+            report.outcomes[result.registration.status] += 1
+            report.rows.append({"line": row.line, "email": row.person["email"],
+                                "outcome": result.registration.status, "id": result.registration.pk})
+            report.saved += 1
+        if errors:
+            transaction.set_rollback(True)
+            report.errors, report.saved, report.rows, report.outcomes = errors, 0, [], Counter()
+    return report
+
+
+# --- As background jobs ---------------------------------------------------------------------------------
+
+
+def _job_args(job, params):
+    from prachum.exchange.services.uploads import read_upload
+
+    meeting = Meeting.objects.get(pk=params["meeting_id"])
+    delegation = Delegation.objects.filter(pk=params.get("delegation_id"), meeting=meeting).first() \
+        if params.get("delegation_id") else None
+    return meeting, read_upload(params["upload"]), delegation
+
+
+def check_import_job(job, **params) -> dict:
+    meeting, data, delegation = _job_args(job, params)
+    with translation.override(params.get("language") or "lo"):
+        try:
+            report = check_import(
+                meeting=meeting, data=data, target=params["target"], mapping=params["mapping"], delegation=delegation,
+                nominate=params.get("nominate", False), progress=lambda done: job.report(done, None),
+            )
+        except TableError as error:
+            return {"ok": False, "file_error": error.message, "back_url": params.get("back_url", "")}
+        job.report(report.total, report.total, force=True)
+        summary = report.as_summary()
+        summary["message"] = _g("The dry run is finished. Nothing was saved.")
+        summary["back_url"] = params.get("review_url", "")
+        return summary
+
+
+def apply_import_job(job, **params) -> dict:
+    from prachum.exchange.services.uploads import delete_upload
+
+    meeting, data, delegation = _job_args(job, params)
+    with translation.override(params.get("language") or "lo"):
+        report = apply_import(
+            meeting=meeting, data=data, target=params["target"], mapping=params["mapping"], actor=job.created_by,
+            batch=params["batch"], delegation=delegation, nominate=params.get("nominate", False),
+            progress=lambda done: job.report(done, None),
+        )
+        job.report(report.total, report.total, force=True)
+        summary = report.as_summary()
+        if report.ok:
+            delete_upload(params["upload"])
+            summary["message"] = _g("Saved: %(count)s rows.") % {"count": report.saved}
+        else:
+            summary["message"] = _g("Nothing was saved: %(count)s problems were found.") % {"count": len(report.errors)}
+        summary["back_url"] = params.get("done_url" if report.ok else "review_url", "")
+        return summary
