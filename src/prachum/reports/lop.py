@@ -56,22 +56,3 @@ def list_of_participants_file(
     if file_format == "pdf":
         return name, PDF_TYPE, list_of_participants_pdf(lop)
     return name, XLSX_TYPE, list_of_participants_xlsx(lop)
-
-
-def list_of_participants_job(job, *, meeting_id: int, language: str, file_format: str, attended_only: bool = False,
-                             host_first: bool = False, with_email: bool = False) -> dict:
-    """Background job (prachum.jobs): the List of Participants of a big meeting takes seconds."""
-    from django.urls import reverse
-
-    from prachum.jobs.services import attach_result
-
-    meeting = Meeting.objects.select_related("host").get(pk=meeting_id)
-    job.report(0, 1, force=True)
-    name, content_type, content = list_of_participants_file(
-        meeting, language=language, file_format=file_format, attended_only=attended_only,
-        host_first=host_first, with_email=with_email,
-    )
-    attach_result(job, name, content_type, content)
-    job.report(1, 1, force=True)
-    with translation.override(language):
-        return {"message": _("The List of Participants is ready."), "back_url": reverse("reports:index", args=[meeting.slug])}

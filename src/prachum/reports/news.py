@@ -149,7 +149,9 @@ def draft_news(meeting: Meeting, *, language: str) -> NewsDraft:
             agenda = [_("The meeting discussed:")]
             agenda += [f"{number}. {marked(pick(s, 'title', language))}" for number, s in enumerate(sessions, 1)]
             paragraphs.append("\n".join(agenda))
-        outcome = getattr(meeting, "outcome", None) if _has_outcome(meeting) else None
+        from prachum.reports.models import Outcome
+
+        outcome = Outcome.objects.filter(meeting=meeting).first()
         if outcome is not None:
             for label, name in (
                 (_("Outcome"), "summary"), (_("Decisions"), "decisions"), (_("Follow-up"), "follow_up"),
@@ -160,15 +162,3 @@ def draft_news(meeting: Meeting, *, language: str) -> NewsDraft:
         host = meeting.host
         text_by = marked(pick(host, "name", language)) if host is not None else ""
         return NewsDraft(language=language, title=title, body="\n\n".join(paragraphs), text_by=text_by, photos_by="")
-
-
-def _has_outcome(meeting: Meeting) -> bool:
-    from prachum.reports.models import Outcome
-
-    try:
-        meeting.outcome
-    except Outcome.DoesNotExist:
-        return False
-    return True
-
-

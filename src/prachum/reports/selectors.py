@@ -393,3 +393,40 @@ def attendance_rates(meeting: Meeting) -> list[dict]:
         }
         for session in sessions
     ]
+
+
+# ---------------------------------------------------------------- documents and news
+
+
+def public_documents(meeting: Meeting):
+    from prachum.meetings.models import Document
+
+    return Document.objects.filter(meeting=meeting, visibility=Document.Visibility.PUBLIC).order_by("order", "pk")
+
+
+def documents_for_registration(registration: Registration):
+    """What a participant finds on their manage page: public documents, and those for participants once
+    their registration is approved."""
+    from prachum.meetings.models import Document
+
+    visible = [Document.Visibility.PUBLIC]
+    if registration.status == Registration.Status.APPROVED:
+        visible.append(Document.Visibility.PARTICIPANTS)
+    return Document.objects.filter(meeting_id=registration.meeting_id, visibility__in=visible).order_by("order", "pk")
+
+
+def published_news(limit: int = 10):
+    from prachum.meetings.selectors import PUBLIC_STATUSES
+    from prachum.reports.models import NewsItem
+
+    return (
+        NewsItem.objects.filter(published_at__isnull=False, meeting__status__in=PUBLIC_STATUSES)
+        .select_related("meeting")
+        .order_by("-published_at")[:limit]
+    )
+
+
+def published_news_item(meeting: Meeting):
+    from prachum.reports.models import NewsItem
+
+    return NewsItem.objects.filter(meeting=meeting, published_at__isnull=False).first()

@@ -1,0 +1,70 @@
+"""Forms of the reports pages: shape and format only; the services check and save."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from prachum.meetings.models import Document
+from prachum.reports.models import NewsItem, Outcome
+from prachum.reports.selectors import Scope
+
+LANGUAGES = [("lo", "ລາວ"), ("en", "English")]
+
+
+class ListOfParticipantsForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), choices=LANGUAGES, initial="lo")
+    file_format = forms.ChoiceField(label=_("File"), choices=[("pdf", "PDF"), ("xlsx", "Excel (XLSX)")], initial="pdf")
+    attended_only = forms.BooleanField(label=_("Only those who attended"), required=False)
+    host_first = forms.BooleanField(label=_("The host's delegation first"), required=False)
+    with_email = forms.BooleanField(
+        label=_("Emails of those who agreed to share them"), required=False,
+        help_text=_("Only people who answered yes to the question 'email-in-list' have their email listed."),
+    )
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), choices=LANGUAGES, initial="lo")
+
+
+class AttendanceForm(LanguageForm):
+    file_format = forms.ChoiceField(label=_("File"), choices=[("pdf", "PDF"), ("xlsx", "Excel (XLSX)")], initial="pdf")
+
+
+class StatisticsForm(forms.Form):
+    scope = forms.ChoiceField(
+        label=_("Count"), required=False,
+        choices=[(Scope.APPROVED, _("Approved participants")), (Scope.ACTIVE, _("Pending, approved and waiting"))],
+    )
+
+
+class OutcomeForm(forms.ModelForm):
+    class Meta:
+        model = Outcome
+        fields = ["summary_lo", "summary_en", "decisions_lo", "decisions_en", "follow_up_lo", "follow_up_en"]
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in fields}
+
+
+class NewsItemForm(forms.ModelForm):
+    class Meta:
+        model = NewsItem
+        fields = ["title_lo", "title_en", "body_lo", "body_en", "text_by_lo", "text_by_en", "photos_by_lo", "photos_by_en"]
+        widgets = {"body_lo": forms.Textarea(attrs={"rows": 14}), "body_en": forms.Textarea(attrs={"rows": 14})}
+
+
+class PhotoForm(forms.Form):
+    image = forms.FileField(label=_("Photo"), widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+    caption_lo = forms.CharField(label=_("Caption (Lao)"), max_length=300, required=False)
+    caption_en = forms.CharField(label=_("Caption (English)"), max_length=300, required=False)
+
+
+class DocumentForm(forms.Form):
+    title_lo = forms.CharField(label=_("Title (Lao)"), max_length=300, required=False)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=300, required=False)
+    visibility = forms.ChoiceField(label=_("Visible to"), choices=Document.Visibility.choices,
+                                   initial=Document.Visibility.PARTICIPANTS)
+    file = forms.FileField(label=_("File"), help_text=_("PDF, Word, Excel, PowerPoint or an image."))
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("title_lo", "").strip() or data.get("title_en", "").strip()):
+            raise forms.ValidationError(_("Give the document a title in Lao or in English."), code="no_title")
+        return data
