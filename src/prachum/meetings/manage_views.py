@@ -1,0 +1,422 @@
+"""The organizer area's meeting setup: /<lang>/manage/new/ and /<lang>/manage/<slug>/setup/….
+
+Thin views: the role is checked by meeting_access_required (Capability.MANAGE for every setup page);
+a form checks shape; one service of meetings.setup writes. A SetupError or a model ValidationError
+comes back beside the field it concerns, and the form keeps everything the organizer typed.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from prachum.core.bilingual import LANGUAGE_CODES
+
+from . import setup
+from .email_texts import PLACEHOLDERS, fill, sample_values
+from .forms import (
+    TIME_ZONES, CategoryForm, CloneForm, ConfirmForm, DelegationForm, EmailTextForm, MeetingForm, QuestionForm,
+    RoleForm, SessionForm,
+)
+from .models import Category, CustomQuestion, CustomQuestionVersion, Delegation, EmailText, EmailTextKind, Meeting, MeetingRole, Role, Session
+from .permissions import Capability, meeting_access_required
+
+
+def may_create_meetings(user) -> bool:
+    return user.is_superuser or user.has_perm("meetings.add_meeting")
+
+
+def _apply(form, exc) -> None:
+    """Put a service's refusal beside the field it concerns (or above the form)."""
+    if isinstance(exc, setup.SetupError):
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _page(request, access, template, tab, **context):
+    return render(request, f"meetings/manage/{template}", {"access": access, "tab": "setup", "setup_tab": tab,
+                                                           "meeting": access.meeting, **context})
+
+
+# -- new meetings ------------------------------------------------------------------------------------
+
+def _creator_required(request):
+    if not may_create_meetings(request.user):
+        raise PermissionDenied("create_meeting")
+
+
+@login_required
+def new_meeting(request):
+    _creator_required(request)
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = setup.create_meeting(actor=request.user, **form.cleaned_data)
+        except (setup.SetupError, ValidationError) as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, _("The meeting is saved as a draft. Add its sessions, categories and delegations next."))
+            return redirect("meeting_setup:sessions", meeting.slug)
+    return render(request, "meetings/manage/new.html", {"form": form, "time_zones": TIME_ZONES})
+
+
+@login_required
+def copy_meeting(request):
+    _creator_required(request)
+    form = CloneForm(request.POST or None, meetings=_meetings_managed(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = setup.clone_meeting(source_id=data["source"].pk, actor=request.user, slug=data["slug"],
+                                          starts_on=data["starts_on"], title_lo=data["title_lo"], title_en=data["title_en"])
+        except (setup.SetupError, ValidationError) as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, _("The copy is saved as a draft. Check its dates, then add focal points."))
+            return redirect("meeting_setup:setup", meeting.slug)
+    return render(request, "meetings/manage/copy.html", {"form": form})
+
+
+def _meetings_managed(user):
+    """The meetings `user` may copy: where they are owner or manager (every meeting for an administrator)."""
+    meetings = Meeting.objects.order_by("-starts_at")
+    if user.is_superuser:
+        return meetings
+    return meetings.filter(pk__in=MeetingRole.objects.filter(user=user, role__in=[Role.OWNER, Role.MANAGER])
+                           .values("meeting_id"))
+
+
+# -- the meeting's settings and status -------------------------------------------------------------
+
+@meeting_access_required(Capability.MANAGE)
+def meeting_settings(request, slug, access):
+    meeting = access.meeting
+    form = MeetingForm(request.POST or None, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = setup.update_meeting(meeting_id=meeting.pk, actor=request.user, **form.cleaned_data)
+        except (setup.SetupError, ValidationError) as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, _("The meeting's settings are saved."))
+            return redirect("meeting_setup:setup", meeting.slug)
+    return _page(request, access, "settings.html", "settings", form=form, time_zones=TIME_ZONES,
+                 missing=setup.missing_for_publishing(meeting), cancel_form=ConfirmForm())
+
+
+def _status_action(request, access, service, done_message):
+    try:
+        result = service(meeting_id=access.meeting.pk, actor=request.user)
+    except setup.SetupError as exc:
+        messages.error(request, exc.message)
+        return redirect("meeting_setup:setup", access.meeting.slug)
+    messages.success(request, done_message)
+    return result
+
+
+@require_POST
+@meeting_access_required(Capability.MANAGE)
+def publish(request, slug, access):
+    result = _status_action(request, access, setup.publish_meeting, _("The meeting is published: its page is public."))
+    return redirect("meeting_setup:setup", slug) if isinstance(result, Meeting) else result
+
+
+@require_POST
+@meeting_access_required(Capability.MANAGE)
+def close(request, slug, access):
+    result = _status_action(request, access, setup.close_registration, _("Registration is closed."))
+    return redirect("meeting_setup:setup", slug) if isinstance(result, Meeting) else result
+
+
+@require_POST
+@meeting_access_required(Capability.MANAGE)
+def cancel(request, slug, access):
+    form = ConfirmForm(request.POST)
+    if not form.is_valid():
+        return _page(request, access, "settings.html", "settings", form=MeetingForm(meeting=access.meeting),
+                     time_zones=TIME_ZONES, missing=setup.missing_for_publishing(access.meeting), cancel_form=form)
+    try:
+        meeting, job = setup.cancel_meeting(meeting_id=access.meeting.pk, actor=request.user)
+    except setup.SetupError as exc:
+        messages.error(request, exc.message)
+        return redirect("meeting_setup:setup", slug)
+    messages.success(request, _("The meeting is cancelled. Every participant is being told."))
+    return redirect(job.get_absolute_url()) if job else redirect("meeting_setup:setup", slug)
+
+
+# -- sessions, categories, delegations ------------------------------------------------------------
+
+def _item_view(request, access, *, tab, form_class, model, pk, service, service_kwarg, list_template, context_items,
+               form_kwarg, done_message, delete_service=None):
+    meeting = access.meeting
+    item = get_object_or_404(model, pk=pk, meeting=meeting) if pk else None
+    form = form_class(request.POST or None, meeting=meeting, **{form_kwarg: item})
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(meeting_id=meeting.pk, actor=request.user, **({service_kwarg: item.pk} if item else {}),
+                    **form.cleaned_data)
+        except (setup.SetupError, ValidationError) as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, done_message)
+            return redirect(f"meeting_setup:{tab}", meeting.slug)
+    return _page(request, access, list_template, tab, form=form, item=item, items=context_items(meeting))
+
+
+def _delete_view(request, access, *, tab, model, pk, service, service_kwarg, done_message):
+    item = get_object_or_404(model, pk=pk, meeting=access.meeting)
+    try:
+        service(meeting_id=access.meeting.pk, actor=request.user, **{service_kwarg: item.pk})
+    except setup.SetupError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done_message)
+    return redirect(f"meeting_setup:{tab}", access.meeting.slug)
+
+
+@meeting_access_required(Capability.MANAGE)
+def sessions(request, slug, access, pk=None):
+    return _item_view(request, access, tab="sessions", form_class=SessionForm, model=Session, pk=pk,
+                      service=setup.save_session, service_kwarg="session_id", list_template="sessions.html",
+                      context_items=lambda m: m.sessions.order_by("starts_at", "order"), form_kwarg="session",
+                      done_message=_("The session is saved."))
+
+
+@require_POST
+@meeting_access_required(Capability.MANAGE)
+def session_delete(request, slug, access, pk):
+    return _delete_view(request, access, tab="sessions", model=Session, pk=pk, service=setup.delete_session,
+                        service_kwarg="session_id", done_message=_("The session is deleted."))
+
+
+@meeting_access_required(Capability.MANAGE)
+def categories(request, slug, access, pk=None):
+    return _item_view(request, access, tab="categories", form_class=CategoryForm, model=Category, pk=pk,
+                      service=setup.save_category, service_kwarg="category_id", list_template="categories.html",
+                      context_items=lambda m: m.categories.order_by("order", "pk"), form_kwarg="category",
+                      done_message=_("The category is saved."))
+
+
+@require_POST
+@meeting_access_required(Capability.MANAGE)
+def category_delete(request, slug, access, pk):
+    return _delete_view(request, access, tab="categories", model=Category, pk=pk, service=setup.delete_category,
+                        service_kwarg="category_id", done_message=_("The category is deleted."))
+
+
+def _delegations_with_focal_points(meeting):
+    delegations = list(meeting.delegations.select_related("organization").order_by("organization__protocol_order", "pk"))
+    roles = {}
+    for role in MeetingRole.objects.filter(meeting=meeting, role=Role.FOCAL_POINT).select_related("user"):
+        roles.setdefault(role.delegation_id, []).append(role.user)
+    for delegation in delegations:
+        delegation.focal_point_users = roles.get(delegation.pk, [])
+    return delegations
+
+
+@meeting_access_required(Capability.MANAGE)
+def delegations(request, slug, access, pk=None):
+    meeting = access.meeting
+    item = get_object_or_404(Delegation.objects.select_related("organization"), pk=pk, meeting=meeting) if pk else None
+    form = DelegationForm(request.POST or None, meeting=meeting, delegation=item)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        people = [{"email": email, "language": data["language"]} for email in data["focal_points"]]
+        try:
+            setup.save_delegation(meeting_id=meeting.pk, actor=request.user, delegation_id=item.pk if item else None,
+                                  organization=data.get("organization"), quota=data["quota"], focal_points=people)
+        except (setup.SetupError, ValidationError) as exc:
+            _apply(form, exc)
+        else:
+            if people:
+                messages.success(request, _("The delegation is saved, and its focal points are invited by email."))
+            else:
+                messages.success(request, _("The delegation is saved."))
+            return redirect("meeting_setup:delegations", meeting.slug)
+    return _page(request, access, "delegations.html", "delegations", form=form, item=item,
+                 items=_delegations_with_focal_points(meeting))
+
+
+@require_POST
+@meeting_access_required(Capability.MANAGE)
+def delegation_delete(request, slug, access, pk):
+    return _delete_view(request, access, tab="delegations", model=Delegation, pk=pk, service=setup.delete_delegation,
+                        service_kwarg="delegation_id", done_message=_("The delegation is deleted."))
+
+
+# -- questions and their live preview -------------------------------------------------------------
+
+def _questions(meeting):
+    return list(meeting.questions.filter(current_version__isnull=False).select_related("current_version")
+                .order_by("order", "pk"))
+
+
+class _DraftSpec:
+    """A question as the registration form needs it (registration.forms.QuestionSpec), built from a draft
+    version that is not saved, so that the preview shows it before the organizer saves."""
+
+    def __init__(self, key, version, category_ids, controller_key):
+        from prachum.registration.forms import condition_value
+
+        self.key, self.version, self.kind = key, version, version.kind
+        self.field_name = f"q_{key}"
+        self.question = None
+        self.category_ids = sorted(category_ids)
+        self.controller_key = controller_key
+        self.condition_value = condition_value(version.show_if_value) if controller_key else ""
+
+    @property
+    def is_file(self):
+        from .models import QuestionKind
+
+        return self.kind in (QuestionKind.FILE, QuestionKind.PHOTO)
+
+
+def _preview_specs(meeting, draft: QuestionForm | None):
+    """The meeting's active questions, with the draft in place of (or after) the one being edited."""
+    from prachum.registration.forms import active_questions
+
+    specs = active_questions(meeting)
+    if draft is None:
+        return specs
+    data = draft.cleaned_data
+    version = CustomQuestionVersion(**{k: data.get(k) for k in (
+        "kind", "label_lo", "label_en", "help_lo", "help_en", "choices", "is_required", "is_sensitive", "show_if_value")})
+    version.choices = version.choices or []
+    key = draft.question.key if draft.question else data.get("key") or "draft"
+    controller = data.get("show_if_question")
+    spec = _DraftSpec(key, version, [c.pk for c in data.get("categories") or []], controller.key if controller else None)
+    replaced = [spec if s.key == key else s for s in specs]
+    if not data.get("is_active"):
+        return [s for s in replaced if s.key != key]
+    return replaced if any(s.key == key for s in specs) else [*specs, spec]
+
+
+def _render_previews(request, meeting, specs):
+    from django.template.loader import render_to_string
+
+    from prachum.registration.forms import RegistrationForm
+
+    previews = []
+    for code in LANGUAGE_CODES:
+        with translation.override(code):
+            form = RegistrationForm(meeting=meeting, questions=specs, prefix=f"preview-{code}")
+            previews.append({"language": code, "html": render_to_string(
+                "meetings/manage/_question_preview.html", {"form": form, "language": code}, request=request)})
+    return previews
+
+
+@meeting_access_required(Capability.MANAGE)
+def questions(request, slug, access, pk=None, new=False):
+    meeting = access.meeting
+    item = get_object_or_404(CustomQuestion.objects.select_related("current_version"), pk=pk, meeting=meeting) if pk else None
+    form = QuestionForm(request.POST or None, meeting=meeting, question=item) if (item or new) else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            setup.save_question(meeting_id=meeting.pk, actor=request.user, question_id=item.pk if item else None,
+                                key=form.cleaned_data["key"], **form.service_values())
+        except (setup.SetupError, ValidationError) as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, _("The question is saved. Answers given before keep the wording they answered."))
+            return redirect("meeting_setup:questions", meeting.slug)
+    draft = form if form is not None and form.is_bound and form.is_valid() else None
+    return _page(request, access, "questions.html", "questions", form=form, item=item, items=_questions(meeting),
+                 previews=_render_previews(request, meeting, _preview_specs(meeting, draft)))
+
+
+@require_POST
+@meeting_access_required(Capability.MANAGE)
+def question_preview(request, slug, access, pk=None):
+    """htmx: the public form's questions in both languages, with the draft as the organizer has typed it."""
+    meeting = access.meeting
+    item = get_object_or_404(CustomQuestion, pk=pk, meeting=meeting) if pk else None
+    form = QuestionForm(request.POST, meeting=meeting, question=item)
+    draft = form if form.is_valid() else None
+    return render(request, "meetings/manage/_question_previews.html", {
+        "previews": _render_previews(request, meeting, _preview_specs(meeting, draft)),
+        "draft_invalid": draft is None,
+    })
+
+
+# -- email texts -----------------------------------------------------------------------------------
+
+@meeting_access_required(Capability.MANAGE)
+def emails(request, slug, access):
+    meeting = access.meeting
+    texts = {t.kind: t for t in meeting.email_texts.all()}
+    rows = [{"kind": kind, "label": label, "text": texts.get(kind)} for kind, label in EmailTextKind.choices]
+    return _page(request, access, "emails.html", "emails", rows=rows)
+
+
+@meeting_access_required(Capability.MANAGE)
+def email_edit(request, slug, access, kind):
+    meeting = access.meeting
+    if kind not in EmailTextKind.values:
+        raise Http404
+    text = EmailText.objects.filter(meeting=meeting, kind=kind).first()
+    form = EmailTextForm(request.POST or None, text=text)
+    if request.method == "POST" and form.is_valid() and "save" in request.POST:
+        try:
+            setup.save_email_text(meeting_id=meeting.pk, actor=request.user, kind=kind, **form.cleaned_data)
+        except (setup.SetupError, ValidationError) as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, _("The email text is saved."))
+            return redirect("meeting_setup:emails", meeting.slug)
+    source = form.cleaned_data if form.is_bound and form.is_valid() else form.initial
+    previews = []
+    for code in LANGUAGE_CODES:
+        values = sample_values(meeting, code)
+        previews.append({
+            "language": code,
+            "subject": fill(source.get(f"subject_{code}") or "", {"meeting": values["meeting"]}),
+            "body": fill(source.get(f"body_{code}") or "", values),
+        })
+    return _page(request, access, "email_edit.html", "emails", form=form, kind=kind,
+                 kind_label=EmailTextKind(kind).label, previews=previews, placeholders=PLACEHOLDERS.items())
+
+
+# -- roles -----------------------------------------------------------------------------------------
+
+@meeting_access_required(Capability.MANAGE)
+def roles(request, slug, access):
+    meeting = access.meeting
+    form = RoleForm(request.POST or None, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            setup.give_role(meeting_id=meeting.pk, actor=request.user, role=data["role"], email=data["email"],
+                            given_name=data["given_name"], family_name=data["family_name"], language=data["language"],
+                            delegation_id=data["delegation"].pk if data["delegation"] else None)
+        except (setup.SetupError, ValidationError) as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, _("The role is given, and the person is told by email."))
+            return redirect("meeting_setup:roles", meeting.slug)
+    items = (MeetingRole.objects.filter(meeting=meeting).select_related("user", "delegation__organization")
+             .order_by("role", "user__email"))
+    return _page(request, access, "roles.html", "roles", form=form, items=items)
+
+
+@require_POST
+@meeting_access_required(Capability.MANAGE)
+def role_remove(request, slug, access, pk):
+    item = get_object_or_404(MeetingRole, pk=pk, meeting=access.meeting)
+    try:
+        setup.remove_role(meeting_id=access.meeting.pk, actor=request.user, role_id=item.pk)
+    except setup.SetupError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The role is taken away."))
+    return redirect(reverse("meeting_setup:roles", args=[slug]))
