@@ -18,17 +18,26 @@ from django.utils import formats, timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import pgettext
 
-from prachum.badges.fitting import fit_font_size
+from prachum.badges.fitting import PT_IN_MM, fit_font_size
 from prachum.badges.layouts import SHEETS, Layout, Sheet
 from prachum.badges.models import BadgeDesign, BadgeLanguage, BandPosition
 from prachum.core.bilingual import pick
 from prachum.registration.tickets import FONT_DIR
 
-# Sizes of the parts of a badge (mm, pt) by orientation; the text column's width follows from them.
-PORTRAIT = {"padding": 6, "band": 18, "qr": 36, "name": (24, 11), "other_name": (17, 9), "position": (11, 7),
-            "delegation": (15, 8), "category": (17, 8), "title": 9, "dates": 8.5, "honorific": 11}
-LANDSCAPE = {"padding": 4, "band": 9, "qr": 27, "name": (16, 8), "other_name": (11, 7), "position": (8, 6),
-             "delegation": (10, 6.5), "category": (11, 7), "title": 7, "dates": 6.5, "honorific": 7.5}
+# Sizes of the parts of a badge (mm, pt; fitted texts as (largest, smallest)); the text column's width
+# follows from them. Portrait badges (A6) put the QR code under the text, landscape labels beside it.
+PORTRAIT = {"padding": 6, "band": 18, "qr": 38, "name": (28, 11), "other_name": (18, 9), "position": (11, 7),
+            "delegation": (17, 8), "category": (18, 8), "title": 9, "dates": 8.5, "honorific": 12, "code": 7}
+LABEL_74 = {"padding": 4.5, "band": 12, "qr": 32, "name": (21, 9), "other_name": (14, 8), "position": (9.5, 6.5),
+            "delegation": (14, 7), "category": (15, 8), "title": 8, "dates": 7.5, "honorific": 9, "code": 7}
+LABEL_57 = {"padding": 3.5, "band": 9, "qr": 26, "name": (17, 8), "other_name": (12, 7), "position": (8, 6),
+            "delegation": (12, 6.5), "category": (12, 7), "title": 7, "dates": 6.5, "honorific": 8, "code": 6}
+
+
+def sizes_of(sheet: Sheet) -> dict:
+    if sheet.orientation == "portrait":
+        return PORTRAIT
+    return LABEL_74 if sheet.badge_height >= 70 else LABEL_57
 
 
 @dataclass
@@ -108,7 +117,7 @@ def badge_face(registration, *, language: str, sheet: Sheet, design: BadgeDesign
     meeting = registration.meeting
     if language == BadgeLanguage.PARTICIPANT:
         language = registration.language if registration.language in ("lo", "en") else "lo"
-    sizes = PORTRAIT if sheet.orientation == "portrait" else LANDSCAPE
+    sizes = sizes_of(sheet)
     text_width = text_column_width(sheet)
 
     latin = registration.full_name
@@ -146,7 +155,7 @@ def badge_face(registration, *, language: str, sheet: Sheet, design: BadgeDesign
         sizes={
             "name": fit(name, "name", 2, bold=True),
             "other_name": fit(other_name, "other_name", 1 if sheet.orientation == "landscape" else 2),
-            "position": fit(registration.position, "position", 2 if sheet.orientation == "portrait" else 1),
+            "position": fit(registration.position, "position", 2),
             "delegation": fit(delegation, "delegation", 2 if sheet.orientation == "portrait" else 1, bold=True),
             "category": fit(category, "category", 1, bold=True, width=sheet.badge_width - 2 * sizes["padding"]),
             "band": band_height,
@@ -155,7 +164,7 @@ def badge_face(registration, *, language: str, sheet: Sheet, design: BadgeDesign
 
 
 def text_column_width(sheet: Sheet) -> float:
-    sizes = PORTRAIT if sheet.orientation == "portrait" else LANDSCAPE
+    sizes = sizes_of(sheet)
     if sheet.orientation == "portrait":
         return sheet.badge_width - 2 * sizes["padding"]
     return sheet.badge_width - 2 * sizes["padding"] - sizes["qr"] - 3
@@ -163,7 +172,7 @@ def text_column_width(sheet: Sheet) -> float:
 
 def _geometry(sheet: Sheet) -> dict:
     """Where the text column and the QR code sit (mm), with the colour band at the bottom or the top."""
-    sizes = PORTRAIT if sheet.orientation == "portrait" else LANDSCAPE
+    sizes = sizes_of(sheet)
     pad, band, qr = sizes["padding"], sizes["band"], sizes["qr"]
     if sheet.orientation == "portrait":
         qr_left = f"left: {(sheet.badge_width - qr) / 2:.2f}mm;"
@@ -171,8 +180,11 @@ def _geometry(sheet: Sheet) -> dict:
             "main_bottom_band": (pad, band + qr + 9), "main_top_band": (band + 4, qr + pad + 5),
             "qr_bottom_band": f"{qr_left} bottom: {band + 2}mm;", "qr_top_band": f"{qr_left} bottom: {pad}mm;",
         }
+    # The delegation sits at the foot of the text column, where a long name cannot push it off the label.
+    delegation = sizes["delegation"][0] * 1.6 * PT_IN_MM
     return {
-        "main_bottom_band": (pad, band + 1), "main_top_band": (band + 2, 1.5),
+        "main_bottom_band": (pad, band + 1.5 + delegation), "main_top_band": (band + 2, 1.5 + delegation),
+        "delegation_bottom_band": f"bottom: {band + 1.5:.2f}mm;", "delegation_top_band": "bottom: 1.5mm;",
         "qr_bottom_band": f"right: {pad}mm; top: {pad}mm;", "qr_top_band": f"right: {pad}mm; top: {band + 2}mm;",
     }
 
@@ -200,7 +212,7 @@ def badges_html(registrations, *, meeting, layout: str, language: str, on_badge=
         pages[-1].append(face)
         if on_badge:
             on_badge(index + 1)
-    sizes = PORTRAIT if sheet.orientation == "portrait" else LANDSCAPE
+    sizes = sizes_of(sheet)
     document_language = language if language in ("lo", "en") else meeting.default_language or "lo"
     with translation.override(document_language):
         return render_to_string("badges/badge_sheet.html", {
