@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import linebreaks, urlize
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -120,7 +121,8 @@ def render_message(registration: Registration, draft: Draft) -> RenderedMessage:
         subject = " ".join(getattr(draft, f"subject_{code}").format_map(values).split())
         body = getattr(draft, f"body_{code}").format_map(values).strip()
         with translation.override(code):
-            context = {"language": code, "body_html": linebreaks(urlize(body, autoescape=True)),
+            # urlize escapes the text (names included) and links the URLs; linebreaks adds only <p> and <br>.
+            context = {"language": code, "body_html": mark_safe(linebreaks(urlize(body, autoescape=True))),
                        "body": body, "manage_url": values["manage_link"]}
             texts.append(render_to_string("registration/organizer/emails/message.txt", context).strip() + "\n")
             htmls.append(render_to_string("registration/organizer/emails/_message_body.html", context))
