@@ -420,6 +420,12 @@ def _registrations(meeting, spec: MeetingSpec, categories, delegations, question
                 changes.add("answers", "updated")
 
 
+def _schedule(meeting: Meeting) -> tuple:
+    """The meeting's times and its sessions' times, to see whether a load changed them."""
+    return (meeting.starts_at, meeting.ends_at,
+            tuple(meeting.sessions.order_by("order", "pk").values_list("order", "starts_at", "ends_at")))
+
+
 # -- the service ----------------------------------------------------------------------------------
 
 @transaction.atomic(durable=True)
@@ -449,6 +455,8 @@ def load_meeting_file(
     filename = filename or "meeting file"
     spec = read_meeting_spec(compose(text, filename), today=today)
     changes = _Changes()
+    existing = Meeting.objects.filter(slug=spec.slug).first()
+    schedule_before = _schedule(existing) if existing else None
     organizations = _organizations(spec)
     meeting = _meeting(spec, organizations, changes)
     categories = _categories(meeting, spec, changes)
@@ -458,6 +466,11 @@ def load_meeting_file(
         _role(meeting, _user(person, changes), person.role, None, person.at, changes)
     questions = _questions(meeting, spec, categories, changes)
     _registrations(meeting, spec, categories, delegations, questions, changes)
+    if schedule_before is not None and _schedule(meeting) != schedule_before:
+        # Participants' calendars get the new times (SEQUENCE + 1, an email with the updated .ics).
+        from prachum.online.services import meeting_times_changed
+
+        meeting_times_changed(meeting, actor=actor)
     if changes.any:
         # Pages cached by the meeting's updated_at must see changes to its sessions, categories…
         Meeting.objects.filter(pk=meeting.pk).update(updated_at=timezone.now())
