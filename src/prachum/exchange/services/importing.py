@@ -74,6 +74,7 @@ class Field:
     key: str
     label: object  # lazy text, or a question's bilingual label
     required: bool = False
+    aliases: tuple = ()  # other names a column may have: a question's label in both languages
 
 
 @dataclass
@@ -126,7 +127,8 @@ def fields_for(meeting: Meeting, target: str, *, nominate: bool = False) -> list
     result.append(Field("language", _("Language")))
     for spec in active_questions(meeting):
         if not spec.is_file:
-            result.append(Field(f"q:{spec.key}", spec.version.label))
+            version = spec.version
+            result.append(Field(f"q:{spec.key}", version.label, aliases=(version.label_lo, version.label_en)))
     return result
 
 
@@ -138,7 +140,7 @@ def guess_mapping(fields: list[Field], headers: list[str]) -> dict[str, str]:
     """Column → field key, where a column's name is a field's key or its label in Lao or English."""
     names = {}
     for f in fields:
-        keys = {_norm(f.key), _norm(f.key.removeprefix("q:"))}
+        keys = {_norm(f.key), _norm(f.key.removeprefix("q:"))} | {_norm(a) for a in f.aliases if a}
         for language in ("en", "lo"):
             with translation.override(language):
                 keys.add(_norm(f.label))
@@ -487,6 +489,13 @@ def apply_import(*, meeting: Meeting, data: bytes, target: str, mapping: dict, a
         report.errors = result.errors
         report.saved = len(result.invitations)
         report.outcomes["invited"] = report.saved
+        return report
+
+    # This dry run applied already (a second click, a retried job): it is done, not a list of duplicates.
+    done = Registration.objects.filter(meeting=meeting, client_token__startswith=f"import-{batch}-")
+    if done.exists():
+        report = ImportReport(target=target, total=done.count(), saved=0)
+        report.outcomes = Counter(done.values_list("status", flat=True))
         return report
 
     # The expensive part (every row through the form) before taking the lock, with progress.

@@ -1,0 +1,138 @@
+"""Importing registrations and invitees: column mapping, a dry run listing every row's problems, then
+all or nothing through the registration service (seats, quotas, waiting list, audit, emails)."""
+
+import pytest
+
+from prachum.audit.models import AuditEvent
+from prachum.exchange.services.importing import apply_import, check_import, fields_for, guess_mapping
+from prachum.exchange.services.tables import read_table
+from prachum.exchange.tests.conftest import HEADER, csv_bytes, person_row, xlsx_bytes
+from prachum.notify.models import Message
+from prachum.registration.models import Invitation, Registration
+from prachum.registration.tests.factories import make_registration
+
+pytestmark = pytest.mark.django_db
+
+
+def mapping_of(meeting, data, target="registrations", nominate=False):
+    return guess_mapping(fields_for(meeting, target, nominate=nominate), read_table(data).headers)
+
+
+def test_columns_are_matched_by_key_or_by_their_lao_or_english_label(meeting, categories, questions):
+    headers = ["ອີເມວ", "Given name", "family name", "ຕຳແໜ່ງ", "Category", "Dietary requirements", "Notes"]
+    mapping = guess_mapping(fields_for(meeting, "registrations"), headers)
+    assert mapping["Given name"] == "given_name"
+    assert mapping["family name"] == "family_name"
+    assert mapping["Category"] == "category"
+    assert mapping["Dietary requirements"] == "q:dietary"
+    assert mapping["Notes"] == ""
+
+
+def test_a_mapping_without_a_required_field_is_refused(meeting, delegations, categories, questions):
+    data = csv_bytes([["mail", "given_name", "category"], ["a@example.org", "Keo", "delegate"]])
+    report = check_import(meeting=meeting, data=data, target="registrations", mapping=mapping_of(meeting, data))
+    assert not report.ok
+    assert [e.code for e in report.errors] == ["unmapped_required"]
+    assert report.errors[0].column == "email"
+
+
+def test_the_dry_run_lists_every_problem_of_every_row_and_saves_nothing(meeting, delegations, categories, questions):
+    make_registration(meeting, categories["observer"], email="taken@example.org")
+    data = csv_bytes([
+        HEADER,
+        person_row(1),
+        person_row(2, email="not-an-address"),
+        person_row(3, category="nobody"),
+        person_row(4, email="person1@example.org"),  # again, inside the file
+        person_row(5, email="TAKEN@example.org"),  # already registered
+        person_row(6, dietary="pizza"),
+        person_row(7, delegation="Atlantis"),
+        ["=cmd|' /C calc'!A0", "Keo", "P", "male", "Official", "delegate", "VN", "none"],
+        person_row(9, category="secretariat"),  # not open to self-registration, and this is no nomination
+    ])
+    report = check_import(meeting=meeting, data=data, target="registrations", mapping=mapping_of(meeting, data))
+    codes = [(e.line, e.code) for e in report.errors]
+    assert (3, "email") in codes
+    assert (4, "category_unknown") in codes
+    assert (5, "duplicate_in_file") in codes
+    assert (6, "already_registered") in codes
+    assert (7, "choice_unknown") in codes
+    assert (9, "formula_text") in codes
+    assert (10, "category_not_open") in codes
+    # A free-text organization is allowed at this meeting? No: the delegation must be known.
+    assert any(line == 8 for line, _ in codes) == (not meeting.allows_free_text_organization)
+    assert all(e.message for e in report.errors)
+    assert Registration.objects.filter(meeting=meeting).count() == 1
+
+
+def test_a_clean_file_is_predicted_then_saved_as_the_form_would(meeting, delegations, categories, questions, manager):
+    rows = [HEADER] + [person_row(n) for n in range(6)]  # Viet Nam has 4 seats
+    data = xlsx_bytes(rows)
+    mapping = mapping_of(meeting, data)
+    report = check_import(meeting=meeting, data=data, target="registrations", mapping=mapping)
+    assert report.ok, report.errors
+    assert report.encoding == "XLSX"
+    assert report.outcomes == {"pending": 4, "waitlisted": 2}
+    assert Registration.objects.count() == 0
+
+    report = apply_import(meeting=meeting, data=data, target="registrations", mapping=mapping, actor=manager, batch="b1")
+    assert report.ok and report.saved == 6
+    assert report.outcomes == {"pending": 4, "waitlisted": 2}
+    saved = Registration.objects.filter(meeting=meeting)
+    assert saved.count() == 6
+    assert {r.answers.get().value for r in saved} == {"none"}
+    assert AuditEvent.objects.filter(kind="registration.submitted", actor=manager).count() == 6
+    assert Message.objects.filter(registration__meeting=meeting).count() == 6
+
+    # The same dry run applied twice (a double click): each person once.
+    again = apply_import(meeting=meeting, data=data, target="registrations", mapping=mapping, actor=manager, batch="b1")
+    assert again.ok and Registration.objects.filter(meeting=meeting).count() == 6
+
+
+def test_one_row_taken_meanwhile_saves_nothing(meeting, delegations, categories, questions, manager):
+    data = csv_bytes([HEADER, person_row(1), person_row(2)])
+    mapping = mapping_of(meeting, data)
+    assert check_import(meeting=meeting, data=data, target="registrations", mapping=mapping).ok
+    make_registration(meeting, categories["observer"], email="person2@example.org")  # between dry run and apply
+    report = apply_import(meeting=meeting, data=data, target="registrations", mapping=mapping, actor=manager, batch="b2")
+    assert not report.ok
+    assert [(e.line, e.code) for e in report.errors] == [(3, "already_registered")]
+    assert not Registration.objects.filter(email="person1@example.org").exists()
+
+
+def test_a_focal_points_file_nominates_into_their_delegation_endorsed(meeting, delegations, categories, questions,
+                                                                       focal_vn):
+    data = csv_bytes([["Email", "Given name", "Family name", "Gender", "Position", "Category"],
+                      ["lan@example.org", "Thị Lan", "Phạm", "ຍິງ", "ຮອງຫົວໜ້າ", "ຜູ້ແທນ"]])
+    mapping = mapping_of(meeting, data, nominate=True)
+    report = apply_import(meeting=meeting, data=data, target="registrations", mapping=mapping, actor=focal_vn,
+                          batch="b3", delegation=delegations["VN"], nominate=True)
+    assert report.ok, report.errors
+    registration = Registration.objects.get(email="lan@example.org")
+    assert registration.delegation == delegations["VN"]
+    assert registration.nominated_by == focal_vn
+    assert registration.endorsed_by == focal_vn and registration.endorsed_at
+    assert registration.gender == "female"
+
+
+def test_ten_thousand_rows_get_a_dry_run(meeting, delegations, categories, questions):
+    rows = [HEADER] + [person_row(n, category="observer", delegation="LA") for n in range(10_000)]
+    rows[5000][0] = "broken"
+    data = csv_bytes(rows)
+    report = check_import(meeting=meeting, data=data, target="registrations", mapping=mapping_of(meeting, data))
+    assert report.total == 10_000
+    assert [(e.line, e.code) for e in report.errors] == [(5001, "email")]
+
+
+def test_invitees_are_imported_with_the_invitation_rules(meeting, delegations, categories):
+    data = csv_bytes([["email", "given_name", "category", "delegation"],
+                      ["a@example.org", "ສົມສັກ", "delegate", "VN"], ["a@example.org", "Again", "", ""],
+                      ["b@example.org", "Keo", "", "LA"]], encoding="cp874" if False else "utf-8-sig")
+    mapping = mapping_of(meeting, data, target="invitations")
+    report = check_import(meeting=meeting, data=data, target="invitations", mapping=mapping)
+    assert [(e.line, e.code) for e in report.errors] == [(3, "duplicate_in_file")]
+    data = csv_bytes([["email", "given_name", "category", "delegation"],
+                      ["a@example.org", "ສົມສັກ", "delegate", "VN"], ["b@example.org", "Keo", "", "LA"]])
+    report = apply_import(meeting=meeting, data=data, target="invitations", mapping=mapping, actor=None, batch="i")
+    assert report.ok and report.saved == 2
+    assert Invitation.objects.get(email="a@example.org").given_name == "ສົມສັກ"
