@@ -366,7 +366,7 @@ def email_edit(request, slug, access, kind):
         raise Http404
     text = EmailText.objects.filter(meeting=meeting, kind=kind).first()
     form = EmailTextForm(request.POST or None, text=text)
-    if request.method == "POST" and form.is_valid() and "save" in request.POST:
+    if request.method == "POST" and form.is_valid() and request.POST.get("save"):
         try:
             setup.save_email_text(meeting_id=meeting.pk, actor=request.user, kind=kind, **form.cleaned_data)
         except (setup.SetupError, ValidationError) as exc:
