@@ -199,3 +199,55 @@ def registration_counts(queryset: QuerySet[Registration]) -> dict:
     if None in per_delegation:
         counts["by_delegation"].append((None, per_delegation[None]))
     return counts
+
+
+def _reviewing_and_focal(user, meetings) -> tuple[set, set]:
+    """(ids of `meetings` where the user reviews or organizes, ids of the delegations they are focal point of)."""
+    from prachum.meetings.models import MeetingRole
+
+    ids = {meeting.pk for meeting in meetings}
+    if user.is_superuser:
+        return ids, set()
+    roles = MeetingRole.objects.filter(user=user, meeting_id__in=ids).values_list("meeting_id", "role", "delegation_id")
+    reviewing = {m for m, role, _d in roles if role in (MeetingRole.Role.OWNER, MeetingRole.Role.MANAGER, MeetingRole.Role.REVIEWER)}
+    delegations = {d for _m, role, d in roles if role == MeetingRole.Role.FOCAL_POINT and d}
+    return reviewing, delegations
+
+
+def delegation_counts_of(user, meetings) -> dict:
+    """{meeting id: [(organization name, {status: n, "total": n})]} in protocol order, for the meetings where the
+    user reviews (every delegation) or is a focal point (their own); one grouped query, check-in staff get none."""
+    reviewing, delegations = _reviewing_and_focal(user, meetings)
+    if not reviewing and not delegations:
+        return {}
+    rows = (
+        Registration.objects.filter(Q(meeting_id__in=reviewing) | Q(delegation_id__in=delegations), delegation__isnull=False)
+        .values_list("meeting_id", "delegation__organization__protocol_order", "delegation__organization__name_en",
+                     "delegation__organization__name_lo", "status")
+        .annotate(n=Count("pk")).order_by("meeting_id", "delegation__organization__protocol_order", "delegation__organization__name_en")
+    )
+    from django.utils.translation import get_language
+
+    lao = (get_language() or "").startswith("lo")
+    result: dict = {}
+    for meeting_id, _order, name_en, name_lo, status, n in rows:
+        name = (name_lo if lao else name_en) or name_en or name_lo
+        per_meeting = result.setdefault(meeting_id, {})
+        row = per_meeting.setdefault(name, {"total": 0, **{s: 0 for s in Registration.Status.values}})
+        row[status] += n
+        row["total"] += n
+    return {meeting_id: list(rows.items()) for meeting_id, rows in result.items()}
+
+
+def recent_activity_of(user, meetings, limit: int = 10):
+    """The latest audit events the user may read at these meetings: all of a meeting where they review, their
+    delegations' registrations' where they are a focal point."""
+    from prachum.audit.models import AuditEvent
+
+    reviewing, delegations = _reviewing_and_focal(user, meetings)
+    if not reviewing and not delegations:
+        return []
+    return list(
+        AuditEvent.objects.filter(Q(meeting_id__in=reviewing) | Q(registration__delegation_id__in=delegations))
+        .select_related("meeting", "registration")[:limit]
+    )

@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from prachum.meetings import selectors as meeting_selectors
+from prachum.registration import selectors as registration_selectors
 
 # The home page lists every upcoming meeting; of the past ones only the latest.
 PAST_MEETINGS_SHOWN = 30
@@ -23,10 +24,14 @@ def home(request):
 
 @login_required
 def manage(request):
+    meetings = list(meeting_selectors.meetings_managed_by(request.user))
+    by_delegation = registration_selectors.delegation_counts_of(request.user, meetings)
+    for meeting in meetings:
+        meeting.by_delegation = by_delegation.get(meeting.pk, [])
     return render(
         request,
         "web/manage.html",
-        {"meetings": list(meeting_selectors.meetings_managed_by(request.user))},
+        {"meetings": meetings, "activity": registration_selectors.recent_activity_of(request.user, meetings)},
     )
 
 

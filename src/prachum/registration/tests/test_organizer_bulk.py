@@ -18,6 +18,15 @@ from prachum.registration.tests.factories import make_delegation, make_focal_poi
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Pages in English unless a test asks for Lao: reverse() gives /en/ addresses."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
 Status = Registration.Status
 
 

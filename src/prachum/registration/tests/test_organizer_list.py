@@ -13,6 +13,15 @@ from prachum.registration.tests.factories import make_delegation, make_focal_poi
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def in_english():
+    """Pages in English unless a test asks for Lao: reverse() gives /en/ addresses."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def meeting():
     return make_meeting(slug="adgsom-test", title_en="ADGSOM test", title_lo="ກອງປະຊຸມ ADGSOM")

@@ -13,6 +13,15 @@ from prachum.registration.tests.factories import make_delegation, make_organizer
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Pages in English unless a test asks for Lao: reverse() gives /en/ addresses."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
 DRAFT = {
     "subject_lo": "ແຈ້ງການ {meeting}",
     "body_lo": "ຮຽນ {name_lo},\nກອງປະຊຸມ {meeting} ຈະເລີ່ມເວລາ 9:00.\n{manage_link}",

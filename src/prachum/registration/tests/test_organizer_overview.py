@@ -1,0 +1,147 @@
+"""The organizer's home and a meeting's overview, the audit log page, and the two review steps the participant sees."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from prachum.audit.models import AuditEvent
+from prachum.meetings.models import MeetingRole
+from prachum.meetings.tests.factories import make_category, make_meeting, make_organization, make_user
+from prachum.registration.services.transitions import approve_registration, cancel_registration
+from prachum.registration.tests.factories import make_delegation, make_focal_point, make_organizer, make_registration
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Pages in English unless a test asks for Lao: reverse() gives /en/ addresses."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def meeting():
+    return make_meeting(slug="overview-test", title_en="ADGSOM overview")
+
+
+@pytest.fixture
+def category(meeting):
+    return make_category(meeting)
+
+
+def test_the_overview_counts_by_status_and_delegation_and_shows_recent_activity(client, meeting, category):
+    lao = make_delegation(meeting, organization=make_organization(name_en="Lao PDR", protocol_order=5))
+    brunei = make_delegation(meeting, organization=make_organization(name_en="Brunei Darussalam", protocol_order=1))
+    organizer = make_organizer(meeting)
+    first = make_registration(meeting, category, delegation=lao)
+    make_registration(meeting, category, delegation=lao, status="waitlisted")
+    make_registration(meeting, category, delegation=brunei, status="approved")
+    approve_registration(registration_id=first.pk, actor=organizer)
+    client.force_login(organizer)
+
+    response = client.get(reverse("organizer:overview", args=[meeting.slug]))
+
+    counts = response.context["counts"]
+    assert (counts["total"], counts["approved"], counts["waitlisted"], counts["pending"]) == (3, 2, 1, 0)
+    assert [(d.organization.name_en, row["total"]) for d, row in counts["by_delegation"]] == [
+        ("Brunei Darussalam", 1), ("Lao PDR", 2)]
+    page = response.content.decode()
+    assert "1 person waits on the waiting list." in page
+    assert "Approved" in page and first.full_name in page  # the recent approval
+
+
+def test_the_overview_of_a_focal_point_counts_their_delegation_only(client, meeting, category):
+    mine, theirs = make_delegation(meeting), make_delegation(meeting)
+    make_registration(meeting, category, delegation=mine)
+    make_registration(meeting, category, delegation=theirs)
+    make_registration(meeting, category, delegation=theirs)
+    client.force_login(make_focal_point(mine))
+
+    counts = client.get(reverse("organizer:overview", args=[meeting.slug])).context["counts"]
+
+    assert counts["total"] == 1 and [d for d, _row in counts["by_delegation"]] == [mine]
+
+
+def test_the_organizer_home_lists_counts_by_delegation_and_recent_activity(client, meeting, category):
+    delegation = make_delegation(meeting, organization=make_organization(name_en="Viet Nam"))
+    organizer = make_organizer(meeting)
+    registration = make_registration(meeting, category, delegation=delegation)
+    approve_registration(registration_id=registration.pk, actor=organizer)
+    client.force_login(organizer)
+
+    response = client.get(reverse("web:manage"))
+
+    page = response.content.decode()
+    assert "Viet Nam: 1 (1 approved, 0 pending, 0 waiting)" in page
+    assert reverse("organizer:overview", args=[meeting.slug]) in page
+    assert response.context["activity"][0].kind == "registration.approved"
+
+
+def test_check_in_staff_get_no_activity_on_their_home(client, meeting, category):
+    registration = make_registration(meeting, category)
+    approve_registration(registration_id=registration.pk, actor=make_organizer(meeting))
+    client.force_login(make_organizer(meeting, role=MeetingRole.Role.CHECKIN))
+    assert client.get(reverse("web:manage")).context["activity"] == []
+
+
+def test_the_audit_log_shows_who_did_what_when_with_before_and_after(client, meeting, category):
+    organizer = make_organizer(meeting, username="secretariat.keo")
+    registration = make_registration(meeting, category)
+    approve_registration(registration_id=registration.pk, actor=organizer)
+    cancel_registration(registration_id=registration.pk)  # by the person, through their link
+    make_registration(make_meeting(), category=None)  # another meeting's events are not shown
+    client.force_login(organizer)
+
+    response = client.get(reverse("organizer:audit", args=[meeting.slug]))
+
+    events = list(response.context["page"].object_list)
+    assert [e.kind for e in events] == ["registration.cancelled", "registration.approved"]
+    page = response.content.decode()
+    assert "secretariat.keo" in page and "the participant" in page
+    assert "<del>pending</del> → <ins>approved</ins>" in page
+    only = client.get(reverse("organizer:audit", args=[meeting.slug]) + "?kind=registration.approved")
+    assert [e.kind for e in only.context["page"].object_list] == ["registration.approved"]
+
+
+def test_the_audit_log_is_for_reviewers_and_organizers_only(client, meeting):
+    delegation = make_delegation(meeting)
+    for user in (make_focal_point(delegation), make_organizer(meeting, role=MeetingRole.Role.CHECKIN)):
+        client.force_login(user)
+        assert client.get(reverse("organizer:audit", args=[meeting.slug])).status_code == 403
+    assert AuditEvent.objects.filter(kind="access.denied").count() == 2
+
+
+def test_the_registration_history_is_a_timeline_oldest_first(client, meeting, category):
+    organizer = make_organizer(meeting)
+    registration = make_registration(meeting, category)
+    approve_registration(registration_id=registration.pk, actor=organizer)
+    cancel_registration(registration_id=registration.pk, actor=organizer, reason="Duplicate")
+    client.force_login(organizer)
+
+    response = client.get(reverse("organizer:registration", args=[meeting.slug, registration.pk]))
+
+    assert [e.kind for e in response.context["history"]] == ["registration.approved", "registration.cancelled"]
+    assert "Duplicate" in response.content.decode()
+
+
+def test_the_participant_sees_both_review_steps_on_their_page(client, meeting):
+    heads = make_category(meeting, needs_endorsement=True)
+    registration = make_registration(meeting, heads, language="en")
+    url = f"/en/r/{registration.manage_token}/"
+
+    waiting = client.get(url).content.decode()
+    assert "1. Your delegation's focal point endorses your registration" in waiting
+    assert "2. The secretariat approves it" in waiting and "after the endorsement" in waiting
+
+    type(registration).objects.filter(pk=registration.pk).update(endorsed_at=timezone.now())
+    approve_registration(registration_id=registration.pk, actor=make_user())
+    done = client.get(url).content.decode()
+    assert done.count("review-steps__step--done") == 2
+
+
+def test_a_category_without_endorsement_shows_no_steps(client, meeting, category):
+    registration = make_registration(meeting, category, language="en")
+    assert "review-steps" not in client.get(f"/en/r/{registration.manage_token}/").content.decode()
