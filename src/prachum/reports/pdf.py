@@ -12,6 +12,7 @@ import re
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 
 from prachum.registration.tickets import FONT_DIR
 
@@ -40,6 +41,8 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def clean_cell(value):
+    if isinstance(value, Promise):  # a lazy translation (choice labels)
+        value = str(value)
     if isinstance(value, str):
         value = _ILLEGAL.sub("", value)
         # A cell beginning with = + - @ is a formula to a spreadsheet: text typed by participants is never one.

@@ -1,0 +1,20 @@
+"""prachum news <slug> --lang lo|en: print Prachum's draft of the meeting's news item."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from prachum.meetings.models import Meeting
+from prachum.reports.news import draft_news
+
+
+class Command(BaseCommand):
+    help = "Print the draft news item of a meeting, written from its data, in Lao or English."
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug")
+        parser.add_argument("--lang", choices=["lo", "en"], default="lo")
+
+    def handle(self, *args, slug, lang, **options):
+        meeting = Meeting.objects.select_related("host").filter(slug=slug).first()
+        if meeting is None:
+            raise CommandError(f"No meeting with the short name {slug!r}.")
+        self.stdout.write(draft_news(meeting, language=lang).as_text())
