@@ -1,8 +1,10 @@
 """A meeting at the door: two sessions, a delegation, people in every status, staff with the check-in role."""
 
 import uuid
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from prachum.checkin.services import create_device
 from prachum.meetings.models import MeetingRole
@@ -17,10 +19,12 @@ class Door:
     """Everything a check-in test needs, made once per test."""
 
     def __init__(self):
-        self.meeting = make_meeting(slug="adgsom-door", title_en="ADGSOM at the door", title_lo="ADGSOM ທີ່ປະຕູ")
-        self.day1 = make_session(self.meeting, title_en="Day 1", title_lo="ມື້ທີ 1")
-        self.day2 = make_session(self.meeting, title_en="Day 2", title_lo="ມື້ທີ 2",
-                                 starts_at=self.meeting.starts_at + __import__("datetime").timedelta(hours=4))
+        # Under way: it started an hour ago (check-ins happen during the meeting).
+        start = timezone.now().replace(microsecond=0) - timedelta(hours=1)
+        self.meeting = make_meeting(slug="adgsom-door", title_en="ADGSOM at the door", title_lo="ADGSOM ທີ່ປະຕູ",
+                                    starts_at=start, ends_at=start + timedelta(days=1))
+        self.day1 = make_session(self.meeting, title_en="Day 1", title_lo="ມື້ທີ 1", ends_at=start + timedelta(hours=8))
+        self.day2 = make_session(self.meeting, title_en="Day 2", title_lo="ມື້ທີ 2", starts_at=start + timedelta(hours=20))
         self.delegate = make_category(self.meeting, name_en="Delegate", name_lo="ຜູ້ແທນ", code="delegate")
         self.viet_nam = make_delegation(self.meeting, organization=make_organization(
             code="vn", name_en="Viet Nam", name_lo="ຫວຽດນາມ"))
@@ -33,12 +37,16 @@ class Door:
                                         name_lo="ສົມສັກ ອິນທະວົງ", **approved)
         self.online = make_registration(self.meeting, given_name="Online", family_name="Person",
                                         participation="online", **approved)
-        self.cancelled = make_registration(self.meeting, status=Status.CANCELLED, category=self.delegate)
-        self.rejected = make_registration(self.meeting, status=Status.REJECTED, category=self.delegate)
-        self.waitlisted = make_registration(self.meeting, status=Status.WAITLISTED, category=self.delegate)
-        self.pending = make_registration(self.meeting, status=Status.PENDING, category=self.delegate)
+        self.cancelled = make_registration(self.meeting, status=Status.CANCELLED, category=self.delegate,
+                                        given_name="Cancelled", family_name="Person", name_lo="")
+        self.rejected = make_registration(self.meeting, status=Status.REJECTED, category=self.delegate,
+                                        given_name="Rejected", family_name="Person", name_lo="")
+        self.waitlisted = make_registration(self.meeting, status=Status.WAITLISTED, category=self.delegate,
+                                        given_name="Waitlisted", family_name="Person", name_lo="")
+        self.pending = make_registration(self.meeting, status=Status.PENDING, category=self.delegate,
+                                        given_name="Pending", family_name="Person", name_lo="")
         self.other_meeting = make_meeting(slug="other-meeting")
-        self.stranger = make_registration(self.other_meeting, status=Status.APPROVED)
+        self.stranger = make_registration(self.other_meeting, status=Status.APPROVED, given_name="Stranger", name_lo="")
         self.staff = make_organizer(self.meeting, role=MeetingRole.Role.CHECKIN, first_name="Noy", last_name="Desk")
         self.manager = make_organizer(self.meeting, role=MeetingRole.Role.MANAGER)
         self.other_staff = make_organizer(self.other_meeting, role=MeetingRole.Role.CHECKIN)
