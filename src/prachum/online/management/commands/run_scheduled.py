@@ -21,7 +21,6 @@ class Command(BaseCommand):
         if interval <= 0:
             raise CommandError("--interval must be more than 0 seconds")
         while True:
-            close_old_connections()
             try:
                 result = run_scheduled()
             except Exception as exc:  # keep the loop alive; the next round tries again
@@ -37,6 +36,8 @@ class Command(BaseCommand):
                 time.sleep(interval)
             except KeyboardInterrupt:
                 return
+            # A long-running loop: drop a connection the database closed meanwhile (as a request would).
+            close_old_connections()
 
     @staticmethod
     def _describe(result: dict) -> str:
