@@ -7,6 +7,7 @@ points for their delegation (MeetingAccess.can_export); check-in staff never.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -103,17 +104,17 @@ def import_columns(request, slug, key, access):
             uploads = request.session.get(SESSION_KEY, {})
             uploads[key] = upload
             request.session[SESSION_KEY] = uploads
-            job = start_job(
-                kind="exchange.import_check", function="prachum.exchange.services.importing.check_import_job",
-                params={
-                    "meeting_id": meeting.pk, "upload": key, "target": upload["target"], "mapping": mapping,
-                    "delegation_id": upload["delegation_id"], "nominate": upload["nominate"], "language": get_language(),
-                    "back_url": reverse("exchange:import_columns", args=[slug, key]),
-                }, meeting=meeting, user=request.user, label=_("Dry run of an import"),
-            )
-            Job.objects.filter(pk=job.pk).update(params={
-                **job.params, "review_url": reverse("exchange:import_review", args=[slug, key, job.pk]),
-            })
+            with transaction.atomic():  # the job starts on commit, once it knows its review page
+                job = start_job(
+                    kind="exchange.import_check", function="prachum.exchange.services.importing.check_import_job",
+                    params={
+                        "meeting_id": meeting.pk, "upload": key, "target": upload["target"], "mapping": mapping,
+                        "delegation_id": upload["delegation_id"], "nominate": upload["nominate"],
+                        "language": get_language(), "back_url": reverse("exchange:import_columns", args=[slug, key]),
+                    }, meeting=meeting, user=request.user, label=_("Dry run of an import"),
+                )
+                job.params["review_url"] = reverse("exchange:import_review", args=[slug, key, job.pk])
+                Job.objects.filter(pk=job.pk).update(params=job.params)
             return redirect(reverse("exchange:import_review", args=[slug, key, job.pk]))
     samples = [[row.get(header, "") for row in table.rows[:SAMPLE_ROWS]] for header in table.headers]
     return render(request, "exchange/import_columns.html", {

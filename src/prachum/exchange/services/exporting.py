@@ -42,6 +42,7 @@ class Column:
     label: object
     is_sensitive: bool = False
     default: bool = True
+    version: object = None  # a question's version: its label is written in the file's language
 
 
 BASE_COLUMNS = [
@@ -77,7 +78,8 @@ def available_columns(meeting: Meeting, *, sees_sensitive: bool) -> list[Column]
             continue
         if version.is_sensitive and not sees_sensitive:
             continue
-        columns.append(Column(f"q:{question.key}", version.label, version.is_sensitive, default=not version.is_sensitive))
+        columns.append(Column(f"q:{question.key}", version.label, version.is_sensitive, default=not version.is_sensitive,
+                              version=version))
     return columns
 
 
@@ -120,7 +122,7 @@ def export_rows(registrations, columns: list[Column], *, language: str, time_zon
                 continue
             answers[(answer.registration_id, answer.question.key)] = (version, answer)
     with translation.override(language), timezone.override(ZoneInfo(time_zone)):
-        header = [str(c.label) for c in columns]
+        header = [str(pick(c.version, "label", language)) if c.version else str(c.label) for c in columns]
         yes, no = pgettext("answer", "Yes"), ""
         statuses = dict(Registration.Status.choices)
         participations = dict(Registration.Participation.choices)
