@@ -60,6 +60,20 @@ MESSAGES = {
     "meeting": "%(message)s",
 }
 
+# Other names spreadsheets give these columns (besides the field's key and its label in both languages).
+ALIASES = {
+    "email": ("e-mail", "mail", "email address", "ອີເມລ", "ອີເມວ"),
+    "given_name": ("first name", "forename", "ຊື່ແທ້"),
+    "family_name": ("last name", "surname", "ນາມສະກຸນ"),
+    "honorific": ("honorific", "salutation", "ຄຳນຳໜ້າ"),
+    "category": ("type", "participant category", "ປະເພດ"),
+    "delegation": ("country", "organization", "organisation", "ປະເທດ", "ອົງການ", "ອົງການຈັດຕັ້ງ"),
+    "phone": ("telephone", "mobile", "ໂທລະສັບ", "ເບີໂທ"),
+    "gender": ("sex",),
+    "name_lo": ("lao name", "name in lao", "ຊື່ພາສາລາວ", "ຊື່ເປັນພາສາລາວ"),
+    "participation": ("attendance", "ການເຂົ້າຮ່ວມ"),
+}
+
 GENDER_WORDS = {
     "female": "female", "f": "female", "woman": "female", "ຍິງ": "female", "ເພດຍິງ": "female",
     "male": "male", "m": "male", "man": "male", "ຊາຍ": "male", "ເພດຊາຍ": "male",
@@ -140,7 +154,8 @@ def guess_mapping(fields: list[Field], headers: list[str]) -> dict[str, str]:
     """Column → field key, where a column's name is a field's key or its label in Lao or English."""
     names = {}
     for f in fields:
-        keys = {_norm(f.key), _norm(f.key.removeprefix("q:"))} | {_norm(a) for a in f.aliases if a}
+        aliases = (*f.aliases, *ALIASES.get(f.key, ()))
+        keys = {_norm(f.key), _norm(f.key.removeprefix("q:"))} | {_norm(a) for a in aliases if a}
         for language in ("en", "lo"):
             with translation.override(language):
                 keys.add(_norm(f.label))
