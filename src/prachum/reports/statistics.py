@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils import formats
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from prachum.core.bilingual import pick
@@ -36,6 +36,11 @@ class Statistics:
 
 
 def meeting_statistics(meeting: Meeting, *, language: str, scope: str = selectors.Scope.APPROVED) -> Statistics:
+    with translation.override(language):
+        return _meeting_statistics(meeting, language=language, scope=scope)
+
+
+def _meeting_statistics(meeting: Meeting, *, language: str, scope: str) -> Statistics:
     scope = scope if scope in (selectors.Scope.APPROVED, selectors.Scope.ACTIVE) else selectors.Scope.APPROVED
     scope_text = _("approved participants") if scope == selectors.Scope.APPROVED else _("pending, approved and waiting")
     tables = []
@@ -109,6 +114,7 @@ def meeting_statistics(meeting: Meeting, *, language: str, scope: str = selector
 
 
 def _bar(chart_id, title, description, rows, total) -> dict:
+    rows = [(str(row[0]), *row[1:]) for row in rows]  # choice labels are lazy: the table wants text
     chart = charts.bar_chart(chart_id, title, description, rows)
     return {
         "chart": chart, "kind": "bar", "header": ["", _("Number"), _("Share")],
@@ -118,6 +124,11 @@ def _bar(chart_id, title, description, rows, total) -> dict:
 
 def statistics_xlsx(meeting: Meeting, *, language: str, scope: str) -> tuple[str, str, bytes]:
     stats = meeting_statistics(meeting, language=language, scope=scope)
+    with translation.override(language):
+        return _statistics_xlsx(meeting, stats, language)
+
+
+def _statistics_xlsx(meeting, stats, language):
     sheets = []
     for number, table in enumerate(stats.tables, 1):
         header = [h or _("Group") for h in table["header"]]

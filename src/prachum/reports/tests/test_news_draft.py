@@ -1,0 +1,87 @@
+"""The news draft states the meeting's facts, in Lao and in English, as the ministry's news item did."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from prachum.meetings.models import Meeting
+from prachum.meetings.tests.factories import make_category, make_meeting, make_session
+from prachum.registration.tests.factories import make_registration
+from prachum.reports.models import Outcome
+from prachum.reports.news import draft_news
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_english_draft_of_the_symposium_states_its_facts(symposium):
+    draft = draft_news(symposium, language="en")
+    assert draft.title == "ASEAN-Japan Symposium on the ASEAN Digital Masterplan 2025"
+    body = draft.body
+    assert body.startswith("On 10 September 2020, the ASEAN-Japan Symposium on the ASEAN Digital Masterplan 2025 was held online.")
+    assert ("co-chaired by Mr. Phoukhong Chithoulokh (Director General, Department of Planning and Cooperation, "
+            "Ministry of Posts, Telecommunications and Communications; ADGSOM Chair, Lao PDR) and Mr. Watanabe "
+            "(Director-General for International Cooperation and International Strategy, Ministry of Internal "
+            "Affairs and Communications (MIC), Japan).") in body
+    assert ("33 participants from Brunei Darussalam, Cambodia, Indonesia, Lao PDR, Malaysia, Myanmar, Philippines, "
+            "Singapore, Thailand, Viet Nam, ASEAN Secretariat and Japan took part.") in body
+    assert ("1. Review of ASEAN-Japan ICT cooperation 2006-2020\n2. ASEAN ICT Masterplan 2020 (AIM 2020) Final Review\n"
+            "3. Brainstorming on the draft ASEAN Digital Masterplan 2025\n4. Closing remarks by the Chair") in body
+    assert draft.text_by.startswith("Ministry of Technology and Communications")
+    assert "(in Lao)" not in draft.as_text()
+
+
+def test_the_lao_draft_of_the_symposium_states_its_facts_in_lao(symposium):
+    draft = draft_news(symposium, language="lo")
+    body = draft.body
+    assert draft.title == "ກອງປະຊຸມສຳມະນາທາງໄກອາຊຽນ-ຍີ່ປຸ່ນ ລະດົມຄວາມຄິດໃສ່ຮ່າງແຜນແມ່ບົດດິຈິຕອນອາຊຽນ 2025"
+    assert "ວັນທີ 10 ກັນຍາ 2020" in body
+    assert "ອອນລາຍ" in body  # held online
+    assert "ທ່ານ ພູຂົງ ຈິດຮູບໂລກ (Director General" in body and "ທ່ານ Watanabe (" in body
+    assert "ປະທານຮ່ວມ" in body  # co-chaired
+    assert "ບຣູໄນ ດາຣຸສຊາລາມ, ກຳປູເຈຍ" in body and "ກອງເລຂາອາຊຽນ ແລະ ຍີ່ປຸ່ນ" in body
+    assert body.index("ບຣູໄນ") < body.index("ສປປ ລາວ, ມາເລເຊຍ") < body.index("ຫວຽດນາມ") < body.index("ກອງເລຂາອາຊຽນ")
+    assert "33" in body
+    assert "1. ທົບທວນຄືນການຮ່ວມມືດ້ານໄອຊີທີ ອາຊຽນ-ຍີ່ປຸ່ນ 2006-2020" in body
+    assert "4. ທ່ານປະທານກ່າວປິດກອງປະຊຸມ" in body
+    assert "On " not in body and " took part" not in body  # the sentences are Lao, not English
+    assert draft.as_text().splitlines()[-1].startswith("ຂ່າວ: ")
+
+
+def test_the_outcome_is_part_of_the_draft_and_a_missing_lao_text_is_shown_in_english_and_marked(symposium):
+    Outcome.objects.create(meeting=symposium, summary_en="Lessons for ADM 2025 were drawn.", summary_lo="",
+                           decisions_lo="ຮັບຮອງບົດລາຍງານ.", decisions_en="The report was adopted.")
+    lao = draft_news(symposium, language="lo").body
+    assert "Lessons for ADM 2025 were drawn. (ເປັນພາສາອັງກິດ)" in lao
+    assert "ຮັບຮອງບົດລາຍງານ." in lao
+    english = draft_news(symposium, language="en").body
+    assert "Outcome: Lessons for ADM 2025 were drawn." in english and "Decisions: The report was adopted." in english
+
+
+def test_a_meeting_without_participants_or_co_chairs_still_gets_a_draft():
+    meeting = make_meeting(title_lo="", title_en="Workshop on Broadband", format=Meeting.Format.IN_PERSON)
+    make_session(meeting, title_en="Opening", title_lo="")
+    draft = draft_news(meeting, language="lo")
+    assert draft.title == "Workshop on Broadband (ເປັນພາສາອັງກິດ)"
+    assert "Opening (ເປັນພາສາອັງກິດ)" in draft.body
+    english = draft_news(meeting, language="en")
+    assert "co-chaired" not in english.body and "chaired" not in english.body
+    assert "participant" not in english.body
+    assert english.body.startswith("On ")
+
+
+def test_one_chair_is_named_as_the_chair():
+    meeting = make_meeting()
+    chair = make_category(meeting, code="co-chair", name_en="Chair")
+    make_registration(meeting, chair, status="approved", honorific="Ms.", given_name="Keo", family_name="Sone",
+                      position="Minister", name_lo="")
+    assert "The meeting was chaired by Ms. Keo Sone (Minister)." in draft_news(meeting, language="en").body
+
+
+def test_the_command_prints_the_draft(symposium):
+    out = io.StringIO()
+    call_command("news", "asean-japan-symposium-2020", "--lang", "en", stdout=out)
+    assert "was held online" in out.getvalue() and "Mr. Watanabe" in out.getvalue()
+    out = io.StringIO()
+    call_command("news", "asean-japan-symposium-2020", "--lang", "lo", stdout=out)
+    assert "ວັນທີ 10 ກັນຍາ 2020" in out.getvalue()
