@@ -289,3 +289,37 @@ def participant_sessions(registration: Registration, *, language: str, browser_z
             for session in sessions
         ],
     }
+
+
+# --- Reminder rules ------------------------------------------------------------------------------
+
+class OnlineError(Exception):
+    def __init__(self, code: str, message):
+        super().__init__(code)
+        self.code, self.message = code, message
+
+
+@transaction.atomic
+def add_reminder_rule(*, meeting: Meeting, minutes_before: int, actor):
+    from django.utils.translation import gettext_lazy as _
+
+    from prachum.online.models import ReminderRule
+
+    if minutes_before < 1 or minutes_before > 60 * 24 * 60:
+        raise OnlineError("out_of_range", _("A reminder can be sent from 1 minute to 60 days before a session."))
+    if ReminderRule.objects.filter(meeting=meeting, minutes_before=minutes_before).exists():
+        raise OnlineError("duplicate", _("There is already a reminder at that time."))
+    try:
+        with transaction.atomic():
+            rule = ReminderRule.objects.create(meeting=meeting, minutes_before=minutes_before)
+    except IntegrityError:
+        raise OnlineError("duplicate", _("There is already a reminder at that time.")) from None
+    record_audit(kind="online.reminder_rule_added", actor=actor, meeting=meeting, obj=rule, after={"minutes_before": minutes_before})
+    return rule
+
+
+@transaction.atomic
+def delete_reminder_rule(*, rule, actor) -> None:
+    record_audit(kind="online.reminder_rule_deleted", actor=actor, meeting=rule.meeting, obj=rule,
+                 before={"minutes_before": rule.minutes_before})
+    rule.delete()
