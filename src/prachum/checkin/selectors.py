@@ -75,8 +75,10 @@ def bundle(meeting) -> dict:
     delegations = {
         d.pk: i for i, d in enumerate(meeting.delegations.select_related("organization").order_by("pk"))
     }
+    # Both languages: staff search "ຫວຽດນາມ" or "Viet Nam" whatever the page's language.
     delegation_names = [
-        str(d.organization.name) for d in meeting.delegations.select_related("organization").order_by("pk")
+        [str(d.organization.name), d.organization.name_lo, d.organization.name_en, d.organization.code]
+        for d in meeting.delegations.select_related("organization").order_by("pk")
     ]
     categories = list(meeting.categories.order_by("order", "pk"))
     category_index = {c.pk: i for i, c in enumerate(categories)}

@@ -144,7 +144,7 @@ def test_the_bundle_is_gzipped_and_names_everyone_with_a_status(door, client):
     people = {row[0]: row for row in data["people"]}
     assert people[door.keo.badge_code][1:3] == ["Keo Phommachanh", "ແກ້ວ ພົມມະຈັນ"]
     assert people[door.lan.badge_code][1] == "Nguyen Lan"
-    assert data["delegations"][people[door.lan.badge_code][3]] == "Viet Nam"
+    assert data["delegations"][people[door.lan.badge_code][3]] == ["Viet Nam", "ຫວຽດນາມ", "Viet Nam", "vn"]
     assert people[door.cancelled.badge_code][5] == "c" and people[door.online.badge_code][5] == "o"
     assert door.stranger.badge_code not in people
     assert data["checked_in"][str(door.day1.pk)][0][0] == door.keo.badge_code

@@ -143,9 +143,10 @@
 
   // ------------------------------------------------------------------ offline decision, from the bundle
   function personOf(row) {
-    var where = typeof row[3] === "number" ? bundle.delegations[row[3]] : row[3];
+    var names = typeof row[3] === "number" ? bundle.delegations[row[3]] : [row[3]];
     var category = bundle.categories[row[4]] || ["", ""];
-    return { id: row[6], name: row[1], name_lo: row[2], delegation: where, category: category[0], colour: category[1] };
+    return { id: row[6], name: row[1], name_lo: row[2], delegation: names[0], category: category[0], colour: category[1],
+      searchable: [row[1], row[2]].concat(names).join(" ").toLowerCase() };
   }
   var REFUSAL_OF_STATUS = { c: "cancelled", r: "rejected", p: "not_approved", w: "waitlisted", o: "online_only" };
   function decideLocally(code, clientId) {
@@ -265,8 +266,7 @@
     if (!bundle) return [];
     var words = q.toLowerCase().split(/\s+/).filter(Boolean);
     return bundle.people.filter(function (row) {
-      var p = personOf(row);
-      var hay = (p.name + " " + p.name_lo + " " + p.delegation).toLowerCase();
+      var hay = personOf(row).searchable;
       return words.every(function (w) { return hay.indexOf(w) >= 0; });
     }).slice(0, 20).map(function (row) { var p = personOf(row); p.code = row[0]; return p; });
   }
@@ -340,7 +340,8 @@
     if (window.caches && navigator.onLine) {
       // The decoder's .wasm is loaded only when the camera starts: keep it now, while there is a network.
       caches.open("prachum-checkin-v1").then(function (c) {
-        return c.addAll([config.decoder.script, config.decoder.wasm, config.decoder.app, config.decoder.css]);
+        return c.addAll([location.pathname, config.decoder.script, config.decoder.wasm, config.decoder.app,
+          config.decoder.css, config.decoder.site_css]);
       }).catch(function () { });
     }
     if (!dropBundleAfterMeeting()) useBundle(load(BUNDLE_KEY, null));

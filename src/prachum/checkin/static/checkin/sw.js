@@ -29,7 +29,7 @@ self.addEventListener("fetch", function (event) {
       if (response.ok) { var copy = response.clone(); caches.open(CACHE).then(function (c) { c.put(request, copy); }); }
       return response;
     }).catch(function () {
-      return caches.match(request).then(function (hit) { return hit || Response.error(); });
+      return caches.match(request, { ignoreSearch: true }).then(function (hit) { return hit || Response.error(); });
     }));
     return;
   }
