@@ -103,6 +103,9 @@ CELERY_TIMEZONE = "UTC"
 # The outbox's sweep: every minute, send the messages that are due (queued, or failed and due again).
 CELERY_BEAT_SCHEDULE = {
     "send-queued-messages": {"task": "prachum.notify.send_queued_messages", "schedule": 60.0},
+    # Reminders before sessions and BigBlueButton's attendee lists (online/reminders.py); each reminder
+    # goes out once even if two beats overlap (the database decides).
+    "online-run-scheduled": {"task": "prachum.online.run_scheduled", "schedule": 60.0},
 }
 # How a committed message is handed over for sending (notify/services.py): "celery" (a worker, with
 # Redis), "thread" (embedded mode: a small in-process pool, so a request never waits for the mail

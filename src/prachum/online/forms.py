@@ -9,6 +9,7 @@ from prachum.online.models import OnlineRoom, Provider
 
 JITSI_SECRET_MIN = 32  # HS256 wants a key of at least 256 bits (RFC 7518, 3.2)
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+MAX_OPENS_MINUTES = 60 * 24 * 60
 
 
 def _https_or_local(url: str) -> bool:
@@ -32,12 +33,12 @@ class OnlineRoomForm(forms.ModelForm):
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["moderator_categories"].queryset = meeting.categories.all()
-        self.fields["opens_minutes_before"].widget.attrs.update({"min": 0, "max": 1440})
+        self.fields["opens_minutes_before"].widget.attrs.update({"min": 0, "max": MAX_OPENS_MINUTES})
 
     def clean_opens_minutes_before(self):
         value = self.cleaned_data["opens_minutes_before"]
-        if value is not None and value > 1440:
-            raise forms.ValidationError(_("Joining can open at most 1,440 minutes (one day) before a session."))
+        if value is not None and value > MAX_OPENS_MINUTES:
+            raise forms.ValidationError(_("Joining can open at most 60 days (86,400 minutes) before a session."))
         return value
 
     def clean(self):

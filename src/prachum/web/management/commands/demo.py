@@ -1,5 +1,6 @@
 import os
 import socket
+import subprocess
 import sys
 
 from django.core.management import call_command
@@ -9,6 +10,7 @@ from prachum.demo.services import load_demo_meetings, set_up_demo_organizer
 from prachum.directory.services import load_organizations
 from prachum.meetings.management.commands.load_meeting import describe_load
 from prachum.meetings.meeting_files import MeetingFileError
+from prachum.online.demo import set_up_demo_online
 
 
 class Command(BaseCommand):
@@ -42,6 +44,8 @@ class Command(BaseCommand):
         for meeting in meetings:
             self.stdout.write(describe_load(meeting))
         user, password = set_up_demo_organizer(meetings=meetings, password=os.environ.get("PRACHUM_DEMO_PASSWORD"))
+        for meeting in set_up_demo_online(meetings):
+            self.stdout.write(f"Online: {meeting.slug} gets a video conference link and reminders.")
         call_command("collectstatic", interactive=False, verbosity=0)
 
         shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
@@ -61,6 +65,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Serving on {host}:{port} with gunicorn; press Ctrl-C to stop.")
         self.stdout.flush()
         os.environ.setdefault("PRACHUM_BASE_URL", base_url)
+        # Reminders and the outbox's retries (Celery beat's work in production): a child process that
+        # stops with the demo (Ctrl-C reaches the whole process group).
+        subprocess.Popen([sys.executable, "-m", "prachum", "run-scheduled"], env=os.environ.copy())
         gunicorn = [
             sys.executable, "-m", "gunicorn", "prachum.wsgi:application",
             "--bind", f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
