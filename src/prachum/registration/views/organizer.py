@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -78,6 +79,8 @@ def registrations(request, slug, access):
         "access": access, "tab": "registrations", "form": form, "page": page, "query": query.urlencode(),
         "names_only": not (access.can_review or access.is_focal_point),
         "bulk_form": BulkActionForm(meeting=access.meeting) if access.can_review else None,
+        # Each row links to <detail_base><pk>/: one reverse() for the page instead of one per row.
+        "detail_base": reverse("organizer:registration", args=[access.meeting.slug, 0])[:-2],
     }
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "registration-results":
         return render(request, "registration/organizer/_registration_results.html", context)
@@ -177,8 +180,6 @@ def bulk_action(request, slug, access):
 
 
 def _back_to_list(request, access):
-    from django.urls import reverse
-
     url = reverse("organizer:registrations", args=[access.meeting.slug])
     query = request.POST.get("query", "")
     return f"{url}?{query}" if query else url
