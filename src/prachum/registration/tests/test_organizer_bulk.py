@@ -282,3 +282,67 @@ def test_the_detail_page_in_lao(client, meeting, category, reviewer):
     client.force_login(reviewer)
     response = client.get(reverse("organizer:registration", args=[meeting.slug, registration.pk]).replace("/en/", "/lo/"))
     assert response.status_code == 200 and 'lang="lo"' in response.content.decode()
+
+
+# --- Races (real threads; run on PostgreSQL in CI, where the row locks do the work) ---------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_approval_racing_a_cancellation_of_the_same_row_lets_exactly_one_win():
+    import threading
+
+    from django.db import connection
+
+    from prachum.jobs.models import Job as JobModel
+    from prachum.registration.services.bulk import bulk_action_job
+
+    meeting = make_meeting()
+    category = make_category(meeting)
+    reviewer = make_organizer(meeting, role=MeetingRole.Role.REVIEWER)
+    registrations = [make_registration(meeting, category) for _ in range(10)]
+    seen = [[r.pk, r.updated_at.isoformat()] for r in registrations]
+    job = JobModel.objects.create(kind="registration.bulk_approve", function="x", meeting=meeting, created_by=reviewer)
+    barrier, results = threading.Barrier(2), {}
+
+    def run(name, work):
+        try:
+            barrier.wait(timeout=60)
+            results[name] = work()
+        except Exception as exc:  # noqa: BLE001 - the test inspects it
+            results[name] = exc
+        finally:
+            connection.close()
+
+    def cancel_all():
+        # Someone else cancels every row the reviewer selected, from the last to the first.
+        outcome = {"done": [], "changed": []}
+        for registration in reversed(registrations):
+            try:
+                cancel_registration(registration_id=registration.pk, actor=reviewer,
+                                    unchanged_since=registration.updated_at)
+                outcome["done"].append(registration.pk)
+            except RegistrationError as error:
+                outcome["changed"].append((registration.pk, error.code))
+        return outcome
+
+    threads = [
+        threading.Thread(target=run, args=("bulk", lambda: bulk_action_job(
+            job, meeting_id=meeting.pk, actor_id=reviewer.pk, action="approve", rows=seen))),
+        threading.Thread(target=run, args=("cancel", cancel_all)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    bulk_summary, cancelled = results["bulk"], results["cancel"]
+    assert not isinstance(bulk_summary, Exception) and not isinstance(cancelled, Exception), results
+    approved_ids, cancelled_ids = set(bulk_summary["done"]), set(cancelled["done"])
+    # Every row was decided once: by the bulk approval or by the cancellation, never both, never neither.
+    assert approved_ids.isdisjoint(cancelled_ids)
+    assert approved_ids | cancelled_ids == {r.pk for r in registrations}
+    assert {row["id"] for row in bulk_summary["skipped"]} == cancelled_ids
+    assert all(row["code"] == "changed" for row in bulk_summary["skipped"])
+    statuses = dict(Registration.objects.filter(meeting=meeting).values_list("pk", "status"))
+    assert all(statuses[pk] == Status.APPROVED for pk in approved_ids)
+    assert all(statuses[pk] == Status.CANCELLED for pk in cancelled_ids)

@@ -102,7 +102,8 @@ def test_a_draft_with_a_wrong_placeholder_or_nothing_written_is_refused_with_a_c
 
 def test_the_preview_shows_the_email_of_a_real_recipient_and_how_many_get_it(client, meeting, category, manager):
     first = make_registration(meeting, category, language="en", family_name="Aaron", name_lo="")
-    make_registration(meeting, category, status="approved")
+    # Latin names only: ICU's Lao collation puts Lao script before Latin, pyuca's order on SQLite after it.
+    make_registration(meeting, category, status="approved", family_name="Zed", name_lo="")
     make_registration(meeting, category, status="cancelled")  # not among the active ones
     client.force_login(manager)
 
