@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -23,6 +24,14 @@ from prachum.registration.models import Registration
 logger = logging.getLogger(__name__)
 
 Status = Registration.Status
+JOIN_COLUMNS = (
+    "pk", "meeting_id", "category_id", "delegation_id", "status", "participation", "manage_token_nonce", "given_name",
+    "family_name", "family_name_first", "email", "organization_name",
+    "meeting__status", "meeting__format", "meeting__slug", "meeting__title_lo", "meeting__title_en", "meeting__time_zone",
+    "delegation__organization__name_en", "delegation__organization__name_lo", "delegation__organization__time_zone",
+)
+ROOM_CACHE_PREFIX = "online:session-room:"
+ROOM_CACHE_SECONDS = 30
 # How long a Jitsi token stays valid after its session ends (a session that runs over).
 JWT_GRACE = timedelta(hours=1)
 
@@ -68,7 +77,10 @@ def display_name(registration: Registration) -> str:
 
 
 def is_moderator(room: OnlineRoom, registration: Registration) -> bool:
-    return room.moderator_categories.filter(pk=registration.category_id).exists()
+    ids = getattr(room, "moderator_category_ids", None)
+    if ids is None:
+        ids = set(room.moderator_categories.values_list("pk", flat=True))
+    return registration.category_id in ids
 
 
 # --- Joining -------------------------------------------------------------------------------------
@@ -95,13 +107,14 @@ def join_session(*, token: str, session_id: int, user_agent: str = "", now: date
     The provider's address is built here, on the server, with the secrets; the browser gets only the
     finished URL. A Join is recorded only when the person is sent on."""
     now = now or timezone.now()
+    # Only the columns a join needs: the link is the hot path of an online meeting's first minutes.
     registration = registration_for_join_token(
-        token, queryset=Registration.objects.select_related("meeting", "delegation__organization")
+        token, queryset=Registration.objects.select_related("meeting", "delegation__organization").only(*JOIN_COLUMNS)
     )
     if registration is None:
         raise JoinNotFound
-    session = Session.objects.filter(pk=session_id, meeting_id=registration.meeting_id).first()
-    if session is None:
+    session, room = _session_and_room(session_id)
+    if session is None or session.meeting_id != registration.meeting_id:
         raise JoinNotFound
     session.meeting = registration.meeting
 
@@ -112,7 +125,6 @@ def join_session(*, token: str, session_id: int, user_agent: str = "", now: date
         return outcome("not_approved")
     if not joins_online(registration):
         return outcome("in_person")
-    room = room_for(session)
     if room is None:
         return outcome("no_room")
     if now < opens_at(room, session):
@@ -126,6 +138,27 @@ def join_session(*, token: str, session_id: int, user_agent: str = "", now: date
         return outcome("unavailable")
     record_join(registration=registration, session=session, user_agent=user_agent, now=now)
     return outcome("redirect", url=url)
+
+
+def _session_and_room(session_id: int) -> tuple[Session | None, OnlineRoom | None]:
+    """The session and its room, from the cache for ROOM_CACHE_SECONDS: at a session's start everyone
+    clicks at once, and the settings do not change then. Saving online settings or changing times
+    clears the entries of the meeting's sessions (in this process's cache, or in Redis for all)."""
+    key = f"{ROOM_CACHE_PREFIX}{session_id}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    session = Session.objects.filter(pk=session_id).only(
+        "pk", "meeting_id", "starts_at", "ends_at", "title_lo", "title_en").first()
+    room = room_for(session) if session is not None else None
+    if room is not None:
+        room.moderator_category_ids = set(room.moderator_categories.values_list("pk", flat=True))
+    cache.set(key, (session, room), ROOM_CACHE_SECONDS)
+    return session, room
+
+
+def forget_rooms(meeting: Meeting) -> None:
+    cache.delete_many([f"{ROOM_CACHE_PREFIX}{pk}" for pk in meeting.sessions.values_list("pk", flat=True)])
 
 
 def provider_url(room: OnlineRoom, session: Session, registration: Registration, *, now: datetime) -> str:
@@ -215,6 +248,7 @@ def save_online_room(*, meeting: Meeting, session: Session | None, values: dict,
     room.full_clean(exclude=["moderator_categories"])
     room.save()
     room.moderator_categories.set(moderator_categories)
+    transaction.on_commit(lambda: forget_rooms(meeting))
     record_audit(kind="online.settings_changed", actor=actor, meeting=meeting, obj=room, before=before, after=_room_audit(room))
     return room
 
@@ -228,7 +262,9 @@ def _room_audit(room: OnlineRoom) -> dict:
 @transaction.atomic
 def delete_online_room(*, room: OnlineRoom, actor) -> None:
     record_audit(kind="online.settings_deleted", actor=actor, meeting=room.meeting, obj=room, before=_room_audit(room))
+    meeting = room.meeting
     room.delete()
+    transaction.on_commit(lambda: forget_rooms(meeting))
 
 
 # --- Changed times -------------------------------------------------------------------------------
@@ -243,6 +279,7 @@ def meeting_times_changed(meeting: Meeting, *, actor=None) -> int:
         raise RuntimeError("meeting_times_changed must run inside the transaction that changed the times")
     Meeting.objects.filter(pk=meeting.pk).update(calendar_sequence=F("calendar_sequence") + 1)
     meeting.refresh_from_db(fields=["calendar_sequence"])
+    transaction.on_commit(lambda: forget_rooms(meeting))
     registrations = Registration.objects.filter(meeting=meeting, status=Status.APPROVED).select_related(
         "meeting", "category", "delegation__organization"
     )
