@@ -293,27 +293,62 @@ def _parse_time(value) -> datetime | None:
     return parsed
 
 
+SYNC_CHUNK = 500  # items per transaction: locks are held for a fraction of a second, not for the whole batch
+
+
+@dataclass
+class _Item:
+    index: int
+    client_id: uuid.UUID
+    code: str
+    session_id: int | None
+    device_time: datetime | None
+
+
 def sync_checkins(*, meeting, items, sent_at=None, device=None, actor=None) -> list[dict]:
     """Store a batch of check-ins an offline device made: a result per item, in the items' order.
 
     Each item: {"client_id", "code", "session" (id or null), "checked_in_at" (ISO 8601 on the device's clock)}.
-    One bad item does not stop the others (each has its own transaction). Replays answer as the first time."""
+    One bad item does not stop the others. Replays answer as the first time. The items are stored
+    SYNC_CHUNK at a time, each chunk in one transaction with a few queries (a 5,000-item batch is a
+    device that was offline all morning: it must not take a minute)."""
     if not isinstance(items, list):
         raise CheckInError("bad_batch", _("The batch must be a list of check-ins."))
     if len(items) > MAX_SYNC_ITEMS:
         raise CheckInError("batch_too_large", _("Send at most %(n)d check-ins at a time.") % {"n": MAX_SYNC_ITEMS})
     try:
         sent_at = _parse_time(sent_at)
-    except ValueError:
+    except (ValueError, TypeError):
         sent_at = None
     session_ids = set(meeting.sessions.values_list("pk", flat=True))
-    results = []
-    for item in items:
-        results.append(_sync_one(meeting, item, session_ids, sent_at, device, actor))
+    results: list[dict | None] = [None] * len(items)
+    readable: list[_Item] = []
+    for index, item in enumerate(items):
+        parsed = _parse_item(index, item, session_ids)
+        if isinstance(parsed, dict):
+            results[index] = parsed
+        else:
+            readable.append(parsed)
+    for start in range(0, len(readable), SYNC_CHUNK):
+        chunk = readable[start:start + SYNC_CHUNK]
+        try:
+            with transaction.atomic():
+                for parsed, result in _store_chunk(meeting, chunk, sent_at, device, actor):
+                    results[parsed.index] = {"client_id": str(parsed.client_id), **result_json(result)}
+        except IntegrityError:
+            # A client_id taken meanwhile by another request for someone else: item by item, each decides.
+            for parsed in chunk:
+                with transaction.atomic():
+                    result = _check_in_locked(
+                        meeting=meeting, code=parsed.code, session_id=parsed.session_id, client_id=parsed.client_id,
+                        device=device, actor=actor, device_time=parsed.device_time, sent_at=sent_at, offline=True,
+                        now=timezone.now(),
+                    )
+                results[parsed.index] = {"client_id": str(parsed.client_id), **result_json(result)}
     return results
 
 
-def _sync_one(meeting, item, session_ids, sent_at, device, actor) -> dict:
+def _parse_item(index, item, session_ids) -> _Item | dict:
     if not isinstance(item, dict):
         return {"client_id": None, **result_json(_refusal("bad_item"))}
     raw_client_id = item.get("client_id")
@@ -321,9 +356,9 @@ def _sync_one(meeting, item, session_ids, sent_at, device, actor) -> dict:
         client_id = _client_id(raw_client_id)
     except CheckInError as err:
         return {"client_id": raw_client_id if isinstance(raw_client_id, str) else None, "outcome": Outcome.REFUSED,
-                "code": err.code, "message": str(err.message)}
+                "colour": "red", "code": err.code, "message": str(err.message)}
     session = item.get("session")
-    if session not in (None, "") and (not isinstance(session, int) or session not in session_ids):
+    if session not in (None, "", 0) and (type(session) is not int or session not in session_ids):
         return {"client_id": str(client_id), **result_json(_refusal("bad_session"))}
     try:
         device_time = _parse_time(item.get("checked_in_at"))
@@ -332,12 +367,74 @@ def _sync_one(meeting, item, session_ids, sent_at, device, actor) -> dict:
     code = normalise_code(item.get("code"))
     if code is None:
         return {"client_id": str(client_id), **result_json(_refusal("unreadable"))}
-    with transaction.atomic():
-        result = _check_in_locked(
-            meeting=meeting, code=code, session_id=session or None, client_id=client_id, device=device, actor=actor,
-            device_time=device_time, sent_at=sent_at, offline=True, now=timezone.now(),
+    return _Item(index, client_id, code, session or None, device_time)
+
+
+def _store_chunk(meeting, chunk: list[_Item], sent_at, device, actor):
+    """Decide and store one chunk inside its transaction: lock the people (in id order, as check_in
+    does one at a time), read what is stored about them, decide item by item in order, then write."""
+    assert connection.in_atomic_block
+    now = timezone.now()
+    registrations = {
+        r.badge_code: r for r in Registration.objects.select_for_update(of=("self",))
+        .select_related("category", "delegation__organization")
+        .filter(badge_code__in={p.code for p in chunk}).order_by("pk")
+    }
+    ids = [r.pk for r in registrations.values()]
+    by_client_id = {
+        c.client_id: c for c in CheckIn.objects.filter(client_id__in=[p.client_id for p in chunk])
+        .select_related("device", "checked_in_by")
+    }
+    counting = {
+        (c.registration_id, c.session_id): c for c in CheckIn.objects.filter(
+            registration_id__in=ids, undone_at__isnull=True, is_conflict=False,
+        ).select_related("device", "checked_in_by")
+    }
+    flipped: list[CheckIn] = []
+    created: list[CheckIn] = []
+    decided = []
+    for parsed in chunk:
+        registration = registrations.get(parsed.code)
+        if registration is None:
+            decided.append((parsed, _refusal("unknown")))
+            continue
+        earlier = by_client_id.get(parsed.client_id)
+        if earlier is not None:
+            if earlier.registration_id != registration.pk or earlier.session_id != parsed.session_id:
+                decided.append((parsed, _refusal("client_id_reused")))
+            else:
+                outcome = Outcome.CONFLICT if earlier.is_conflict else Outcome.OK
+                decided.append((parsed, Result(outcome, registration=registration, checkin=earlier, replayed=True)))
+            continue
+        if (why := refusal_of(registration, meeting)) is not None:
+            decided.append((parsed, _refusal(why, registration if why != "other_meeting" else None)))
+            continue
+        at = corrected_time(device_time=parsed.device_time, sent_at=sent_at, meeting=meeting, now=now)
+        key = (registration.pk, parsed.session_id)
+        current = counting.get(key)
+        checkin = CheckIn(
+            registration=registration, session_id=parsed.session_id, client_id=parsed.client_id, checked_in_at=at,
+            device_time=parsed.device_time, device=device, checked_in_by=actor, is_conflict=False,
         )
-    return {"client_id": str(client_id), **result_json(result)}
+        if current is not None and at >= current.checked_in_at:
+            checkin.is_conflict = True
+            result = Result(Outcome.CONFLICT, registration=registration, checkin=current,
+                            message=already_message(current, meeting))
+        else:
+            if current is not None:  # the earliest counts: the one stored before steps aside
+                current.is_conflict = True
+                if current.pk:
+                    flipped.append(current)
+            counting[key] = checkin
+            result = Result(Outcome.OK, registration=registration, checkin=checkin)
+        created.append(checkin)
+        by_client_id[parsed.client_id] = checkin
+        decided.append((parsed, result))
+    if flipped:  # before the inserts: one check-in counts per person and session (a unique constraint)
+        CheckIn.objects.bulk_update(flipped, ["is_conflict"])
+    if created:
+        CheckIn.objects.bulk_create(created)
+    return decided
 
 
 @transaction.atomic
