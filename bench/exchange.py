@@ -13,9 +13,12 @@ sensitive, encrypted at rest) and `--count` registrations with their answers, La
                       for an organizer who sees every column (the sensitive answers decrypted too)
   import dry run      the import's check job (prachum.jobs, run inline): `--count` CSV rows, every row
                       through the registration form's checks, seats predicted
-  import apply        the import's apply job: checked again, then every row through submit_registration's
-                      code in one transaction under the meeting lock (seats, audit, the email rendered and
-                      written to the outbox: held, as no mail server is configured)
+  import apply        the import's apply job: every row through the form's checks, then in one transaction
+                      under the meeting lock the emails checked again, the seats decided row after row
+                      (registration/services/nomination.py register_in_bulk), rows, answers, audit events
+                      inserted in batches
+  emails job          started by the apply on commit: each person's email rendered in their language and
+                      written to the outbox (held, as no mail server is configured), 100 per transaction
 
 Targets: export of 5,000 to XLSX in 10 s or less; import of 5,000 rows in 20 s or less (dry run + apply).
 The machine is shared: CPU is this process's own time (and the database server's is not counted);
@@ -185,22 +188,35 @@ def main(argv=None) -> int:
             apply = Job.objects.create(kind="exchange.import_apply", created_by=user, meeting=target,
                                        params={**params, "batch": check.pk.hex},
                                        function="prachum.exchange.services.importing.apply_import_job")
-            apply, wall_apply, cpu_apply = timed(run_job, job_id=apply.pk)
+            # The emails' job, which the apply starts on commit, is held back here and timed on its own.
+            import prachum.jobs.services as jobs
+
+            held, dispatch = [], jobs.dispatch
+            jobs.dispatch = held.append
+            try:
+                apply, wall_apply, cpu_apply = timed(run_job, job_id=apply.pk)
+            finally:
+                jobs.dispatch = dispatch
             assert apply.summary.get("ok"), apply.summary.get("errors", [])[:5] or apply.error
             saved = Registration.objects.filter(meeting=target).count()
             figures.append((f"import apply ({saved} saved)", wall_apply, cpu_apply, str(apply.summary["outcomes"])))
             figures.append(("import, dry run + apply", wall_check + wall_apply, cpu_check + cpu_apply, ""))
+            c0, t0 = time.process_time(), time.perf_counter()
+            for job_id in held:
+                emails = run_job(job_id=job_id)
+            figures.append(("emails job (after the import)", time.perf_counter() - t0, time.process_time() - c0,
+                            emails.summary.get("message", "") if held else "no job"))
 
         print(f"{'what':<38} {'wall s':>8} {'cpu s':>8} {'ms/row':>8}  note")
         for what, wall, cpu, note in figures:
             print(f"{what:<38} {wall:8.2f} {cpu:8.2f} {1000 * wall / max(args.count, 1):8.2f}  {note}")
-        export_wall = figures[0][1]
-        print(f"target: export of {args.count} to XLSX ≤ {TARGET_EXPORT_SECONDS:.0f} s: "
-              f"{'met' if export_wall <= TARGET_EXPORT_SECONDS else 'NOT met'} ({export_wall:.1f} s)")
+        def verdict(what, wall, cpu, target):
+            print(f"target: {what} ≤ {target:.0f} s: wall {wall:.1f} s {'met' if wall <= target else 'NOT met'}; "
+                  f"own CPU {cpu:.1f} s {'met' if cpu <= target else 'NOT met'}")
+
+        verdict(f"export of {args.count} to XLSX", figures[0][1], figures[0][2], TARGET_EXPORT_SECONDS)
         if not args.skip_import:
-            total = figures[-1][1]
-            print(f"target: import of {args.count} rows ≤ {TARGET_IMPORT_SECONDS:.0f} s: "
-                  f"{'met' if total <= TARGET_IMPORT_SECONDS else 'NOT met'} ({total:.1f} s)")
+            verdict(f"import of {args.count} rows", figures[-2][1], figures[-2][2], TARGET_IMPORT_SECONDS)
         print(f"load average {os.getloadavg()[0]:.2f}")
     return 0
 

@@ -36,6 +36,7 @@ from prachum.registration.models import Participation, Registration
 from prachum.registration.selectors import seat_pool, seats_taken
 from prachum.registration.services.locking import lock_meeting
 from prachum.registration.services.rules import PARTICIPATION_OFFERED, check_open
+from prachum.registration.services.nomination import BulkRow, queue_submitted_emails, register_in_bulk
 from prachum.registration.services.seats import fits
 
 TARGETS = ("registrations", "invitations")
@@ -57,6 +58,7 @@ MESSAGES = {
     "language_unknown": _("The language must be lo or en, not “%(value)s”."),
     "choice_unknown": _("“%(value)s” is not one of the choices of this question."),
     "file_question": _("Files and photos cannot be imported from a spreadsheet."),
+    "taken_meanwhile": _("Someone registered with one of these emails during the import. Check the file again."),
     "meeting": "%(message)s",
 }
 
@@ -311,20 +313,9 @@ def _form_data(row: dict, specs) -> tuple[MultiValueDict, list]:
     return data, problems
 
 
-@dataclass
-class RegistrationRow:
-    line: int
-    person: dict
-    answers: dict
-    category: object
-    delegation: object
-    organization_name: str
-    participation: str
-    language: str
-
-
 def _check_registration_rows(meeting, rows, *, delegation=None, nominate=False, progress=None):
-    """(errors, cleaned RegistrationRows): every row through the registration form's checks."""
+    """(errors, cleaned BulkRows): every row through the registration form's checks, and its email
+    against the meeting's registrations."""
     errors, cleaned = [], []
     specs = [spec for spec in active_questions(meeting)]
     lookup = _Lookup(meeting)
@@ -395,7 +386,7 @@ def _check_registration_rows(meeting, rows, *, delegation=None, nominate=False, 
                 first_line_of[email] = line
         errors.extend(row_errors)
         if not row_errors:
-            cleaned.append(RegistrationRow(
+            cleaned.append(BulkRow(
                 line=line, person=form.person(), answers=form.answers(), category=category,
                 delegation=row_delegation, organization_name=organization_name, participation=participation,
                 language=language,
@@ -403,16 +394,24 @@ def _check_registration_rows(meeting, rows, *, delegation=None, nominate=False, 
         if progress:
             progress(index + 1)
 
-    if first_line_of:
-        registered = set(
-            Registration.objects.filter(meeting=meeting, status__in=Registration.ACTIVE)
-            .annotate(email_lower=Lower("email")).filter(email_lower__in=list(first_line_of))
-            .values_list("email_lower", flat=True)
-        )
-        for email in sorted(registered, key=first_line_of.get):
-            errors.append(_error(first_line_of[email], "email", "already_registered", email=email))
-        cleaned = [row for row in cleaned if row.person["email"].lower() not in registered]
-    return errors, cleaned
+    registered_errors, cleaned = _already_registered(meeting, cleaned, first_line_of)
+    return errors + registered_errors, cleaned
+
+
+def _already_registered(meeting, cleaned, first_line_of=None):
+    """(errors, rows left): the emails someone registered with at this meeting already (one query)."""
+    if first_line_of is None:
+        first_line_of = {row.person["email"].lower(): row.line for row in cleaned}
+    if not first_line_of:
+        return [], cleaned
+    registered = set(
+        Registration.objects.filter(meeting=meeting, status__in=Registration.ACTIVE)
+        .annotate(email_lower=Lower("email")).filter(email_lower__in=list(first_line_of))
+        .values_list("email_lower", flat=True)
+    )
+    errors = [_error(first_line_of[email], "email", "already_registered", email=email)
+              for email in sorted(registered, key=first_line_of.get)]
+    return errors, [row for row in cleaned if row.person["email"].lower() not in registered]
 
 
 def _meeting_errors(meeting: Meeting, *, nominate: bool) -> list[RowError]:
@@ -428,7 +427,7 @@ def _meeting_errors(meeting: Meeting, *, nominate: bool) -> list[RowError]:
     return []
 
 
-def _predict_seats(meeting: Meeting, cleaned: list[RegistrationRow], report: ImportReport) -> None:
+def _predict_seats(meeting: Meeting, cleaned: list[BulkRow], report: ImportReport) -> None:
     """Who would get a seat and who would wait, counted as submit_registration would, row after row."""
     taken = seats_taken(meeting)
     for row in cleaned:
@@ -486,11 +485,13 @@ def check_import(*, meeting: Meeting, data: bytes, target: str, mapping: dict, d
 
 
 def apply_import(*, meeting: Meeting, data: bytes, target: str, mapping: dict, actor, batch: str,
-                 delegation: Delegation | None = None, nominate: bool = False, progress=None) -> ImportReport:
+                 delegation: Delegation | None = None, nominate: bool = False, progress=None,
+                 emails_job: bool = False) -> ImportReport:
     """Save every row, or none when any row is refused: checked again here, then saved in one transaction
-    under the meeting's lock. `batch` makes the rows' form tokens: applying the same dry run twice
-    registers each person once."""
-    from prachum.registration.services.nomination import submit_in_transaction
+    under the meeting's lock (registration/services/nomination.py register_in_bulk). `batch` makes the
+    rows' form tokens: applying the same dry run twice registers each person once. The people's emails
+    are written after the commit: by a background job (`emails_job`, as the import job does it), or at
+    once."""
 
     if target == "invitations":
         table = read_table(data)
@@ -513,41 +514,57 @@ def apply_import(*, meeting: Meeting, data: bytes, target: str, mapping: dict, a
         report.outcomes = Counter(done.values_list("status", flat=True))
         return report
 
-    # The expensive part (every row through the form) before taking the lock, with progress.
-    report = check_import(meeting=meeting, data=data, target=target, mapping=mapping, delegation=delegation,
-                          nominate=nominate, progress=progress)
-    if not report.ok:
-        return report
+    # Every row through the form's checks before taking the lock (the slow part, with progress) …
     table = read_table(data)
-    rows = _mapped_rows(table, mapping, [])
-    report.outcomes, report.rows = Counter(), []
+    report = ImportReport(target=target, encoding=table.encoding_name, total=len(table.rows))
+    errors = check_mapping(fields_for(meeting, target, nominate=nominate), mapping)
+    rows = _mapped_rows(table, mapping, errors) if not errors else []
+    if not errors:
+        row_errors, cleaned = _check_registration_rows(meeting, rows, delegation=delegation, nominate=nominate,
+                                                       progress=progress)
+        errors.extend(row_errors)
+    if not errors and not rows:
+        errors.append(_error(None, "", "no_rows"))
+    if errors:
+        report.errors = sorted(errors, key=lambda e: (e.line or 0, e.column))
+        return report
+    # … then, under the meeting lock, what may have changed since: the meeting, and emails registered meanwhile.
     with transaction.atomic(durable=True):
         meeting = lock_meeting(meeting.pk)
-        # Checked again under the lock: someone may have registered one of these emails meanwhile.
-        errors, cleaned = _check_registration_rows(meeting, rows, delegation=delegation, nominate=nominate)
-        errors = _meeting_errors(meeting, nominate=nominate) + errors
-        for row in cleaned if not errors else []:
+        errors = _meeting_errors(meeting, nominate=nominate)
+        registered_errors, cleaned = _already_registered(meeting, cleaned)
+        errors.extend(registered_errors)
+        if not errors:
             try:
-                result = submit_in_transaction(
-                    meeting=meeting, category=row.category, person=row.person, answers=row.answers,
-                    delegation=row.delegation, organization_name=row.organization_name,
-                    participation=row.participation, language=row.language,
-                    client_token=f"import-{batch}-{row.line}", nominated_by=actor if nominate else None, actor=actor,
-                )
+                registrations = register_in_bulk(meeting=meeting, rows=cleaned, batch=batch, actor=actor,
+                                                 nominated_by=actor if nominate else None)
             except RegistrationError as error:
-                errors.append(RowError(line=row.line, column="", code=error.code, message=str(error.message)))
-                continue
-            except IntegrityError:
-                errors.append(_error(row.line, "email", "already_registered", email=row.person["email"]))
-                break  # the transaction cannot go on after a failed statement outside a savepoint
-            report.outcomes[result.registration.status] += 1
-            report.rows.append({"line": row.line, "email": row.person["email"],
-                                "outcome": result.registration.status, "id": result.registration.pk})
-            report.saved += 1
+                errors.append(RowError(line=getattr(error, "line", None), column="", code=error.code,
+                                       message=str(error.message)))
+            except IntegrityError:  # an email registered by a writer that does not take the lock
+                errors.append(_error(None, "email", "taken_meanwhile"))
         if errors:
             transaction.set_rollback(True)
-            report.errors, report.saved, report.rows, report.outcomes = errors, 0, [], Counter()
+            report.errors = sorted(errors, key=lambda e: (e.line or 0, e.column))
+            return report
+        report.saved = len(registrations)
+        report.outcomes = Counter(r.status for r in registrations)
+        report.rows = [{"line": row.line, "email": r.email, "outcome": r.status, "id": r.pk}
+                       for row, r in zip(cleaned, registrations)]
+        if emails_job:
+            from prachum.jobs.services import start_job
+
+            start_job(kind="exchange.import_emails", function="prachum.exchange.services.importing.import_emails_job",
+                      params={"meeting_id": meeting.pk, "batch": batch}, meeting=meeting, user=actor,
+                      label=_g("Emails to the people imported"))
+        else:
+            transaction.on_commit(lambda: queue_submitted_emails(meeting_id=meeting.pk, batch=batch))
     return report
+
+
+def import_emails_job(job, *, meeting_id: int, batch: str) -> dict:
+    written = queue_submitted_emails(meeting_id=meeting_id, batch=batch, progress=job.report)
+    return {"message": _g("%(count)s emails written.") % {"count": written}}
 
 
 # --- As background jobs ---------------------------------------------------------------------------------
@@ -587,13 +604,14 @@ def apply_import_job(job, **params) -> dict:
         report = apply_import(
             meeting=meeting, data=data, target=params["target"], mapping=params["mapping"], actor=job.created_by,
             batch=params["batch"], delegation=delegation, nominate=params.get("nominate", False),
-            progress=lambda done: job.report(done, None),
+            progress=lambda done: job.report(done, None), emails_job=True,
         )
         job.report(report.total, report.total, force=True)
         summary = report.as_summary()
         if report.ok:
             delete_upload(params["upload"])
-            summary["message"] = _g("Saved: %(count)s rows.") % {"count": report.saved}
+            summary["message"] = _g("Saved: %(count)s rows. The emails to these people are being written.") % {
+                "count": report.saved}
         else:
             summary["message"] = _g("Nothing was saved: %(count)s problems were found.") % {"count": len(report.errors)}
         summary["back_url"] = params.get("done_url" if report.ok else "review_url", "")

@@ -29,7 +29,7 @@ def test_columns_are_matched_by_key_or_by_their_lao_or_english_label(meeting, ca
 
 
 def test_a_mapping_without_a_required_field_is_refused(meeting, delegations, categories, questions):
-    data = csv_bytes([["mail", "given_name", "category"], ["a@example.org", "Keo", "delegate"]])
+    data = csv_bytes([["contact", "given_name", "category"], ["a@example.org", "Keo", "delegate"]])
     report = check_import(meeting=meeting, data=data, target="registrations", mapping=mapping_of(meeting, data))
     assert not report.ok
     assert [e.code for e in report.errors] == ["unmapped_required"]
@@ -65,7 +65,8 @@ def test_the_dry_run_lists_every_problem_of_every_row_and_saves_nothing(meeting,
     assert Registration.objects.filter(meeting=meeting).count() == 1
 
 
-def test_a_clean_file_is_predicted_then_saved_as_the_form_would(meeting, delegations, categories, questions, manager):
+def test_a_clean_file_is_predicted_then_saved_as_the_form_would(meeting, delegations, categories, questions, manager,
+                                                                 django_capture_on_commit_callbacks):
     rows = [HEADER] + [person_row(n) for n in range(6)]  # Viet Nam has 4 seats
     data = xlsx_bytes(rows)
     mapping = mapping_of(meeting, data)
@@ -75,14 +76,20 @@ def test_a_clean_file_is_predicted_then_saved_as_the_form_would(meeting, delegat
     assert report.outcomes == {"pending": 4, "waitlisted": 2}
     assert Registration.objects.count() == 0
 
-    report = apply_import(meeting=meeting, data=data, target="registrations", mapping=mapping, actor=manager, batch="b1")
+    with django_capture_on_commit_callbacks(execute=True):
+        report = apply_import(meeting=meeting, data=data, target="registrations", mapping=mapping, actor=manager,
+                              batch="b1")
     assert report.ok and report.saved == 6
     assert report.outcomes == {"pending": 4, "waitlisted": 2}
     saved = Registration.objects.filter(meeting=meeting)
     assert saved.count() == 6
     assert {r.answers.get().value for r in saved} == {"none"}
     assert AuditEvent.objects.filter(kind="registration.submitted", actor=manager).count() == 6
-    assert Message.objects.filter(registration__meeting=meeting).count() == 6
+    kinds = Message.objects.filter(registration__meeting=meeting).values_list("kind", flat=True)
+    assert sorted(kinds) == ["registration.received"] * 4 + ["registration.waitlisted"] * 2
+    # Waiting in the order of the file.
+    waiting = Registration.objects.filter(meeting=meeting, status="waitlisted").order_by("waitlisted_at", "pk")
+    assert [r.email for r in waiting] == ["person4@example.org", "person5@example.org"]
 
     # The same dry run applied twice (a double click): each person once.
     again = apply_import(meeting=meeting, data=data, target="registrations", mapping=mapping, actor=manager, batch="b1")
@@ -136,3 +143,47 @@ def test_invitees_are_imported_with_the_invitation_rules(meeting, delegations, c
     report = apply_import(meeting=meeting, data=data, target="invitations", mapping=mapping, actor=None, batch="i")
     assert report.ok and report.saved == 2
     assert Invitation.objects.get(email="a@example.org").given_name == "ສົມສັກ"
+
+
+def test_an_import_takes_seats_exactly_as_the_same_people_registering_one_by_one(meeting, delegations, categories,
+                                                                                 questions, manager):
+    """Category quota, delegation quota and the online pool of a hybrid meeting, file order = arrival order."""
+    from prachum.meetings.tests.factories import make_category
+    from prachum.registration.services import submit_registration
+    from prachum.registration.tests.factories import form_token
+    from prachum.registration.tests.web import open_meeting
+
+    def setup(target):
+        target.online_capacity = 3
+        target.save()
+        make_category(target, code="press", name_en="Press", quota=4, needs_approval=False)
+        return target
+
+    setup(meeting)
+    other = setup(open_meeting(format="hybrid", capacity=100, online_capacity=3))
+    make_category(other, code="observer", name_en="Observer", needs_approval=False)
+    from prachum.registration.tests.factories import make_delegation
+
+    other_vn = make_delegation(other, organization=delegations["VN"].organization, quota=4)
+    plan = [("press", "VN", "in_person"), ("press", "VN", "online"), ("press", "LA", "online"),
+            ("press", "LA", "online"), ("press", "LA", "in_person"), ("press", "VN", "in_person"),
+            ("observer", "VN", "in_person"), ("observer", "VN", "in_person"), ("observer", "LA", "online")]
+    rows = [["email", "given_name", "gender", "position", "category", "delegation", "participation"]]
+    rows += [[f"p{n}@example.org", f"P{n}", "male", "Official", c, d, p] for n, (c, d, p) in enumerate(plan)]
+    data = csv_bytes(rows)
+    report = apply_import(meeting=meeting, data=data, target="registrations", mapping=mapping_of(meeting, data),
+                          actor=manager, batch="eq")
+    assert report.ok, report.errors
+    imported = [r.status for r in Registration.objects.filter(meeting=meeting).order_by("pk")]
+
+    by_code = {c.code: c for c in other.categories.all()}
+    other_la = make_delegation(other, organization=delegations["LA"].organization, quota=6)
+    one_by_one = []
+    for n, (c, d, p) in enumerate(plan):
+        result = submit_registration(
+            meeting=other, category=by_code[c], person={"email": f"p{n}@example.org", "given_name": f"P{n}",
+                                                        "gender": "male", "position": "Official"},
+            delegation=other_vn if d == "VN" else other_la, participation=p, client_token=form_token())
+        one_by_one.append(result.registration.status)
+    assert imported == one_by_one
+    assert "waitlisted" in imported and "approved" in imported

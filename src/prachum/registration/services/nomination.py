@@ -10,13 +10,23 @@ register every row of a file or none: submit_registration itself is durable (it 
 which is right for the public form and wrong for an all-or-nothing batch.
 """
 
+from dataclasses import dataclass
+
 from django.db import connection, transaction
 from django.utils import timezone
 
-from prachum.meetings.models import Category, Delegation, Meeting
-from prachum.registration.models import Registration
-from prachum.registration.services.notices import audit
-from prachum.registration.services.submission import SubmitResult, submit_registration
+from prachum.audit.models import AuditEvent
+from prachum.meetings.models import Category, CustomQuestion, Delegation, Meeting, MeetingRole
+from prachum.registration.errors import RegistrationError
+from prachum.registration.models import Answer, Registration
+from prachum.registration.selectors import seat_pool, seats_taken
+# The answers' storage rules (JSON, encryption of sensitive ones), applied to many rows at once.
+from prachum.registration.services.answers import _answer, _is_empty
+from prachum.registration.services.locking import lock_meeting
+from prachum.registration.services.notices import SUBMITTED_MESSAGE, audit, tell
+from prachum.registration.services.rules import check_open, resolve_participation
+from prachum.registration.services.seats import fits, status_with_a_seat
+from prachum.registration.services.submission import SubmitResult, person_values, submit_registration
 
 # The body of submit_registration without its durable transaction (transaction.atomic keeps the
 # decorated function as __wrapped__): the same checks, lock and writes, in the caller's transaction.
@@ -62,3 +72,140 @@ def nominate_delegate(
         participation=participation, language=language, client_token=client_token, nominated_by=focal_point,
         actor=focal_point,
     )
+
+
+# --- Many at once: a file of nominations, or an organizer's import ----------------------------------
+
+
+@dataclass
+class BulkRow:
+    """One person of a file, as the registration form's checks left them (see prachum.exchange)."""
+
+    line: int
+    person: dict
+    answers: dict
+    category: Category
+    delegation: Delegation | None
+    organization_name: str
+    participation: str
+    language: str
+
+
+def register_in_bulk(*, meeting: Meeting, rows: list[BulkRow], batch: str, actor=None,
+                     nominated_by=None) -> list[Registration]:
+    """Register every row, in the order of the file, inside the caller's transaction; refuses with a
+    RegistrationError (its `line` set) at the first row that may not register.
+
+    The seats are decided as submit_registration decides them, one row after the other: under the
+    meeting lock, the counts of `seats_taken` read once and carried forward row by row through the same
+    `fits`, so row n sees the seats rows 1…n-1 took; a row that does not fit waits, in file order. The
+    rules are submit_registration's: the meeting open, its mode (nomination: only a focal point's file;
+    invitation: none), a category open to self-registration unless nominated, a focal point only for
+    their own delegation. What this does not do per row is what makes 5,000 rows slow: the emails are
+    written by `queue_submitted_emails` after the commit (a job), and the rows, their answers and
+    their audit events are inserted in batches. Each row's form token is "import-<batch>-<line>"."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("register_in_bulk must run inside the caller's transaction")
+    meeting = lock_meeting(meeting.pk)
+    now = timezone.now()
+    check_open(meeting, now)
+    if meeting.registration_mode == Meeting.RegistrationMode.INVITATION:
+        raise RegistrationError("invitation_required")
+    if meeting.registration_mode == Meeting.RegistrationMode.NOMINATION and nominated_by is None:
+        raise RegistrationError("nomination_only")
+    categories = {c.pk: c for c in Category.objects.filter(meeting=meeting)}
+    delegations = {d.pk: d for d in Delegation.objects.filter(meeting=meeting)}
+    focal_for = set()
+    if nominated_by is not None:
+        focal_for = set(MeetingRole.objects.filter(meeting=meeting, user=nominated_by, role=MeetingRole.Role.FOCAL_POINT)
+                        .values_list("delegation_id", flat=True))
+    questions = {q.key: q for q in CustomQuestion.objects.filter(meeting=meeting).select_related("current_version")}
+
+    taken = seats_taken(meeting)
+    registrations, answers = [], []
+    for row in rows:
+        try:
+            category = categories.get(row.category.pk)
+            if category is None or (nominated_by is None and not category.allows_self_registration):
+                raise RegistrationError("category_not_open")
+            delegation = delegations.get(row.delegation.pk) if row.delegation is not None else None
+            if row.delegation is not None and delegation is None:
+                raise RegistrationError("delegation_invalid")
+            if nominated_by is not None and (delegation is None or delegation.pk not in focal_for):
+                raise RegistrationError("not_focal_point")
+            if delegation is None and row.organization_name and not meeting.allows_free_text_organization:
+                raise RegistrationError("organization_not_allowed")
+            participation = resolve_participation(meeting, row.participation)
+        except RegistrationError as error:
+            error.line = row.line
+            raise
+        pool = seat_pool(meeting, participation)
+        if fits(meeting, category=category, delegation=delegation, participation=participation,
+                taken_meeting=taken[pool], taken_category=taken["categories"].get(category.pk, 0),
+                taken_delegation=taken["delegations"].get(delegation.pk if delegation else None, 0)):
+            status = status_with_a_seat(category)
+            for key in {"total", pool}:
+                taken[key] += 1
+            taken["categories"][category.pk] = taken["categories"].get(category.pk, 0) + 1
+            if delegation is not None:
+                taken["delegations"][delegation.pk] = taken["delegations"].get(delegation.pk, 0) + 1
+        else:
+            status = Registration.Status.WAITLISTED
+        registration = Registration(
+            meeting=meeting, category=category, delegation=delegation,
+            organization_name="" if delegation else row.organization_name, participation=participation,
+            language=row.language, status=status, client_token=f"import-{batch}-{row.line}",
+            nominated_by=nominated_by, decided_at=now if status == Registration.Status.APPROVED else None,
+            waitlisted_at=now if status == Registration.Status.WAITLISTED else None, **person_values(row.person),
+        )
+        if nominated_by is not None and category.needs_endorsement:
+            registration.endorsed_at, registration.endorsed_by = now, nominated_by
+        registration.set_manage_token()
+        registrations.append(registration)
+    # One INSERT per 500 rows; the database gives the ids back (RETURNING, PostgreSQL and SQLite ≥ 3.35).
+    Registration.objects.bulk_create(registrations, batch_size=500)
+    for registration, row in zip(registrations, rows):
+        for key, value in (row.answers or {}).items():
+            if not _is_empty(value):
+                answers.append(_answer(registration, questions[key], value))
+    Answer.objects.bulk_create(answers, batch_size=1000)
+    events = []
+    for registration in registrations:
+        events.append(AuditEvent(
+            kind="registration.submitted", actor=actor or nominated_by, meeting=meeting, registration=registration,
+            actor_label=(actor or nominated_by).get_username() if (actor or nominated_by) else "system",
+            object_type=registration._meta.label_lower, object_id=str(registration.pk),
+            after={"status": registration.status, "category": registration.category_id,
+                   "delegation": registration.delegation_id, "participation": registration.participation,
+                   "invitation": None, "import": batch},
+        ))
+        if registration.endorsed_at is not None:
+            events.append(AuditEvent(
+                kind="registration.endorsed", actor=nominated_by, actor_label=nominated_by.get_username(),
+                meeting=meeting, registration=registration, object_type=registration._meta.label_lower,
+                object_id=str(registration.pk), after={"by_nomination": True},
+            ))
+    AuditEvent.objects.bulk_create(events, batch_size=1000)
+    return registrations
+
+
+def queue_submitted_emails(*, meeting_id: int, batch: str, progress=None) -> int:
+    """Write the "received / confirmed / waitlisted" email of each registration of an import batch that has
+    none yet, 100 per transaction; returns how many were written. Run again, it writes only the missing."""
+    registrations = (
+        Registration.objects.filter(meeting_id=meeting_id, client_token__startswith=f"import-{batch}-")
+        .exclude(messages__kind__in=list(SUBMITTED_MESSAGE.values()))
+        .select_related("meeting", "category", "delegation__organization").order_by("pk")
+    )
+    pending = list(registrations)
+    written = 0
+    for start in range(0, len(pending), 100):
+        with transaction.atomic():
+            for registration in pending[start:start + 100]:
+                kind = SUBMITTED_MESSAGE.get(registration.status)
+                if kind:  # a registration cancelled or rejected meanwhile gets no "received" email
+                    tell(registration, kind)
+                    written += 1
+        if progress:
+            progress(min(start + 100, len(pending)), len(pending))
+    return written
