@@ -16,7 +16,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, ProtectedError
+from django.core.exceptions import ValidationError
+from django.db.models import F, Max, ProtectedError, UniqueConstraint
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
@@ -68,7 +69,14 @@ def _lock(meeting_id: int) -> Meeting:
 def _save(obj, *, unique_code: str, unique_field: str, exclude=None):
     """full_clean, then save in a savepoint; a unique constraint that refuses the row (two organizers at
     the same moment) becomes a SetupError on the field it concerns."""
-    obj.full_clean(exclude=exclude, validate_unique=False)
+    obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    for constraint in obj._meta.constraints:
+        try:
+            constraint.validate(type(obj), obj, exclude=exclude)
+        except ValidationError:
+            if isinstance(constraint, UniqueConstraint):
+                raise SetupError(unique_code, field=unique_field) from None
+            raise
     try:
         with transaction.atomic():
             obj.save()
