@@ -10,6 +10,9 @@ the token (one indexed row, a constant-time MAC check), its session, the room, t
 answer 302 to the organizer's link. wrk keeps 16 connections busy, each on the link of another approved
 online participant (bench/join.lua).
 
+Beside it, in the same server and conditions, the ceiling /bench/insert/ (the middleware and one INSERT,
+bench/benchsite): what any request that writes costs on this machine at this moment.
+
 Two latencies are printed:
   server   gunicorn's own time per request (%(D)s in its access log, from reading the request to the last
            byte written), the figure the target is about: p99 < 30 ms at c=16;
@@ -142,6 +145,12 @@ def bench_site(site: bench.Site, args, tmp: Path) -> dict:
         status = first_status(port, paths[0])
         bench.log(f"  [{site.name}] gunicorn {args.workers.label} on port {port}; one join answers {status}")
         wrk(server.base_url, paths, argparse.Namespace(**{**vars(args), "duration": 3}))  # warm-up
+        # The ceiling in the same conditions: the middleware and one INSERT, no join (bench/benchsite).
+        mark = access_log.stat().st_size
+        wrk(server.base_url, ["/bench/insert/"], argparse.Namespace(**{**vars(args), "duration": 3}))
+        ceiling = wrk(server.base_url, ["/bench/insert/"], args)
+        time.sleep(0.5)
+        ceiling_times, _statuses = server_times(access_log, mark)
         mark = access_log.stat().st_size
         busy0, steal0 = bench.machine_cpu()
         app0, t0 = server.cpu_seconds(), time.monotonic()
@@ -170,6 +179,9 @@ def bench_site(site: bench.Site, args, tmp: Path) -> dict:
         "other_cores_incl_wrk": other,
         "steal_cores": (steal1 - steal0) / wall,
         "joins_recorded": int(joins) if joins.isdigit() else None,
+        "ceiling_rps": ceiling["requests"] / (ceiling["duration_us"] / 1e6),
+        "ceiling_server_p50_ms": percentile(ceiling_times, 50) if ceiling_times else None,
+        "ceiling_server_p99_ms": percentile(ceiling_times, 99) if ceiling_times else None,
     }
 
 
@@ -215,6 +227,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"{r['client_p50_ms']:>10.1f} {r['client_p99_ms']:>10.1f} {r['app_cpu_ms_per_request']:>10.2f} "
                   f"{r['other_cores_incl_wrk']:>11.2f} {json.dumps(r['statuses']):<14} {r['joins_recorded']}")
         valid = set(r["statuses"]) == {"302"} and not r["errors"]
+        bench.log(f"{'  ceiling':<9} {r['ceiling_rps']:>7.0f} {r['ceiling_server_p50_ms']:>10.1f} "
+                  f"{r['ceiling_server_p99_ms']:>10.1f}   (/bench/insert/: middleware + one INSERT, same run conditions)")
         if not valid:
             bench.log(f"  INVALID run: statuses {r['statuses']}, errors {r['errors']}")
         if r["database"] == "postgres":
