@@ -112,12 +112,25 @@ def _languages(registration: Registration, draft: Draft) -> tuple:
     return tuple(wanted or written[:1])
 
 
-def render_message(registration: Registration, draft: Draft) -> RenderedMessage:
-    """The email `registration`'s person gets from `draft`. The draft must have no problems()."""
+# What stands for a private link's token on organizer pages (a preview, a message in the history): the
+# link is the person's key to their registration, and a screen can be shared or photographed.
+MASKED_TOKEN = "•••"
+
+
+def mask_private_links(text: str, registration: Registration) -> str:
+    token = registration.manage_token
+    return text.replace(token, MASKED_TOKEN) if token else text
+
+
+def render_message(registration: Registration, draft: Draft, *, masked: bool = False) -> RenderedMessage:
+    """The email `registration`'s person gets from `draft` (`masked`: its private links masked, for a
+    preview). The draft must have no problems()."""
     languages = _languages(registration, draft)
     subjects, texts, htmls = [], [], []
     for code in languages:
         values = _values(registration, code)
+        if masked:
+            values["manage_link"] = mask_private_links(values["manage_link"], registration)
         subject = " ".join(getattr(draft, f"subject_{code}").format_map(values).split())
         body = getattr(draft, f"body_{code}").format_map(values).strip()
         with translation.override(code):

@@ -164,3 +164,17 @@ def test_reviewers_and_check_in_staff_cannot_message_participants(client, meetin
         client.force_login(make_organizer(meeting, role=role))
         assert client.get(url(meeting)).status_code == 403
     assert AuditEvent.objects.filter(kind="access.denied").count() == 2
+
+
+def test_organizer_pages_never_show_a_persons_private_link(client, meeting, category, manager, django_capture_on_commit_callbacks):
+    registration = make_registration(meeting, category, language="en")
+    client.force_login(manager)
+
+    preview = client.post(url(meeting), {**DRAFT, "ids": [registration.pk], "preview": "1"}).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url(meeting), {**DRAFT, "ids": [registration.pk], "send": "1"})
+    history = client.get(reverse("organizer:registration", args=[meeting.slug, registration.pk])).content.decode()
+
+    assert registration.manage_token in Message.objects.get().body_text  # the person's email has it
+    assert registration.manage_token not in preview and registration.manage_token not in history
+    assert "/r/•••/" in preview and "/r/•••/" in history

@@ -114,7 +114,10 @@ def registration_detail(request, slug, pk, access):
     }
     if not names_only:
         context["history"] = registration.audit_events.select_related("actor").order_by("created_at", "pk")
-        context["sent_messages"] = Message.objects.filter(registration=registration).order_by("created_at", "pk")
+        sent = list(Message.objects.filter(registration=registration).order_by("created_at", "pk"))
+        for message in sent:
+            message.text_shown = messaging.mask_private_links(message.body_text, registration)
+        context["sent_messages"] = sent
     return render(request, "registration/organizer/registration_detail.html", context)
 
 
@@ -249,7 +252,7 @@ def message_new(request, slug, access):
     first = recipients.select_related("meeting").first()
     preview = None
     if first is not None:
-        preview = {"registration": first, "email": messaging.render_message(first, form.draft())}
+        preview = {"registration": first, "email": messaging.render_message(first, form.draft(), masked=True)}
     return _compose(request, access, form, preview=preview, count=count)
 
 
