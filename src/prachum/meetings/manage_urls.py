@@ -29,4 +29,5 @@ urlpatterns = [
     path("<slug:slug>/setup/emails/<str:kind>/", views.email_edit, name="email"),
     path("<slug:slug>/setup/roles/", views.roles, name="roles"),
     path("<slug:slug>/setup/roles/<int:pk>/remove/", views.role_remove, name="role_remove"),
+    path("<slug:slug>/setup/roles/<int:pk>/resend/", views.role_resend, name="role_resend"),
 ]

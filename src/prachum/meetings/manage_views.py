@@ -420,3 +420,12 @@ def role_remove(request, slug, access, pk):
     else:
         messages.success(request, _("The role is taken away."))
     return redirect(reverse("meeting_setup:roles", args=[slug]))
+
+
+@require_POST
+@meeting_access_required(Capability.MANAGE)
+def role_resend(request, slug, access, pk):
+    item = get_object_or_404(MeetingRole, pk=pk, meeting=access.meeting)
+    setup.resend_invitation(meeting_id=access.meeting.pk, actor=request.user, role_id=item.pk)
+    messages.success(request, _("The email is sent again."))
+    return redirect(reverse("meeting_setup:roles", args=[slug]))

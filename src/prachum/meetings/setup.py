@@ -582,3 +582,19 @@ def remove_role(*, meeting_id: int, actor, role_id: int) -> None:
     snapshot = {"role": meeting_role.role, "user": meeting_role.user_id, "delegation": meeting_role.delegation_id}
     meeting_role.delete()
     record_audit(kind="role.removed", actor=actor, meeting=meeting, before=snapshot)
+
+
+@transaction.atomic(durable=True)
+def resend_invitation(*, meeting_id: int, actor, role_id: int) -> MeetingRole:
+    """The role's email again, with a fresh link to choose a password where the person has none yet
+    (the first link has expired, or the email was lost)."""
+    from prachum.accounts.services import queue_role_invitation
+
+    meeting = _lock(meeting_id)
+    meeting_role = MeetingRole.objects.select_related("user", "delegation__organization").get(pk=role_id, meeting=meeting)
+    queue_role_invitation(user=meeting_role.user, meeting=meeting, role_label=Role(meeting_role.role).label,
+                          organization=meeting_role.delegation.organization if meeting_role.delegation else None,
+                          invited_by=actor)
+    record_audit(kind="role.invitation_resent", actor=actor, meeting=meeting, obj=meeting_role,
+                 after={"user": meeting_role.user_id})
+    return meeting_role

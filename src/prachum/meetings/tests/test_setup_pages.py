@@ -332,3 +332,17 @@ def test_copying_a_meeting_from_the_page(client, meeting, organizer):
     other = make_meeting(slug="not-mine")
     response = client.post("/en/manage/new/copy/", {"source": other.pk, "slug": "copy-2", "starts_on": day})
     assert field_errors(response, "source")
+
+
+def test_an_invited_person_gets_the_link_again(client, meeting, organizer):
+    from prachum.notify.models import Message
+
+    client.post(f"/en/manage/{meeting.slug}/setup/roles/", {"email": "rev@example.org", "role": "reviewer", "language": "en"})
+    role = MeetingRole.objects.get(meeting=meeting, role=Role.REVIEWER, user__email="rev@example.org")
+    page = client.get(f"/en/manage/{meeting.slug}/setup/roles/").content.decode()
+    assert f"/roles/{role.pk}/resend/" in page
+    assert client.post(f"/en/manage/{meeting.slug}/setup/roles/{role.pk}/resend/").status_code == 302
+    assert Message.objects.filter(kind="account.invitation", to_email="rev@example.org").count() == 2
+    other = make_meeting()
+    client.force_login(with_role(other, Role.OWNER))
+    assert client.post(f"/en/manage/{meeting.slug}/setup/roles/{role.pk}/resend/").status_code == 403
