@@ -270,7 +270,9 @@ def test_the_detail_page_says_why_a_decision_was_refused(client, meeting, review
     registration = make_registration(meeting, heads)
     client.force_login(reviewer)
 
-    response = client.post(detail_url(meeting, registration), {"action": "approve"}, follow=True)
+    page = client.get(detail_url(meeting, registration)).content.decode()
+    assert "waits for its delegation" in page and 'value="approve"' not in page  # not offered
+    response = client.post(detail_url(meeting, registration), {"action": "approve"}, follow=True)  # an old page
 
     assert "waits for its delegation" in response.content.decode()
     registration.refresh_from_db()

@@ -23,7 +23,7 @@ from prachum.notify.models import Message
 from prachum.registration import selectors
 from prachum.registration.errors import RegistrationError
 from prachum.registration.models import Registration
-from prachum.registration.services import bulk, messaging
+from prachum.registration.services import bulk, messaging, transitions
 from prachum.registration.views.organizer_forms import (
     BulkActionForm, MessageForm, RegistrationFilterForm, parse_rows,
 )
@@ -111,6 +111,7 @@ def registration_detail(request, slug, pk, access):
         "actions": [(code, label) for code, label in bulk.ACTIONS.items() if _offers(registration, code)],
         "categories": access.meeting.categories.order_by("order", "pk") if access.can_review else [],
         "seen": registration.updated_at.isoformat(),
+        "waits_for_endorsement": transitions.NOT_ENDORSED,
     }
     if not names_only:
         context["history"] = registration.audit_events.select_related("actor").order_by("created_at", "pk")
@@ -123,6 +124,8 @@ def registration_detail(request, slug, pk, access):
 
 def _offers(registration, action) -> bool:
     """Whether the detail page offers `action` for the registration in its present state."""
+    if action == "approve" and registration.category.needs_endorsement and registration.endorsed_at is None:
+        return False  # the page says it waits for the focal point; approve_registration would refuse
     if action in ("approve", "reject", "waitlist", "cancel"):
         target = {"approve": "approved", "reject": "rejected", "waitlist": "waitlisted", "cancel": "cancelled"}[action]
         return registration.can_become(target)
