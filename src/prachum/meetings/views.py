@@ -103,7 +103,7 @@ def public_meeting_cache_key(
     return "prachum:meeting-page:" + hashlib.sha1(stamp.encode()).hexdigest()
 
 
-def _is_anonymous_without_state(request) -> bool:
+def is_anonymous_without_state(request) -> bool:
     """No session (so not logged in), no messages waiting, no query string (the language switch
     links to this very address): the page is then the same for every such reader."""
     cookies = request.COOKIES
@@ -145,7 +145,7 @@ def public_meeting(request, slug):
     phase = selectors.registration_phase(version)
     key = public_meeting_cache_key(version, language, phase, seats)
 
-    if _is_anonymous_without_state(request):
+    if is_anonymous_without_state(request):
         html = cache.get(f"{key}:whole")
         if html is None:
             page = _cached_page_parts(key, slug=slug, language=language, phase=phase)

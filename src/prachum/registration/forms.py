@@ -13,12 +13,15 @@ whose condition is not met is neither required nor kept.
 
 import re
 import secrets
+import time
 import unicodedata
+from dataclasses import dataclass
 from decimal import Decimal
 
 import phonenumbers
 from babel import Locale
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.text import format_lazy
@@ -27,7 +30,8 @@ from django.utils.translation import pgettext_lazy
 
 from prachum.core.bilingual import active_language, pick
 from prachum.core.collation import lao_sort_key
-from prachum.meetings.models import CustomQuestion, Meeting, QuestionKind
+from prachum.meetings.models import Category, CustomQuestion, Delegation, Meeting, QuestionKind
+from prachum.meetings.selectors import public_meetings
 from prachum.registration.models import Participation, Registration
 
 # The person's own data, as registration.services takes it.
@@ -331,6 +335,55 @@ def active_questions(meeting: Meeting) -> list[QuestionSpec]:
     return specs
 
 
+@dataclass(frozen=True)
+class FormDefinition:
+    """What the public form of one meeting is built from: the meeting, its delegations in protocol
+    order, its categories in order, its questions. Shared read-only between requests (see below)."""
+
+    meeting: Meeting
+    delegations: tuple[Delegation, ...]
+    categories: tuple[Category, ...]
+    questions: tuple[QuestionSpec, ...]
+
+
+def _load_form_definition(slug: str) -> FormDefinition | None:
+    meeting = public_meetings().filter(slug=slug).first()
+    if meeting is None:
+        return None
+    delegations = meeting.delegations.select_related("organization").order_by(
+        "organization__protocol_order", "organization__name_en", "pk"
+    )
+    return FormDefinition(
+        meeting=meeting, delegations=tuple(delegations), categories=tuple(meeting.categories.order_by("order", "pk")),
+        questions=tuple(active_questions(meeting)),
+    )
+
+
+# slug -> (monotonic time read, definition); this process's memory only.
+_recent_definitions: dict[str, tuple[float, FormDefinition | None]] = {}
+_RECENT_DEFINITIONS_MAX = 1000
+
+
+def public_form_definition(slug: str) -> FormDefinition | None:
+    """The form's definition of a public meeting, or None; read again after
+    settings.PRACHUM_PUBLIC_PAGE_FRESHNESS seconds, like the meeting page.
+
+    Loading it was a third of the form's cost. Being up to that many seconds late is harmless: a
+    submission checks the meeting, its category and its delegation again, fresh, in its transaction
+    (services/submission.py), so a closed category or registration is refused all the same."""
+    freshness = settings.PRACHUM_PUBLIC_PAGE_FRESHNESS
+    now = time.monotonic()
+    recent = _recent_definitions.get(slug)
+    if recent is not None and now - recent[0] < freshness:
+        return recent[1]
+    definition = _load_form_definition(slug)
+    if freshness > 0:
+        if len(_recent_definitions) >= _RECENT_DEFINITIONS_MAX:
+            _recent_definitions.clear()
+        _recent_definitions[slug] = (now, definition)
+    return definition
+
+
 class RegistrationForm(forms.Form):
     """A new registration (`registration=None`) or an edit of one (`registration=` it)."""
 
@@ -366,8 +419,12 @@ class RegistrationForm(forms.Form):
     )
 
     def __init__(self, data=None, files=None, *, meeting: Meeting, registration: Registration | None = None,
-                 invitation=None, questions: list[QuestionSpec] | None = None, **kwargs):
+                 invitation=None, questions: list[QuestionSpec] | None = None,
+                 definition: FormDefinition | None = None, **kwargs):
         self.meeting = meeting
+        self.definition = definition
+        if definition is not None and questions is None:
+            questions = list(definition.questions)
         self.registration = registration
         self.invitation = invitation
         self.language = active_language()
@@ -396,9 +453,13 @@ class RegistrationForm(forms.Form):
 
     def _add_registration_fields(self):
         meeting, invitation = self.meeting, self.invitation
-        delegations = list(
-            meeting.delegations.select_related("organization").order_by("organization__protocol_order", "organization__name_en", "pk")
-        )
+        if self.definition is not None:
+            delegations = list(self.definition.delegations)
+        else:
+            delegations = list(
+                meeting.delegations.select_related("organization")
+                .order_by("organization__protocol_order", "organization__name_en", "pk")
+            )
         if invitation is not None and invitation.delegation_id:
             delegations = [d for d in delegations if d.pk == invitation.delegation_id]
         self.delegations = {str(d.pk): d for d in delegations}
@@ -415,11 +476,11 @@ class RegistrationForm(forms.Form):
                 choices=[("", _("Choose your delegation"))] + [(str(d.pk), str(d.organization.name)) for d in delegations],
             )
 
-        categories = meeting.categories.order_by("order", "pk")
+        categories = self.definition.categories if self.definition is not None else meeting.categories.order_by("order", "pk")
         if invitation is not None and invitation.category_id:
-            categories = categories.filter(pk=invitation.category_id)
+            categories = [c for c in categories if c.pk == invitation.category_id]
         else:
-            categories = categories.filter(allows_self_registration=True)
+            categories = [c for c in categories if c.allows_self_registration]
         self.categories = {str(c.pk): c for c in categories}
         fields["category"] = forms.ChoiceField(
             label=_("I take part as"), choices=[(pk, str(c.name)) for pk, c in self.categories.items()],

@@ -181,3 +181,33 @@ def test_the_meeting_page_links_to_the_form_while_anyone_may_register(client, me
     by_nomination = open_meeting(registration_mode=Meeting.RegistrationMode.NOMINATION)
     for other in (not_yet, by_invitation, by_nomination):
         assert "/register/" not in client.get(f"/en/m/{other.slug}/").content.decode()
+
+
+def test_a_blank_form_served_from_memory_still_carries_each_visitors_own_tokens(settings, meeting):
+    settings.PRACHUM_PUBLIC_PAGE_FRESHNESS = 60  # the rendered blank form is kept and reused
+    category = open_category(meeting, needs_approval=False)
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    pages = [first.get(register_url(meeting)), second.get(register_url(meeting))]
+
+    tokens = [form_token_in(page) for page in pages]
+    csrf = [re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())[1] for page in pages]
+    assert tokens[0] != tokens[1] and "placeholder" not in tokens[0]
+    assert csrf[0] != csrf[1] and "placeholder" not in csrf[0]
+    assert pages[0]["Cache-Control"].startswith("max-age=0, no-cache, no-store")
+
+    for client, token, csrf_token, email in zip((first, second), tokens, csrf, ("a@example.org", "b@example.org")):
+        data = valid_data(category, form_token=token, email=email, csrfmiddlewaretoken=csrf_token)
+        assert client.post(register_url(meeting), data).status_code == 303
+    assert Registration.objects.count() == 2
+
+
+def test_a_category_closed_a_moment_ago_is_refused_even_by_a_form_served_from_memory(settings, client, meeting):
+    settings.PRACHUM_PUBLIC_PAGE_FRESHNESS = 60
+    category = open_category(meeting)
+    token = form_token_in(client.get(register_url(meeting)))
+    category.allows_self_registration = False
+    category.save()
+
+    response = client.post(register_url(meeting), valid_data(category, form_token=token))
+
+    assert response.status_code == 200 and not Registration.objects.exists()

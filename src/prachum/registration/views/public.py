@@ -1,8 +1,13 @@
 """The public registration form and "send me my link again". Thin: parse, call one service, render."""
 
+import time
+
+from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -13,7 +18,8 @@ from django.views.decorators.http import require_http_methods
 from prachum.meetings import selectors as meeting_selectors
 from prachum.meetings.models import Meeting
 from prachum.registration import services
-from prachum.registration.forms import RegistrationForm, ResendLinkForm, new_form_token
+from prachum.meetings.views import CSRF_TOKEN_PLACEHOLDER, is_anonymous_without_state
+from prachum.registration.forms import RegistrationForm, ResendLinkForm, new_form_token, public_form_definition
 from prachum.registration.models import Invitation, Registration, hash_token
 from prachum.registration.ratelimits import limit_posts
 
@@ -25,6 +31,36 @@ ERROR_FIELDS = {
     "organization_not_allowed": "organization",
     "participation_not_offered": "participation",
 }
+
+
+# An anonymous visitor's blank form, rendered once per meeting, language and freshness period, with
+# these two stand-ins replaced by the visitor's own CSRF token and a new form token: rendering the
+# form's widgets was most of a visit's cost. (slug, language) -> (monotonic time, html).
+FORM_TOKEN_PLACEHOLDER = "prachum-form-token-placeholder-5d1e07"
+_recent_blank_forms: dict[tuple[str, str], tuple[float, str]] = {}
+_RECENT_BLANK_FORMS_MAX = 1000
+
+
+def _blank_form_page(request, definition, context) -> HttpResponse:
+    key = (definition.meeting.slug, get_language())
+    freshness = settings.PRACHUM_PUBLIC_PAGE_FRESHNESS
+    now = time.monotonic()
+    recent = _recent_blank_forms.get(key)
+    if recent is not None and now - recent[0] < freshness:
+        html = recent[1]
+    else:
+        form = RegistrationForm(meeting=definition.meeting, definition=definition,
+                                initial={"form_token": FORM_TOKEN_PLACEHOLDER})
+        html = render_to_string(
+            "registration/register.html",
+            {**context, "form": form, "invitation": None, "csrf_token": CSRF_TOKEN_PLACEHOLDER}, request,
+        )
+        if freshness > 0:
+            if len(_recent_blank_forms) >= _RECENT_BLANK_FORMS_MAX:
+                _recent_blank_forms.clear()
+            _recent_blank_forms[key] = (now, html)
+    return HttpResponse(html.replace(CSRF_TOKEN_PLACEHOLDER, get_token(request))
+                        .replace(FORM_TOKEN_PLACEHOLDER, new_form_token()))
 
 
 def _public_meeting(slug: str) -> Meeting:
@@ -70,7 +106,10 @@ def submitted_message(registration: Registration, created: bool) -> str:
 @require_http_methods(["GET", "HEAD", "POST"])
 @limit_posts("register", "PRACHUM_RATELIMIT_REGISTER")
 def register(request, slug):
-    meeting = _public_meeting(slug)
+    definition = public_form_definition(slug)
+    if definition is None:
+        raise Http404("no public meeting with this address")
+    meeting = definition.meeting
     context = {"meeting": meeting, "title": meeting.title}
     phase = meeting_selectors.registration_phase(meeting)
     if phase != meeting_selectors.RegistrationPhase.OPEN:
@@ -86,9 +125,13 @@ def register(request, slug):
             return render(request, "registration/invitation_invalid.html", {**context, "had_link": bool(token)},
                           status=403)
 
+    if request.method != "POST" and invitation is None and is_anonymous_without_state(request) and any(
+        c.allows_self_registration for c in definition.categories
+    ):
+        return _blank_form_page(request, definition, context)
     form = RegistrationForm(
         request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None,
-        meeting=meeting, invitation=invitation,
+        meeting=meeting, invitation=invitation, definition=definition,
     )
     if not form.categories:
         return render(request, "registration/not_open.html", {**context, "phase": "no_category"})
