@@ -34,7 +34,6 @@ from prachum.registration.forms import PERSON_FIELDS, RegistrationForm, active_q
 from prachum.registration.invitations import RowError
 from prachum.registration.models import Participation, Registration
 from prachum.registration.selectors import seat_pool, seats_taken
-from prachum.registration.services.locking import lock_meeting
 from prachum.registration.services.rules import PARTICIPATION_OFFERED, check_open
 from prachum.registration.services.nomination import BulkRow, queue_submitted_emails, register_in_bulk
 from prachum.registration.services.seats import fits
@@ -528,16 +527,18 @@ def apply_import(*, meeting: Meeting, data: bytes, target: str, mapping: dict, a
     if errors:
         report.errors = sorted(errors, key=lambda e: (e.line or 0, e.column))
         return report
-    # … then, under the meeting lock, what may have changed since: the meeting, and emails registered meanwhile.
+    # … then, in one transaction, what may have changed since (the meeting, emails registered meanwhile)
+    # and the rows; register_in_bulk takes the meeting lock after its INSERT, as submit_registration does.
     with transaction.atomic(durable=True):
-        meeting = lock_meeting(meeting.pk)
+        meeting = Meeting.objects.get(pk=meeting.pk)
         errors = _meeting_errors(meeting, nominate=nominate)
         registered_errors, cleaned = _already_registered(meeting, cleaned)
         errors.extend(registered_errors)
         if not errors:
             try:
-                registrations = register_in_bulk(meeting=meeting, rows=cleaned, batch=batch, actor=actor,
-                                                 nominated_by=actor if nominate else None)
+                with transaction.atomic():  # a savepoint: after a refused INSERT the report is still written
+                    registrations = register_in_bulk(meeting=meeting, rows=cleaned, batch=batch, actor=actor,
+                                                     nominated_by=actor if nominate else None)
             except RegistrationError as error:
                 errors.append(RowError(line=getattr(error, "line", None), column="", code=error.code,
                                        message=str(error.message)))

@@ -96,18 +96,23 @@ def register_in_bulk(*, meeting: Meeting, rows: list[BulkRow], batch: str, actor
     """Register every row, in the order of the file, inside the caller's transaction; refuses with a
     RegistrationError (its `line` set) at the first row that may not register.
 
-    The seats are decided as submit_registration decides them, one row after the other: under the
-    meeting lock, the counts of `seats_taken` read once and carried forward row by row through the same
-    `fits`, so row n sees the seats rows 1…n-1 took; a row that does not fit waits, in file order. The
-    rules are submit_registration's: the meeting open, its mode (nomination: only a focal point's file;
-    invitation: none), a category open to self-registration unless nominated, a focal point only for
-    their own delegation. What this does not do per row is what makes 5,000 rows slow: the emails are
-    written by `queue_submitted_emails` after the commit (a job), and the rows, their answers and
-    their audit events are inserted in batches. Each row's form token is "import-<batch>-<line>"."""
+    The rules are submit_registration's: the meeting open, its mode (nomination: only a focal point's
+    file; invitation: none), a category open to self-registration unless nominated, a focal point only
+    for their own delegation. So is the order of the work: the rows are inserted before the meeting
+    lock is taken (with the status the counts suggest), and under the lock the counts are read again
+    and each row's status decided as submit_registration decides it, one row after the other through
+    the same `fits`, so that row n sees the seats rows 1…n-1 took; a row that does not fit waits, in file
+    order. Taking the lock only after the INSERT matters: submit_registration inserts before it locks,
+    so a writer that inserted while holding the lock could wait for a submit that waits for it.
+
+    What this does not do per row is what makes 5,000 rows slow: the emails are written by
+    `queue_submitted_emails` after the commit (a job); the rows, their answers and their audit events
+    are inserted in batches. Each row's form token is "import-<batch>-<line>". An email registered by
+    someone else meanwhile makes the INSERT raise IntegrityError (the caller rolls back)."""
     if not connection.in_atomic_block:
         raise RuntimeError("register_in_bulk must run inside the caller's transaction")
-    meeting = lock_meeting(meeting.pk)
     now = timezone.now()
+    meeting = Meeting.objects.get(pk=meeting.pk)
     check_open(meeting, now)
     if meeting.registration_mode == Meeting.RegistrationMode.INVITATION:
         raise RegistrationError("invitation_required")
@@ -121,8 +126,7 @@ def register_in_bulk(*, meeting: Meeting, rows: list[BulkRow], batch: str, actor
                         .values_list("delegation_id", flat=True))
     questions = {q.key: q for q in CustomQuestion.objects.filter(meeting=meeting).select_related("current_version")}
 
-    taken = seats_taken(meeting)
-    registrations, answers = [], []
+    registrations = []
     for row in rows:
         try:
             category = categories.get(row.category.pk)
@@ -139,41 +143,50 @@ def register_in_bulk(*, meeting: Meeting, rows: list[BulkRow], batch: str, actor
         except RegistrationError as error:
             error.line = row.line
             raise
-        pool = seat_pool(meeting, participation)
-        if fits(meeting, category=category, delegation=delegation, participation=participation,
-                taken_meeting=taken[pool], taken_category=taken["categories"].get(category.pk, 0),
-                taken_delegation=taken["delegations"].get(delegation.pk if delegation else None, 0)):
-            status = status_with_a_seat(category)
-            for key in {"total", pool}:
-                taken[key] += 1
-            taken["categories"][category.pk] = taken["categories"].get(category.pk, 0) + 1
-            if delegation is not None:
-                taken["delegations"][delegation.pk] = taken["delegations"].get(delegation.pk, 0) + 1
-        else:
-            status = Registration.Status.WAITLISTED
         registration = Registration(
             meeting=meeting, category=category, delegation=delegation,
             organization_name="" if delegation else row.organization_name, participation=participation,
-            language=row.language, status=status, client_token=f"import-{batch}-{row.line}",
-            nominated_by=nominated_by, decided_at=now if status == Registration.Status.APPROVED else None,
-            waitlisted_at=now if status == Registration.Status.WAITLISTED else None, **person_values(row.person),
+            language=row.language, client_token=f"import-{batch}-{row.line}", nominated_by=nominated_by,
+            **person_values(row.person),
         )
         if nominated_by is not None and category.needs_endorsement:
             registration.endorsed_at, registration.endorsed_by = now, nominated_by
         registration.set_manage_token()
         registrations.append(registration)
+    _decide_seats(meeting, registrations, seats_taken(meeting), now)  # a guess: nothing is locked yet
     # One INSERT per 500 rows; the database gives the ids back (RETURNING, PostgreSQL and SQLite ≥ 3.35).
     Registration.objects.bulk_create(registrations, batch_size=500)
-    for registration, row in zip(registrations, rows):
-        for key, value in (row.answers or {}).items():
-            if not _is_empty(value):
-                answers.append(_answer(registration, questions[key], value))
+    answers = [
+        _answer(registration, questions[key], value)
+        for registration, row in zip(registrations, rows)
+        for key, value in (row.answers or {}).items() if not _is_empty(value)
+    ]
     Answer.objects.bulk_create(answers, batch_size=1000)
+
+    # Under the lock: the meeting and the quotas fresh, the seats counted without this batch, decided again.
+    meeting = lock_meeting(meeting.pk)
+    check_open(meeting, now)
+    categories = {c.pk: c for c in Category.objects.filter(meeting=meeting)}
+    delegations = {d.pk: d for d in Delegation.objects.filter(meeting=meeting)}
+    taken = seats_taken(meeting)
+    for registration in registrations:
+        registration.meeting = meeting
+        registration.category = categories[registration.category_id]
+        if registration.delegation_id is not None:
+            registration.delegation = delegations[registration.delegation_id]
+        if registration.status in Registration.SEAT_HOLDING:
+            _count(taken, meeting, registration, -1)
+    guessed = [registration.status for registration in registrations]
+    _decide_seats(meeting, registrations, taken, now)
+    changed = [r for r, status in zip(registrations, guessed) if r.status != status]
+    Registration.objects.bulk_update(changed, ["status", "decided_at", "waitlisted_at"], batch_size=500)
+
     events = []
+    who = actor or nominated_by
     for registration in registrations:
         events.append(AuditEvent(
-            kind="registration.submitted", actor=actor or nominated_by, meeting=meeting, registration=registration,
-            actor_label=(actor or nominated_by).get_username() if (actor or nominated_by) else "system",
+            kind="registration.submitted", actor=who, meeting=meeting, registration=registration,
+            actor_label=who.get_username() if who else "system",
             object_type=registration._meta.label_lower, object_id=str(registration.pk),
             after={"status": registration.status, "category": registration.category_id,
                    "delegation": registration.delegation_id, "participation": registration.participation,
@@ -187,6 +200,32 @@ def register_in_bulk(*, meeting: Meeting, rows: list[BulkRow], batch: str, actor
             ))
     AuditEvent.objects.bulk_create(events, batch_size=1000)
     return registrations
+
+
+def _count(taken: dict, meeting: Meeting, registration: Registration, step: int) -> None:
+    """Add (or with step -1 take away) one registration's seat to the counts of `seats_taken`."""
+    for key in {"total", seat_pool(meeting, registration.participation)}:
+        taken[key] += step
+    taken["categories"][registration.category_id] = taken["categories"].get(registration.category_id, 0) + step
+    if registration.delegation_id is not None:
+        taken["delegations"][registration.delegation_id] = taken["delegations"].get(registration.delegation_id, 0) + step
+
+
+def _decide_seats(meeting: Meeting, registrations: list[Registration], taken: dict, now) -> None:
+    """Each registration's status, in order: a seat where one fits (the counts carried forward), else the
+    waiting list."""
+    for registration in registrations:
+        pool = seat_pool(meeting, registration.participation)
+        if fits(meeting, category=registration.category, delegation=registration.delegation,
+                participation=registration.participation, taken_meeting=taken[pool],
+                taken_category=taken["categories"].get(registration.category_id, 0),
+                taken_delegation=taken["delegations"].get(registration.delegation_id, 0)):
+            registration.status = status_with_a_seat(registration.category)
+            _count(taken, meeting, registration, +1)
+        else:
+            registration.status = Registration.Status.WAITLISTED
+        registration.decided_at = now if registration.status == Registration.Status.APPROVED else None
+        registration.waitlisted_at = now if registration.status == Registration.Status.WAITLISTED else None
 
 
 def queue_submitted_emails(*, meeting_id: int, batch: str, progress=None) -> int:
