@@ -59,8 +59,9 @@ def overview(request, slug, access):
     })
 
 
-def _filtered(request, access, *, with_active=False):
-    form = RegistrationFilterForm(request.GET or None, access=access, with_active=with_active)
+def _filtered(request, access, *, data=None, with_active=False):
+    data = request.GET if data is None else data
+    form = RegistrationFilterForm(data or None, access=access, with_active=with_active)
     filters = form.filters() if form.is_bound else {}
     names_only = not (access.can_review or access.is_focal_point)
     queryset = selectors.registrations_for_organizers(access.registrations(), names_only=names_only, **filters)
@@ -167,9 +168,8 @@ def bulk_action(request, slug, access):
     if action == "message" and not access.can_manage:
         access.deny(request, "bulk_message")
     if form.cleaned_data["scope"] == "matching":
-        # The filter as it was on the page (its fields come back with the form).
-        request.GET = request.POST
-        _form, queryset = _filtered(request, access)
+        # The filter as it was on the page (its fields come back as hidden inputs of the form).
+        _form, queryset = _filtered(request, access, data=request.POST)
         rows = [(pk, seen) for pk, seen in queryset.values_list("pk", "updated_at")[:5000]]
     else:
         rows = parse_rows(request.POST.getlist("row"))
