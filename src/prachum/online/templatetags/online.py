@@ -37,3 +37,18 @@ def online_join_block_html(registration, language=None):
 @register.inclusion_tag("online/_manage_join_panel.html")
 def online_join_panel(registration):
     return _context(registration)
+
+
+@register.filter
+def before_session(minutes):
+    """1440 → "1 day before each session", 90 → "90 minutes before each session"."""
+    from django.utils.translation import ngettext
+
+    minutes = int(minutes or 0)
+    if minutes and minutes % 1440 == 0:
+        n = minutes // 1440
+        return ngettext("%(n)d day before each session", "%(n)d days before each session", n) % {"n": n}
+    if minutes and minutes % 60 == 0:
+        n = minutes // 60
+        return ngettext("%(n)d hour before each session", "%(n)d hours before each session", n) % {"n": n}
+    return ngettext("%(n)d minute before each session", "%(n)d minutes before each session", minutes) % {"n": minutes}
