@@ -32,6 +32,10 @@ def has_room(meeting: Meeting, *, category: Category, delegation: Delegation | N
              exclude_pk: int | None = None) -> bool:
     """Whether a registration with this category, delegation and participation would find a seat now
     (`exclude_pk`: a seat holder that is moving does not compete with itself)."""
+    if seat_limit(meeting, participation) is None and category.quota is None and (
+        delegation is None or delegation.quota is None
+    ):
+        return True  # nothing to count against
     taken = seats_taken_by(
         meeting, category_id=category.pk, delegation_id=delegation.pk if delegation else None,
         participation=participation, exclude_pk=exclude_pk,
