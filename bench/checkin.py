@@ -265,7 +265,6 @@ def main(argv: list[str] | None = None) -> int:
                 figures["sync"] = {"items": len(items), "seconds": took, "ok": ok, "stored": stored3,
                                    "doubled_people": doubled3, "request_bytes": len(body),
                                    "replay_seconds": took_again, "stored_after_replay": stored3_again}
-    
             except OSError as exc:  # a timeout: gunicorn (--timeout 60) killed the worker
                 figures["sync"] = {"items": SYNC_ITEMS, "seconds": None, "error": repr(exc), "ok": 0, "stored": 0,
                                    "doubled_people": 0, "request_bytes": 0, "replay_seconds": None, "stored_after_replay": 0}

@@ -41,17 +41,16 @@ def checkin_api(view):
 
     @functools.wraps(view)
     def inner(request, slug, *args, **kwargs):
-        meeting = get_object_or_404(Meeting, slug=slug)
         token = _bearer(request)
         if token is not None:
             try:
-                device = services.authenticate_device(token)
+                device = services.authenticate_device(token)  # its meeting comes along (one query)
             except DeviceTokenError as err:
                 return error(401, err.code, err.message)
-            if device.meeting_id != meeting.pk:
+            if device.meeting.slug != slug:
                 return error(403, "other_meeting", _("This device is registered for another meeting."))
-            return view(request, meeting, *args, device=device, actor=None, **kwargs)
-        return _staff(request, meeting, *args, **kwargs)
+            return view(request, device.meeting, *args, device=device, actor=None, **kwargs)
+        return _staff(request, get_object_or_404(Meeting, slug=slug), *args, **kwargs)
 
     @csrf_protect  # a logged-in browser: the cookie alone must not be enough to check people in
     def _staff(request, meeting, *args, **kwargs):
@@ -108,7 +107,7 @@ def redeem(request, meeting, *, device, actor):
         device=device, actor=actor,
     )
     data = services.result_json(result)
-    data["counter"] = selectors.counter(meeting, services.session_id_of(meeting, session))
+    data["counter"] = selectors.counter(meeting, result.session_id)
     return JsonResponse(data)
 
 

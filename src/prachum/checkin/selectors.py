@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db.models import Q
 
 from prachum.registration.models import Participation, Registration
@@ -26,16 +27,32 @@ def expected_registrations(meeting):
 
 
 def counting_checkins(meeting, session_id: int | None):
-    return CheckIn.objects.filter(
-        registration__meeting=meeting, session_id=session_id, undone_at__isnull=True, is_conflict=False
-    )
+    """The check-ins that count for a session of `meeting` (None: the meeting as a whole)."""
+    counting = CheckIn.objects.filter(undone_at__isnull=True, is_conflict=False)
+    if session_id is not None:  # a session of this meeting (checked by the caller): no join needed
+        return counting.filter(session_id=session_id)
+    return counting.filter(registration__meeting=meeting, session__isnull=True)
 
 
-def counter(meeting, session_id: int | None) -> dict:
+EXPECTED_SECONDS = 10
+
+
+def expected_count(meeting, *, fresh: bool = False) -> int:
+    """How many people are expected at the door. Counted at most every EXPECTED_SECONDS per meeting:
+    the desk asks with every check-in, and approvals during the meeting are rare."""
+    key = f"checkin:expected:{meeting.pk}:{meeting.slug}"
+    value = None if fresh else cache.get(key)
+    if value is None:
+        value = expected_registrations(meeting).count()
+        cache.set(key, value, EXPECTED_SECONDS)
+    return value
+
+
+def counter(meeting, session_id: int | None, *, fresh: bool = False) -> dict:
     return {
         "session": session_id,
         "checked_in": counting_checkins(meeting, session_id).count(),
-        "expected": expected_registrations(meeting).count(),
+        "expected": expected_count(meeting, fresh=fresh),
     }
 
 

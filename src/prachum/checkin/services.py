@@ -15,12 +15,15 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from prachum.audit.services import record_audit
+from prachum.meetings.models import Session
 from prachum.registration.models import BADGE_ALPHABET, BADGE_CODE_LENGTH, Participation, Registration
 
 from .models import CheckIn, Device
@@ -79,6 +82,7 @@ class Result:
     registration: Registration | None = None
     checkin: CheckIn | None = None  # the row stored now, or the one that already counts
     replayed: bool = False  # the same client_id was seen before: nothing new was stored
+    session_id: int | None = None
     extra: dict = field(default_factory=dict)
 
     @property
@@ -119,7 +123,7 @@ def revoke_device(*, device_id: int, meeting, actor=None) -> Device:
 def authenticate_device(token: str) -> Device:
     """The device whose token this is, or DeviceTokenError (unknown, revoked, expired)."""
     device = (
-        Device.objects.select_related("meeting").filter(token_hash=hash_device_token(token.strip())).first()
+        next(iter(Device.objects.select_related("meeting").filter(token_hash=hash_device_token(token.strip()))), None)
         if token.startswith(TOKEN_PREFIX) else None
     )
     if device is None:
@@ -180,24 +184,29 @@ def corrected_time(*, device_time: datetime | None, sent_at: datetime | None, me
 # ---------------------------------------------------------------------------- check in
 
 
-def _counting(registration_id: int, session_id: int | None):
-    return CheckIn.objects.filter(
-        registration_id=registration_id, session_id=session_id, undone_at__isnull=True, is_conflict=False
-    ).select_related("device", "checked_in_by")
-
-
 def _check_in_locked(*, meeting, code: str, session_id: int | None, client_id: uuid.UUID, device=None,
                      actor=None, device_time=None, sent_at=None, offline: bool, now: datetime) -> Result:
     assert connection.in_atomic_block
-    registration = (
-        Registration.objects.select_for_update(of=("self",))
-        .select_related("category", "delegation__organization")
-        .filter(badge_code=code).first()
-    )
+    # The hot path of the door (hundreds a second): few, small queries. Category and delegation names
+    # come from a short-lived per-meeting cache instead of joins.
+    registration = next(iter(Registration.objects.select_for_update().filter(badge_code=code).order_by()), None)
     if registration is None:
         return _refusal("unknown")
-    # After the lock: a replay racing its original waits here and then finds it.
-    if (earlier := CheckIn.objects.filter(client_id=client_id).select_related("device", "checked_in_by").first()):
+    if registration.meeting_id == meeting.pk:
+        attach_labels([registration], meeting)
+    # After the lock: a replay racing its original waits here and then finds it. One query for both
+    # "was this client_id seen?" and "who counts for this person and session?".
+    earlier = counting = None
+    for row in CheckIn.objects.filter(
+        Q(client_id=client_id)
+        | Q(registration_id=registration.pk, session_id=session_id, undone_at__isnull=True, is_conflict=False)
+    ).order_by():
+        if row.client_id == client_id:
+            earlier = row
+        if row.registration_id == registration.pk and row.session_id == session_id and row.undone_at is None \
+                and not row.is_conflict:
+            counting = row
+    if earlier is not None:
         if earlier.registration_id != registration.pk or earlier.session_id != session_id:
             return _refusal("client_id_reused")
         outcome = Outcome.CONFLICT if earlier.is_conflict else Outcome.OK
@@ -205,7 +214,6 @@ def _check_in_locked(*, meeting, code: str, session_id: int | None, client_id: u
     if (why := refusal_of(registration, meeting)) is not None:
         return _refusal(why, registration if why != "other_meeting" else None)
 
-    counting = _counting(registration.pk, session_id).first()
     at = corrected_time(device_time=device_time, sent_at=sent_at, meeting=meeting, now=now) if offline else now
     if counting is not None and not offline:
         return Result(Outcome.ALREADY, registration=registration, checkin=counting,
@@ -218,16 +226,12 @@ def _check_in_locked(*, meeting, code: str, session_id: int | None, client_id: u
             counting.save(update_fields=["is_conflict"])
         else:
             is_conflict = True
-    try:
-        with transaction.atomic():  # savepoint: the unique client_id may have been taken for another person
-            checkin = CheckIn.objects.create(
-                registration=registration, session_id=session_id, client_id=client_id, checked_in_at=at,
-                device_time=device_time if offline else None, device=device, checked_in_by=actor,
-                is_conflict=is_conflict,
-            )
-    except IntegrityError:
-        return _refusal("client_id_reused")
-    checkin.registration = registration
+    # The unique client_id may have been taken meanwhile for another person: IntegrityError, which the
+    # caller's transaction turns into a refusal (no savepoint here: one round trip less per check-in).
+    checkin = CheckIn.objects.create(
+        registration=registration, session_id=session_id, client_id=client_id, checked_in_at=at,
+        device_time=device_time if offline else None, device=device, checked_in_by=actor, is_conflict=is_conflict,
+    )
     if is_conflict:
         return Result(Outcome.CONFLICT, registration=registration, checkin=counting,
                       message=already_message(counting, meeting), extra={"stored": checkin})
@@ -251,7 +255,7 @@ def session_id_of(meeting, session) -> int | None:
         session_id = int(getattr(session, "pk", session))
     except (TypeError, ValueError):
         raise CheckInError("bad_session", REFUSALS["bad_session"]) from None
-    if not meeting.sessions.filter(pk=session_id).exists():
+    if not Session.objects.filter(pk=session_id, meeting_id=meeting.pk).exists():
         raise CheckInError("bad_session", REFUSALS["bad_session"])
     return session_id
 
@@ -273,11 +277,16 @@ def check_in(*, meeting, code, session=None, client_id, device=None, actor=None)
     normalised = normalise_code(code)
     if normalised is None:
         return _refusal("unreadable")
-    with transaction.atomic():
-        return _check_in_locked(
-            meeting=meeting, code=normalised, session_id=session_id, client_id=client_id, device=device,
-            actor=actor, offline=False, now=timezone.now(),
-        )
+    try:
+        with transaction.atomic():
+            result = _check_in_locked(
+                meeting=meeting, code=normalised, session_id=session_id, client_id=client_id, device=device,
+                actor=actor, offline=False, now=timezone.now(),
+            )
+    except IntegrityError:
+        result = _refusal("client_id_reused")
+    result.session_id = session_id
+    return result
 
 
 def _parse_time(value) -> datetime | None:
@@ -338,12 +347,15 @@ def sync_checkins(*, meeting, items, sent_at=None, device=None, actor=None) -> l
         except IntegrityError:
             # A client_id taken meanwhile by another request for someone else: item by item, each decides.
             for parsed in chunk:
-                with transaction.atomic():
-                    result = _check_in_locked(
-                        meeting=meeting, code=parsed.code, session_id=parsed.session_id, client_id=parsed.client_id,
-                        device=device, actor=actor, device_time=parsed.device_time, sent_at=sent_at, offline=True,
-                        now=timezone.now(),
-                    )
+                try:
+                    with transaction.atomic():
+                        result = _check_in_locked(
+                            meeting=meeting, code=parsed.code, session_id=parsed.session_id,
+                            client_id=parsed.client_id, device=device, actor=actor, device_time=parsed.device_time,
+                            sent_at=sent_at, offline=True, now=timezone.now(),
+                        )
+                except IntegrityError:
+                    result = _refusal("client_id_reused")
                 results[parsed.index] = {"client_id": str(parsed.client_id), **result_json(result)}
     return results
 
@@ -472,6 +484,30 @@ def undo_check_in(*, meeting, client_id, device=None, actor=None) -> CheckIn:
 
 
 # ---------------------------------------------------------------------------- JSON shapes
+
+
+LABELS_SECONDS = 30
+
+
+def attach_labels(registrations, meeting) -> None:
+    """Give each registration its category and delegation (with organization) from a per-meeting cache
+    (names change rarely; a renamed category shows at the door within LABELS_SECONDS)."""
+    key = f"checkin:labels:{meeting.pk}:{meeting.slug}"
+    labels = cache.get(key)
+    if labels is None:
+        from prachum.meetings.models import Category, Delegation
+
+        labels = (
+            {c.pk: c for c in Category.objects.filter(meeting=meeting)},
+            {d.pk: d for d in Delegation.objects.filter(meeting=meeting).select_related("organization")},
+        )
+        cache.set(key, labels, LABELS_SECONDS)
+    categories, delegations = labels
+    for registration in registrations:
+        if registration.category_id in categories:
+            registration.category = categories[registration.category_id]
+        if registration.delegation_id in delegations:
+            registration.delegation = delegations[registration.delegation_id]
 
 
 def person_json(registration: Registration) -> dict:

@@ -54,6 +54,16 @@ class Door:
         self.device2, self.token2 = create_device(meeting=self.meeting, name="Hall B phone")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The desk caches labels and expected counts per meeting: every test starts without them."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def door(db):
     return Door()
