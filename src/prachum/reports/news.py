@@ -52,7 +52,8 @@ def marked(text: TranslatedText) -> str:
     """The text, followed by a mark when it is in the other language (nobody wrote it in this one)."""
     if not text.is_fallback:
         return str(text)
-    return f"{text} {_('(in English)') if text.language == 'en' else _('(in Lao)')}"
+    mark = _("(in English)") if text.language == "en" else _("(in Lao)")
+    return f"{text} {mark}"
 
 
 def join_names(names: list[str]) -> str:

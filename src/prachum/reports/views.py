@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from prachum.jobs.services import start_job
@@ -32,10 +33,10 @@ from prachum.reports.pdf import PDF_TYPE, render_pdf
 READ = (Capability.REVIEW, Capability.MANAGE)
 
 REPORT_LABELS = {
-    "list_of_participants": "List of Participants",
-    "sign_in_sheet": "Sign-in sheet",
-    "attendance": "Attendance",
-    "statistics": "Statistics",
+    "list_of_participants": gettext_lazy("List of Participants"),
+    "sign_in_sheet": gettext_lazy("Sign-in sheet"),
+    "attendance": gettext_lazy("Attendance"),
+    "statistics": gettext_lazy("Statistics"),
 }
 
 
@@ -54,7 +55,7 @@ def _deliver(request, access: MeetingAccess, *, report: str, language: str, opti
         job = start_job(
             kind=f"reports.{report}", function="prachum.reports.files_job.report_file_job",
             params={"report": report, "meeting_id": meeting.pk, "language": language, "options": options},
-            meeting=meeting, user=request.user, label=_(REPORT_LABELS[report]),
+            meeting=meeting, user=request.user, label=REPORT_LABELS[report],
         )
         return redirect(job.get_absolute_url())
     return _file_response(*build_report_file(meeting, report=report, language=language, options=options))
