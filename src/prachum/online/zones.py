@@ -61,6 +61,10 @@ def _in_zone(starts_at: datetime, ends_at: datetime, zone: str, *, with_day: boo
     }
     if start.date() != end.date():
         values["end"] = f"{formats.date_format(end, 'DATE_FORMAT')}, {values['end']}"
+    if start == end:  # a moment, e.g. when joining opens
+        if with_day:
+            return pgettext("a moment in one zone, with its day", "%(day)s, %(start)s %(city)s (%(offset)s)") % values
+        return pgettext("a moment in one zone", "%(start)s %(city)s (%(offset)s)") % values
     if with_day:
         return pgettext("a session's time in one zone, with its day", "%(day)s, %(start)s–%(end)s %(city)s (%(offset)s)") % values
     return pgettext("a session's time in one zone", "%(start)s–%(end)s %(city)s (%(offset)s)") % values
