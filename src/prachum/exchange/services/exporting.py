@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import pgettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -171,7 +171,7 @@ def export_registrations(*, access, columns: list[str], file_format: str, langua
         registrations = registrations.filter(status__in=statuses)
     header, rows = export_rows(registrations, chosen, language=language, time_zone=meeting.time_zone)
     with translation.override(language):
-        sheet = _g("Registrations")
+        sheet = gettext("Registrations")
     content = write_xlsx(header, rows, sheet_title=sheet) if file_format == "xlsx" else write_csv(header, rows)
     with transaction.atomic():
         record_audit(
@@ -197,4 +197,4 @@ def export_job(job, *, meeting_id: int, columns: list, file_format: str, languag
                                          language=language, statuses=statuses)
     attach_result(job, name, CONTENT_TYPES[file_format], content)
     with translation.override(language):
-        return {"message": _g("The file is ready.")}
+        return {"message": gettext("The file is ready.")}

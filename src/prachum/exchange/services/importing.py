@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone, translation
 from django.utils.datastructures import MultiValueDict
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from prachum.exchange.services.tables import Table, TableError, read_table
@@ -557,7 +557,7 @@ def apply_import(*, meeting: Meeting, data: bytes, target: str, mapping: dict, a
 
             start_job(kind="exchange.import_emails", function="prachum.exchange.services.importing.import_emails_job",
                       params={"meeting_id": meeting.pk, "batch": batch}, meeting=meeting, user=actor,
-                      label=_g("Emails to the people imported"))
+                      label=gettext("Emails to the people imported"))
         else:
             transaction.on_commit(lambda: queue_submitted_emails(meeting_id=meeting.pk, batch=batch))
     return report
@@ -565,7 +565,7 @@ def apply_import(*, meeting: Meeting, data: bytes, target: str, mapping: dict, a
 
 def import_emails_job(job, *, meeting_id: int, batch: str) -> dict:
     written = queue_submitted_emails(meeting_id=meeting_id, batch=batch, progress=job.report)
-    return {"message": _g("%(count)s emails written.") % {"count": written}}
+    return {"message": ngettext("%(count)s email written.", "%(count)s emails written.", written) % {"count": written}}
 
 
 # --- As background jobs ---------------------------------------------------------------------------------
@@ -592,7 +592,7 @@ def check_import_job(job, **params) -> dict:
             return {"ok": False, "file_error": error.message, "back_url": params.get("back_url", "")}
         job.report(report.total, report.total, force=True)
         summary = report.as_summary()
-        summary["message"] = _g("The dry run is finished. Nothing was saved.")
+        summary["message"] = gettext("The dry run is finished. Nothing was saved.")
         summary["back_url"] = params.get("review_url", "")
         return summary
 
@@ -611,9 +611,14 @@ def apply_import_job(job, **params) -> dict:
         summary = report.as_summary()
         if report.ok:
             delete_upload(params["upload"])
-            summary["message"] = _g("Saved: %(count)s rows. The emails to these people are being written.") % {
-                "count": report.saved}
+            summary["message"] = ngettext(
+                "Saved: %(count)s row. The email to this person is being written.",
+                "Saved: %(count)s rows. The emails to these people are being written.", report.saved,
+            ) % {"count": report.saved}
         else:
-            summary["message"] = _g("Nothing was saved: %(count)s problems were found.") % {"count": len(report.errors)}
+            summary["message"] = ngettext(
+                "Nothing was saved: %(count)s problem was found.", "Nothing was saved: %(count)s problems were found.",
+                len(report.errors),
+            ) % {"count": len(report.errors)}
         summary["back_url"] = params.get("done_url" if report.ok else "review_url", "")
         return summary

@@ -42,7 +42,20 @@ def screenshots(tmp_path) -> Path:
     return folder
 
 
-def test_a_focal_point_nominates_a_member_in_lao(live_server, delegation, chromium, screenshots):
+@pytest.fixture(autouse=True)
+def jobs_at_once(settings, tmp_path):
+    from django.utils.functional import empty
+
+    from prachum.exchange.services.uploads import upload_storage
+    from prachum.jobs.models import job_files
+
+    settings.PRACHUM_DELIVERY = "inline"  # a job runs when its request commits: no waiting on the progress page
+    settings.DATA_DIR = tmp_path
+    upload_storage._wrapped = empty
+    job_files._wrapped = empty
+
+
+def test_a_focal_point_nominates_a_member_in_lao(live_server, delegation, chromium, screenshots, tmp_path):
     from playwright.sync_api import expect
 
     page = chromium.new_page(viewport={"width": 1024, "height": 900}, locale="lo-LA")
@@ -81,6 +94,20 @@ def test_a_focal_point_nominates_a_member_in_lao(live_server, delegation, chromi
     assert registration.delegation_id == delegation.pk and registration.endorsed_at is not None
     assert registration.answers.get().value == "2026-12-18"
 
-    page.goto(f"{live_server.url}/lo/manage/adgsom-focal/import/?delegation={delegation.pk}")
-    expect(page.locator("h1")).to_be_visible()
+    # From a file, with Lao column names and a row that is wrong: the dry run says so, in Lao, and saves nothing.
+    page.locator('a[href$="/import/?delegation=%d"]' % delegation.pk).click()
+    expect(page.locator("h1")).to_have_text("ສະເໜີຊື່ຈາກໄຟລ໌")
+    upload = tmp_path / "vn.csv"
+    upload.write_bytes(("ອີເມວ,ຊື່,ນາມສະກຸນ,ເພດ,ຕຳແໜ່ງ,ປະເພດ\r\n"
+                        "minh.dang@example.org,Minh,Đặng,ຊາຍ,ເຈົ້າໜ້າທີ່,ຜູ້ແທນ\r\n"
+                        "thu.ly@example.org,Thu,Lý,ຍິງ,ເຈົ້າໜ້າທີ່,ຜູ້ແທນ\r\n").encode("utf-8-sig"))
+    page.locator("#id_file").set_input_files(str(upload))
     page.screenshot(path=str(screenshots / "focal-point-import-lo.png"), full_page=True)
+    page.locator("form button[type=submit]").last.click()
+    expect(page.locator("h1")).to_have_text("ຈັບຄູ່ຖັນ")
+    expect(page.locator("main")).to_contain_text("UTF-8 (BOM)")
+    page.screenshot(path=str(screenshots / "focal-point-import-columns-lo.png"), full_page=True)
+    page.locator("form button[type=submit]").last.click()
+    expect(page.locator("table.import-errors")).to_contain_text("thu.ly@example.org")
+    page.screenshot(path=str(screenshots / "focal-point-import-dry-run-lo.png"), full_page=True)
+    assert Registration.objects.filter(delegation=delegation).count() == 1

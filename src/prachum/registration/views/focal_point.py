@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from prachum.meetings.models import Delegation
@@ -37,16 +37,16 @@ class NominationForm(RegistrationForm):
         self.categories = {str(c.pk): c for c in meeting.categories.order_by("order", "pk")}
         fields = {
             "category": forms.ChoiceField(
-                label=_lazy("Category"), choices=[(pk, str(c.name)) for pk, c in self.categories.items()],
+                label=gettext_lazy("Category"), choices=[(pk, str(c.name)) for pk, c in self.categories.items()],
                 widget=forms.RadioSelect,
             ),
         }
         if meeting.format == meeting.Format.HYBRID:
             fields["participation"] = forms.ChoiceField(
-                label=_lazy("Takes part"), choices=Participation.choices, widget=forms.RadioSelect,
+                label=gettext_lazy("Takes part"), choices=Participation.choices, widget=forms.RadioSelect,
             )
         fields["language"] = forms.ChoiceField(
-            label=_lazy("Language of the member's emails"), choices=[("lo", "ລາວ"), ("en", "English")],
+            label=gettext_lazy("Language of the member's emails"), choices=[("lo", "ລາວ"), ("en", "English")],
             widget=forms.RadioSelect,
         )
         fields["form_token"] = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -57,7 +57,7 @@ class NominationForm(RegistrationForm):
 
 
 class DeclineForm(forms.Form):
-    reason = TextField(label=_lazy("Reason (sent to the person)"), multiline=True, max_length=2000, required=False)
+    reason = TextField(label=gettext_lazy("Reason (sent to the person)"), multiline=True, max_length=2000, required=False)
 
 
 def _delegation(request, access, delegation_id) -> Delegation:
