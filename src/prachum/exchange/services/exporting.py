@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import pgettext
@@ -197,4 +198,4 @@ def export_job(job, *, meeting_id: int, columns: list, file_format: str, languag
                                          language=language, statuses=statuses)
     attach_result(job, name, CONTENT_TYPES[file_format], content)
     with translation.override(language):
-        return {"message": gettext("The file is ready.")}
+        return {"message": gettext("The file is ready."), "back_url": reverse("exchange:export", args=[meeting.slug])}

@@ -111,3 +111,15 @@ def test_a_focal_point_nominates_a_member_in_lao(live_server, delegation, chromi
     expect(page.locator("table.import-errors")).to_contain_text("thu.ly@example.org")
     page.screenshot(path=str(screenshots / "focal-point-import-dry-run-lo.png"), full_page=True)
     assert Registration.objects.filter(delegation=delegation).count() == 1
+
+    # The delegation's list as a file: the export page in Lao, then the job's page with the download.
+    page.locator("nav.manage-tabs").get_by_role("link", name="ສົ່ງອອກ").click()
+    expect(page.locator("h1")).to_have_text("ສົ່ງອອກການລົງທະບຽນ")
+    page.locator('input[name="file_format"][value="csv"]').check()
+    page.screenshot(path=str(screenshots / "focal-point-export-lo.png"), full_page=True)
+    page.locator("form button[type=submit]").last.click()
+    with page.expect_download() as download:
+        page.locator("a[download]").click()
+    text = Path(download.value.path()).read_bytes().decode("utf-8-sig")
+    assert "Lý" in text and "ຫວຽດນາມ" in text
+    page.screenshot(path=str(screenshots / "focal-point-export-job-lo.png"), full_page=True)
