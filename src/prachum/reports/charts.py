@@ -106,7 +106,7 @@ def time_chart(chart_id: str, title: str, description: str, days: list[tuple[str
     plot_height = chart.plot_bottom - chart.plot_top
     left, right = 40, chart.width - 40
     slot = (right - left) / len(chart.columns)
-    chart.column_width = max(1.0, round(slot * 0.7, 1))
+    chart.column_width = max(1.0, round(min(slot * 0.7, 36), 1))  # one day alone is a column, not a wall
     points = []
     for index, column in enumerate(chart.columns):
         column.x = round(left + index * slot + (slot - chart.column_width) / 2, 1)
