@@ -69,7 +69,7 @@ def test_anonymous_visitors_are_sent_to_the_login(client, meeting):
     assert client.get(badge_url(registration)).status_code == 302
 
 
-@pytest.mark.parametrize("language, words", [("en", "Only an approved registration"), ("lo", None)])
+@pytest.mark.parametrize("language, words", [("en", "Only an approved registration"), ("lo", "ສະເພາະການລົງທະບຽນທີ່ໄດ້ຮັບອະນຸມັດແລ້ວ")])
 def test_a_pending_registration_gets_a_clear_refusal_in_the_page_language(client, meeting, language, words):
     registration = make_registration(meeting, status=Registration.Status.PENDING)
     client.force_login(staff(meeting, MeetingRole.Role.CHECKIN))
