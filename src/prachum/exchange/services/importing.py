@@ -5,10 +5,10 @@
    English); the person corrects it (`Mapping`: column of the file → field key, or "" to ignore).
 3. `check_import` is the dry run: every row checked, every problem listed with its line, nothing saved;
    for registrations it also says who would get a seat and who would wait.
-4. `apply_import` checks again under the meeting's lock and saves every row or none: invitees through
-   prachum.registration.invitations.invite_people, registrations through the very code of
-   submit_registration (registration/services/nomination.py), so seats, quotas, the waiting list,
-   audit and emails behave exactly as for a person using the form.
+4. `apply_import` checks again and saves every row or none, in one transaction: invitees through
+   prachum.registration.invitations.invite_people, registrations through register_in_bulk
+   (registration/services/nomination.py), which applies submit_registration's rules and decides the
+   seats under the meeting lock as it does, row after row; the people's emails follow in a job.
 
 Both 3 and 4 run as background jobs (`check_import_job`, `apply_import_job`) with progress.
 Targets: "invitations" and "registrations"; a focal point imports registrations of their delegation
@@ -18,7 +18,6 @@ Targets: "invitations" and "registrations"; a focal point imports registrations 
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django import forms
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone, translation
@@ -33,10 +32,9 @@ from prachum.registration.errors import RegistrationError
 from prachum.registration.forms import PERSON_FIELDS, RegistrationForm, active_questions
 from prachum.registration.invitations import RowError
 from prachum.registration.models import Participation, Registration
-from prachum.registration.selectors import seat_pool, seats_taken
+from prachum.registration.selectors import seats_taken
 from prachum.registration.services.rules import PARTICIPATION_OFFERED, check_open
-from prachum.registration.services.nomination import BulkRow, queue_submitted_emails, register_in_bulk
-from prachum.registration.services.seats import fits
+from prachum.registration.services.nomination import BulkRow, decide_seats, queue_submitted_emails, register_in_bulk
 
 TARGETS = ("registrations", "invitations")
 
@@ -214,31 +212,15 @@ def _mapped_rows(table: Table, mapping: dict[str, str], errors: list) -> list[di
 
 class ImportRowForm(RegistrationForm):
     """The registration form's checks for one row of a file: the same fields, lengths, email and phone
-    rules and question answers; the category, delegation and way of taking part are resolved by the
-    import (by code or name), and no consent or form token is asked (the organizer or focal point
-    registers the person)."""
+    rules and question answers (which questions apply follows the row's category); the category,
+    delegation and way of taking part are resolved by the import (by code or name), and no consent or
+    form token is asked (the organizer or focal point registers the person)."""
 
     def __init__(self, data, *, meeting, questions, honorific=""):
         super().__init__(data, meeting=meeting, questions=questions, initial={"honorific": honorific})
 
     def _add_registration_fields(self):
         self.delegations, self.categories = {}, {}
-
-    def clean(self):
-        cleaned = forms.Form.clean(self)
-        if not cleaned.get("given_name") and not cleaned.get("family_name") and "given_name" not in self._errors \
-                and "family_name" not in self._errors:
-            self.add_error("given_name", forms.ValidationError(self.fields["given_name"].error_messages["required"],
-                                                               code="required"))
-        applicable = self.applicable_question_keys(self.import_category_id)
-        for spec in self.questions:
-            name = spec.field_name
-            if spec.key not in applicable:
-                self._errors.pop(name, None)
-                cleaned.pop(name, None)
-            elif spec.version.is_required and name not in self._errors and self._is_unanswered(spec):
-                self.add_error(name, forms.ValidationError(self.fields[name].error_messages["required"], code="required"))
-        return cleaned
 
     def _category_id(self):
         return self.import_category_id
@@ -427,23 +409,13 @@ def _meeting_errors(meeting: Meeting, *, nominate: bool) -> list[RowError]:
 
 
 def _predict_seats(meeting: Meeting, cleaned: list[BulkRow], report: ImportReport) -> None:
-    """Who would get a seat and who would wait, counted as submit_registration would, row after row."""
-    taken = seats_taken(meeting)
-    for row in cleaned:
-        pool = seat_pool(meeting, row.participation)
-        if fits(meeting, category=row.category, delegation=row.delegation, participation=row.participation,
-                taken_meeting=taken[pool], taken_category=taken["categories"].get(row.category.pk, 0),
-                taken_delegation=taken["delegations"].get(row.delegation.pk if row.delegation else None, 0)):
-            outcome = Registration.Status.PENDING if row.category.needs_approval else Registration.Status.APPROVED
-            for key in {"total", pool}:
-                taken[key] += 1
-            taken["categories"][row.category.pk] = taken["categories"].get(row.category.pk, 0) + 1
-            if row.delegation:
-                taken["delegations"][row.delegation.pk] = taken["delegations"].get(row.delegation.pk, 0) + 1
-        else:
-            outcome = Registration.Status.WAITLISTED
-        report.outcomes[outcome] += 1
-        report.rows.append({"line": row.line, "email": row.person["email"], "outcome": str(outcome)})
+    """Who would get a seat and who would wait: the apply's own rule (decide_seats) on today's counts."""
+    planned = [Registration(meeting=meeting, category=row.category, delegation=row.delegation,
+                            participation=row.participation) for row in cleaned]
+    decide_seats(meeting, planned, seats_taken(meeting), timezone.now())
+    for row, registration in zip(cleaned, planned):
+        report.outcomes[registration.status] += 1
+        report.rows.append({"line": row.line, "email": row.person["email"], "outcome": str(registration.status)})
 
 
 # --- The dry run and the apply -------------------------------------------------------------------------

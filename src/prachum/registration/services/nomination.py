@@ -153,7 +153,7 @@ def register_in_bulk(*, meeting: Meeting, rows: list[BulkRow], batch: str, actor
             registration.endorsed_at, registration.endorsed_by = now, nominated_by
         registration.set_manage_token()
         registrations.append(registration)
-    _decide_seats(meeting, registrations, seats_taken(meeting), now)  # a guess: nothing is locked yet
+    decide_seats(meeting, registrations, seats_taken(meeting), now)  # a guess: nothing is locked yet
     # One INSERT per 500 rows; the database gives the ids back (RETURNING, PostgreSQL and SQLite ≥ 3.35).
     Registration.objects.bulk_create(registrations, batch_size=500)
     answers = [
@@ -177,7 +177,7 @@ def register_in_bulk(*, meeting: Meeting, rows: list[BulkRow], batch: str, actor
         if registration.status in Registration.SEAT_HOLDING:
             _count(taken, meeting, registration, -1)
     guessed = [registration.status for registration in registrations]
-    _decide_seats(meeting, registrations, taken, now)
+    decide_seats(meeting, registrations, taken, now)
     changed = [r for r, status in zip(registrations, guessed) if r.status != status]
     Registration.objects.bulk_update(changed, ["status", "decided_at", "waitlisted_at"], batch_size=500)
 
@@ -211,7 +211,7 @@ def _count(taken: dict, meeting: Meeting, registration: Registration, step: int)
         taken["delegations"][registration.delegation_id] = taken["delegations"].get(registration.delegation_id, 0) + step
 
 
-def _decide_seats(meeting: Meeting, registrations: list[Registration], taken: dict, now) -> None:
+def decide_seats(meeting: Meeting, registrations: list[Registration], taken: dict, now) -> None:
     """Each registration's status, in order: a seat where one fits (the counts carried forward), else the
     waiting list."""
     for registration in registrations:
