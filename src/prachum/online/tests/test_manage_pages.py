@@ -5,7 +5,7 @@ import uuid
 import pytest
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from prachum.checkin.models import CheckIn
 from prachum.meetings.models import MeetingRole
@@ -19,8 +19,9 @@ pytestmark = pytest.mark.django_db
 SECRET = "bbb shared secret 8cd8ef52e8e101574e400365b55e11a6"
 
 
-def url(name, meeting, *args):
-    return reverse(f"online_manage:{name}", args=[meeting.slug, *args])
+def url(name, meeting, *args, language="en"):
+    with translation.override(language):
+        return reverse(f"online_manage:{name}", args=[meeting.slug, *args])
 
 
 @pytest.fixture
@@ -90,8 +91,7 @@ def test_wrong_settings_are_explained_beside_the_field_in_lao_too(client, meetin
     assert response.status_code == 200
     assert field in response.context["form"].errors
     assert not OnlineRoom.objects.exists()
-    lao = client.post(reverse("online_manage:room", args=[meeting.slug]).replace("/en/", "/lo/", 1),
-                      {"opens_minutes_before": "30", **data})
+    lao = client.post(url("room", meeting, language="lo"), {"opens_minutes_before": "30", **data})
     assert lao.status_code == 200 and 'lang="lo"' in lao.content.decode()
 
 
