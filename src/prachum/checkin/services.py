@@ -116,16 +116,31 @@ def revoke_device(*, device_id: int, meeting, actor=None) -> Device:
     if device.revoked_at is None:
         device.revoked_at = timezone.now()
         device.save(update_fields=["revoked_at"])
+        transaction.on_commit(lambda: cache.delete(_device_key(device.token_hash)))
+        cache.delete(_device_key(device.token_hash))
         record_audit(kind="checkin.device_revoked", actor=actor, meeting=meeting, obj=device)
     return device
 
 
+DEVICE_SECONDS = 10
+
+
+def _device_key(token_hash: str) -> str:
+    return f"checkin:device:{token_hash}"
+
+
 def authenticate_device(token: str) -> Device:
     """The device whose token this is, or DeviceTokenError (unknown, revoked, expired)."""
-    device = (
-        next(iter(Device.objects.select_related("meeting").filter(token_hash=hash_device_token(token.strip()))), None)
-        if token.startswith(TOKEN_PREFIX) else None
-    )
+    device = None
+    if token.startswith(TOKEN_PREFIX):
+        token_hash = hash_device_token(token.strip())
+        # Every scan asks: the device (and its meeting) is kept DEVICE_SECONDS in the shared cache;
+        # revoking deletes it there at once.
+        device = cache.get(_device_key(token_hash))
+        if device is None:
+            device = next(iter(Device.objects.select_related("meeting").filter(token_hash=token_hash)), None)
+            if device is not None:
+                cache.set(_device_key(token_hash), device, DEVICE_SECONDS)
     if device is None:
         raise DeviceTokenError("token_unknown", _("This device token is not valid."))
     now = timezone.now()
@@ -136,6 +151,8 @@ def authenticate_device(token: str) -> Device:
     # Written at most once a minute: a busy desk should not write the device row with every scan.
     if device.last_seen_at is None or now - device.last_seen_at > timedelta(minutes=1):
         Device.objects.filter(pk=device.pk).update(last_seen_at=now)
+        device.last_seen_at = now
+        cache.set(_device_key(device.token_hash), device, DEVICE_SECONDS)
     return device
 
 
@@ -255,7 +272,7 @@ def session_id_of(meeting, session) -> int | None:
         session_id = int(getattr(session, "pk", session))
     except (TypeError, ValueError):
         raise CheckInError("bad_session", REFUSALS["bad_session"]) from None
-    if not Session.objects.filter(pk=session_id, meeting_id=meeting.pk).exists():
+    if session_id not in meeting_labels(meeting)[2]:
         raise CheckInError("bad_session", REFUSALS["bad_session"])
     return session_id
 
@@ -489,9 +506,9 @@ def undo_check_in(*, meeting, client_id, device=None, actor=None) -> CheckIn:
 LABELS_SECONDS = 30
 
 
-def attach_labels(registrations, meeting) -> None:
-    """Give each registration its category and delegation (with organization) from a per-meeting cache
-    (names change rarely; a renamed category shows at the door within LABELS_SECONDS)."""
+def meeting_labels(meeting) -> tuple[dict, dict, frozenset]:
+    """A meeting's categories and delegations (with organization) by id, and its session ids, from a
+    per-meeting cache: they change rarely, and a change shows at the door within LABELS_SECONDS."""
     key = f"checkin:labels:{meeting.pk}:{meeting.slug}"
     labels = cache.get(key)
     if labels is None:
@@ -500,9 +517,15 @@ def attach_labels(registrations, meeting) -> None:
         labels = (
             {c.pk: c for c in Category.objects.filter(meeting=meeting)},
             {d.pk: d for d in Delegation.objects.filter(meeting=meeting).select_related("organization")},
+            frozenset(Session.objects.filter(meeting=meeting).values_list("pk", flat=True)),
         )
         cache.set(key, labels, LABELS_SECONDS)
-    categories, delegations = labels
+    return labels
+
+
+def attach_labels(registrations, meeting) -> None:
+    """Give each registration its category and delegation from meeting_labels (no join per check-in)."""
+    categories, delegations, _sessions = meeting_labels(meeting)
     for registration in registrations:
         if registration.category_id in categories:
             registration.category = categories[registration.category_id]

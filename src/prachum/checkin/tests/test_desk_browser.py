@@ -84,6 +84,9 @@ def test_scan_then_offline_check_ins_are_synced_and_counted_once(door, desk_page
     expect(result).to_have_class("result result--green")
     expect(page.locator("#count-in")).to_have_text("1")
     expect(page.locator("#count-expected")).to_have_text("4")
+    # A forgotten badge is printed at the desk (the badges app's one-badge PDF).
+    expect(page.locator("#print-badge")).to_have_attribute(
+        "href", f"/en/manage/{door.meeting.slug}/badges/registration/{door.keo.pk}.pdf")
     shot(page, "desk-green-en")
     assert CheckIn.objects.filter(registration=door.keo, session=door.day1).count() == 1
     page.wait_for_function("() => localStorage.getItem('prachum.checkin.bundle.adgsom-door') !== null")
