@@ -187,3 +187,30 @@ def test_an_import_takes_seats_exactly_as_the_same_people_registering_one_by_one
         one_by_one.append(result.registration.status)
     assert imported == one_by_one
     assert "waitlisted" in imported and "approved" in imported
+
+
+def test_the_dry_run_names_a_legacy_encoding_and_refuses_formula_cells(meeting, delegations, categories, questions):
+    data = csv_bytes([HEADER, ["somsak@example.org", "สมศักดิ์", "ใจดี", "male", "Official", "delegate", "LA", "none"]],
+                     encoding="cp874")
+    report = check_import(meeting=meeting, data=data, target="registrations", mapping=mapping_of(meeting, data))
+    assert report.ok and report.encoding == "CP874 / TIS-620"
+    assert report.rows == [{"line": 2, "email": "somsak@example.org", "outcome": "pending"}]
+
+    data = xlsx_bytes([HEADER, person_row(1), ["b@example.org", "=A2", "Lê", "male", "Official", "delegate", "VN", "none"]])
+    report = check_import(meeting=meeting, data=data, target="registrations", mapping=mapping_of(meeting, data))
+    assert [(e.line, e.column, e.code) for e in report.errors] == [(3, "given_name", "formula")]
+
+
+def test_the_upload_page_refuses_a_file_too_big_or_unreadable_with_a_sentence(client, meeting, manager, monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from prachum.exchange import forms
+
+    client.force_login(manager)
+    url = f"/lo/manage/{meeting.slug}/import/"
+    monkeypatch.setattr(forms, "MAX_BYTES", 10)
+    page = client.post(url, {"target": "registrations", "file": SimpleUploadedFile("big.csv", b"email\n" * 10)})
+    assert page.status_code == 200 and "ໃຫຍ່ກວ່າ" in page.content.decode()
+    monkeypatch.setattr(forms, "MAX_BYTES", 10**7)
+    page = client.post(url, {"target": "registrations", "file": SimpleUploadedFile("x.xlsx", b"PK\x03\x04nonsense")})
+    assert page.status_code == 200 and "XLSX" in page.content.decode() and "ບໍ່ສາມາດອ່ານ" in page.content.decode()
