@@ -202,15 +202,19 @@ def registration_counts(queryset: QuerySet[Registration]) -> dict:
 
 
 def _reviewing_and_focal(user, meetings) -> tuple[set, set]:
-    """(ids of `meetings` where the user reviews or organizes, ids of the delegations they are focal point of)."""
+    """(ids of `meetings` where the user reviews or organizes, ids of the delegations they are focal point of),
+    from each meeting's `my_roles` (meetings.selectors.meetings_managed_by loads them): no query."""
     from prachum.meetings.models import MeetingRole
 
-    ids = {meeting.pk for meeting in meetings}
     if user.is_superuser:
-        return ids, set()
-    roles = MeetingRole.objects.filter(user=user, meeting_id__in=ids).values_list("meeting_id", "role", "delegation_id")
-    reviewing = {m for m, role, _d in roles if role in (MeetingRole.Role.OWNER, MeetingRole.Role.MANAGER, MeetingRole.Role.REVIEWER)}
-    delegations = {d for _m, role, d in roles if role == MeetingRole.Role.FOCAL_POINT and d}
+        return {meeting.pk for meeting in meetings}, set()
+    reviewing, delegations = set(), set()
+    for meeting in meetings:
+        for role in getattr(meeting, "my_roles", None) or MeetingRole.objects.filter(meeting=meeting, user=user):
+            if role.role in (MeetingRole.Role.OWNER, MeetingRole.Role.MANAGER, MeetingRole.Role.REVIEWER):
+                reviewing.add(meeting.pk)
+            elif role.role == MeetingRole.Role.FOCAL_POINT and role.delegation_id:
+                delegations.add(role.delegation_id)
     return reviewing, delegations
 
 
