@@ -31,6 +31,8 @@ from prachum.registration.views.organizer_forms import (
 PAGE_SIZE = 50
 AUDIT_PAGE_SIZE = 100
 RECENT_ACTIVITY = 10
+# Rows one bulk action may take: a job's parameters hold them all (id and time seen, about 40 bytes each).
+BULK_LIMIT = 10000
 
 
 def _page(request, queryset, size):
@@ -170,7 +172,11 @@ def bulk_action(request, slug, access):
     if form.cleaned_data["scope"] == "matching":
         # The filter as it was on the page (its fields come back as hidden inputs of the form).
         _form, queryset = _filtered(request, access, data=request.POST)
-        rows = [(pk, seen) for pk, seen in queryset.values_list("pk", "updated_at")[:5000]]
+        rows = list(queryset.values_list("pk", "updated_at")[:BULK_LIMIT + 1])
+        if len(rows) > BULK_LIMIT:
+            messages.error(request, _("A bulk action takes at most %(limit)d registrations. Please narrow the filter.")
+                           % {"limit": BULK_LIMIT})
+            return redirect(_back_to_list(request, access))
     else:
         rows = parse_rows(request.POST.getlist("row"))
     if not rows:
@@ -206,9 +212,11 @@ def bulk_result(request, slug, job_id, access):
     })
 
 
-def _recipients(request, access):
-    """The registrations a message goes to: the ticked ones (`ids`), else the filter (default: active ones)."""
-    ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()]
+def _recipients(request, access, ids=None):
+    """The registrations a message goes to: the ticked ones (`ids`, or the form's), else the filter (default:
+    the active ones)."""
+    if ids is None:
+        ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()]
     if ids:
         queryset = selectors.in_protocol_order(access.registrations().filter(pk__in=ids))
         return None, queryset, ids
@@ -222,11 +230,8 @@ def _recipients(request, access):
     return form, queryset, []
 
 
-def _compose(request, access, form, ids=(), preview=None, count=None):
-    if ids:
-        request.POST = request.POST.copy()
-        request.POST.setlist("ids", [str(pk) for pk in ids])
-    filter_form, recipients, ids = _recipients(request, access)
+def _compose(request, access, form, ids=None, preview=None, count=None):
+    filter_form, recipients, ids = _recipients(request, access, ids)
     return render(request, "registration/organizer/message_new.html", {
         "access": access, "tab": "messages", "form": form, "filter_form": filter_form, "ids": ids,
         "count": recipients.count() if count is None else count, "preview": preview,
