@@ -78,3 +78,16 @@ def test_only_approved_in_person_participants_by_default(meeting):
     make_registration(meeting, status=Registration.Status.PENDING)
     make_registration(meeting, status=Registration.Status.CANCELLED)
     assert list(badge_registrations(meeting)) == [approved]
+
+
+@pytest.mark.parametrize("layout", [Layout.A6, Layout.LABELS_2X5])
+def test_the_lean_user_agent_sheet_changes_no_pixel(meeting, delegation, layout, tmp_path):
+    make_registration(meeting, status=APPROVED, delegation=delegation, honorific="H.E.", name_lo="ສົມສັກ ວົງສາ")
+    registrations = list(badge_registrations(meeting))
+    pages = {}
+    for lean in (True, False):
+        folder = tmp_path / str(lean)
+        folder.mkdir()
+        pdf = badges_pdf(registrations, meeting=meeting, layout=layout, language="lo", lean=lean)
+        pages[lean] = [png.read_bytes() for png in pdf_pages_png(pdf, folder, dpi=100)]
+    assert pages[True] == pages[False]
