@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -201,12 +202,19 @@ def corrected_time(*, device_time: datetime | None, sent_at: datetime | None, me
 # ---------------------------------------------------------------------------- check in
 
 
+# What the desk reads of a registration: what it decides on and what it shows.
+_DESK_FIELDS = ("meeting_id", "category_id", "delegation_id", "status", "participation", "given_name", "family_name",
+                "family_name_first", "name_lo", "organization_name", "badge_code")
+
+
 def _check_in_locked(*, meeting, code: str, session_id: int | None, client_id: uuid.UUID, device=None,
                      actor=None, device_time=None, sent_at=None, offline: bool, now: datetime) -> Result:
     assert connection.in_atomic_block
     # The hot path of the door (hundreds a second): few, small queries. Category and delegation names
     # come from a short-lived per-meeting cache instead of joins.
-    registration = next(iter(Registration.objects.select_for_update().filter(badge_code=code).order_by()), None)
+    registration = next(iter(
+        Registration.objects.select_for_update().filter(badge_code=code).order_by().only(*_DESK_FIELDS)
+    ), None)
     if registration is None:
         return _refusal("unknown")
     if registration.meeting_id == meeting.pk:
@@ -504,14 +512,17 @@ def undo_check_in(*, meeting, client_id, device=None, actor=None) -> CheckIn:
 
 
 LABELS_SECONDS = 30
+_labels: dict[tuple, tuple[float, tuple]] = {}
 
 
 def meeting_labels(meeting) -> tuple[dict, dict, frozenset]:
     """A meeting's categories and delegations (with organization) by id, and its session ids, from a
     per-meeting cache: they change rarely, and a change shows at the door within LABELS_SECONDS."""
-    key = f"checkin:labels:{meeting.pk}:{meeting.slug}"
-    labels = cache.get(key)
-    if labels is None:
+    # In this process's memory, not the shared cache: no other process needs it, and unpickling it for
+    # every check-in would cost more than the query it saves.
+    key = (meeting.pk, meeting.slug)
+    expires, labels = _labels.get(key, (0.0, None))
+    if labels is None or expires < time.monotonic():
         from prachum.meetings.models import Category, Delegation
 
         labels = (
@@ -519,7 +530,9 @@ def meeting_labels(meeting) -> tuple[dict, dict, frozenset]:
             {d.pk: d for d in Delegation.objects.filter(meeting=meeting).select_related("organization")},
             frozenset(Session.objects.filter(meeting=meeting).values_list("pk", flat=True)),
         )
-        cache.set(key, labels, LABELS_SECONDS)
+        if len(_labels) > 100:
+            _labels.clear()
+        _labels[key] = (time.monotonic() + LABELS_SECONDS, labels)
     return labels
 
 
