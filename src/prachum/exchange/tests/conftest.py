@@ -11,17 +11,28 @@ from prachum.registration.tests.factories import make_delegation, make_focal_poi
 from prachum.registration.tests.web import open_category, open_meeting
 
 
-@pytest.fixture(autouse=True)
-def inline_jobs(settings, tmp_path):
-    settings.PRACHUM_DELIVERY = "inline"
-    settings.DATA_DIR = tmp_path
+def private_files_in(folder):
+    """Uploads and job results in `folder` (the storages are lazy: built again on next use), and back after."""
+    from django.conf import settings
+    from django.utils.functional import empty
+
     from prachum.exchange.services.uploads import upload_storage
     from prachum.jobs.models import job_files
 
-    for lazy in (upload_storage, job_files):
-        from django.utils.functional import empty
+    before = settings.DATA_DIR
+    settings.DATA_DIR = folder
+    for storage in (upload_storage, job_files):
+        storage._wrapped = empty
+    yield
+    settings.DATA_DIR = before
+    for storage in (upload_storage, job_files):
+        storage._wrapped = empty
 
-        lazy._wrapped = empty
+
+@pytest.fixture(autouse=True)
+def inline_jobs(settings, tmp_path):
+    settings.PRACHUM_DELIVERY = "inline"
+    yield from private_files_in(tmp_path)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from django.utils.functional import empty
 
 from prachum.demo.services import load_demo_meetings
 from prachum.directory.services import load_organizations
@@ -22,13 +21,6 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def adgsom(settings, tmp_path):
-    settings.PRACHUM_DELIVERY = "inline"
-    settings.DATA_DIR = tmp_path
-    from prachum.exchange.services.uploads import upload_storage
-    from prachum.jobs.models import job_files
-
-    upload_storage._wrapped = empty
-    job_files._wrapped = empty
     load_organizations()
     meetings = load_demo_meetings(today=timezone.localdate())
     return next(m for m in meetings if m.slug == "adgsom-demo")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from prachum.exchange.tests.conftest import private_files_in
 from prachum.meetings.models import QuestionKind
 from prachum.meetings.tests.factories import DEFAULT_PASSWORD, make_category, make_organization
 from prachum.registration.models import Registration
@@ -44,15 +45,8 @@ def screenshots(tmp_path) -> Path:
 
 @pytest.fixture(autouse=True)
 def jobs_at_once(settings, tmp_path):
-    from django.utils.functional import empty
-
-    from prachum.exchange.services.uploads import upload_storage
-    from prachum.jobs.models import job_files
-
     settings.PRACHUM_DELIVERY = "inline"  # a job runs when its request commits: no waiting on the progress page
-    settings.DATA_DIR = tmp_path
-    upload_storage._wrapped = empty
-    job_files._wrapped = empty
+    yield from private_files_in(tmp_path)
 
 
 def test_a_focal_point_nominates_a_member_in_lao(live_server, delegation, chromium, screenshots, tmp_path):

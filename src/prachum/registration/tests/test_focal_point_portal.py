@@ -4,9 +4,9 @@ Lao one by one and from a file, endorsing, the Head of Delegation, submitting.""
 import re
 
 import pytest
-from django.utils.functional import empty
 
 from prachum.audit.models import AuditEvent
+from prachum.exchange.tests.conftest import private_files_in
 from prachum.meetings.tests.factories import make_category, make_organization
 from prachum.registration.models import Registration
 from prachum.registration.tests.factories import make_delegation, make_focal_point, make_organizer, make_registration
@@ -20,12 +20,7 @@ Status = Registration.Status
 @pytest.fixture(autouse=True)
 def private_files(settings, tmp_path):
     settings.PRACHUM_DELIVERY = "inline"
-    settings.DATA_DIR = tmp_path
-    from prachum.exchange.services.uploads import upload_storage
-    from prachum.jobs.models import job_files
-
-    upload_storage._wrapped = empty
-    job_files._wrapped = empty
+    yield from private_files_in(tmp_path)
 
 
 @pytest.fixture
