@@ -7,6 +7,7 @@ they do not count. The measure ignores kerning, hence a safety margin.
 """
 
 import functools
+import math
 from pathlib import Path
 
 from prachum.registration.tickets import FONT_DIR
@@ -44,13 +45,30 @@ def text_width_em(text: str, *, bold: bool = False) -> float:
 
 def fit_font_size(text: str, *, width_mm: float, max_pt: float, min_pt: float, lines: int = 1,
                   bold: bool = False) -> float:
-    """The largest size from max_pt down to min_pt at which `text` fits in `lines` lines of `width_mm`.
-
-    A word longer than a line (a long Lao name without spaces) must fit on one line by itself."""
+    """The largest size from max_pt down to min_pt (in half points) at which `text`, broken at its spaces
+    as the PDF breaks it, takes at most `lines` lines of `width_mm`. Long Lao words (Lao is written
+    without spaces inside a name's parts) make the lines break early, which this accounts for."""
     if not text:
         return max_pt
-    whole = text_width_em(text, bold=bold)
-    longest_word = max(text_width_em(word, bold=bold) for word in text.split() or [text])
-    room = width_mm * SAFETY / PT_IN_MM  # in points
-    size = min(max_pt, room * lines / whole if whole else max_pt, room / longest_word if longest_word else max_pt)
-    return round(max(min_pt, size), 1)
+    words = [text_width_em(word, bold=bold) for word in text.split()] or [text_width_em(text, bold=bold)]
+    space = text_width_em(" ", bold=bold)
+    room_pt = width_mm * SAFETY / PT_IN_MM
+    size = math.floor(max_pt * 2) / 2
+    while size > min_pt and _lines_needed(words, space, room_pt / size) > lines:
+        size -= 0.5
+    return max(min_pt, size)
+
+
+def _lines_needed(words: list[float], space: float, room_em: float) -> int:
+    """Lines taken by words of these widths (em), greedily filled as a browser fills them."""
+    count, used = 1, None
+    for word in words:
+        if used is None:
+            used = word
+        elif used + space + word <= room_em:
+            used += space + word
+        else:
+            count, used = count + 1, word
+        if word > room_em:
+            return 99  # a word wider than a line never fits
+    return count

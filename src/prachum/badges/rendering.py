@@ -30,9 +30,9 @@ from prachum.registration.tickets import FONT_DIR
 # follows from them. Portrait badges (A6) put the QR code under the text, landscape labels beside it.
 PORTRAIT = {"padding": 6, "band": 18, "qr": 38, "name": (28, 11), "other_name": (18, 9), "position": (11, 7),
             "delegation": (17, 8), "category": (18, 8), "title": 9, "dates": 8.5, "honorific": 12, "code": 7}
-LABEL_74 = {"padding": 4.5, "band": 12, "qr": 32, "name": (21, 9), "other_name": (14, 8), "position": (9.5, 6.5),
+LABEL_74 = {"padding": 4.5, "band": 12, "qr": 32, "name": (21, 9), "other_name": (14, 7), "position": (9.5, 6),
             "delegation": (14, 7), "category": (15, 8), "title": 8, "dates": 7.5, "honorific": 9, "code": 7}
-LABEL_57 = {"padding": 3.5, "band": 9, "qr": 26, "name": (17, 8), "other_name": (12, 7), "position": (8, 6),
+LABEL_57 = {"padding": 3.5, "band": 9, "qr": 26, "name": (17, 8), "other_name": (12, 6), "position": (8, 5.5),
             "delegation": (12, 6.5), "category": (12, 7), "title": 7, "dates": 6.5, "honorific": 8, "code": 6}
 
 

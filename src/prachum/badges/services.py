@@ -73,6 +73,18 @@ def print_badges(*, meeting: Meeting, selection: BadgeSelection, actor=None, on_
     return pdf, total
 
 
+def print_registration_badge(*, registration: Registration, language: str, actor) -> bytes:
+    """One A6 badge, for the check-in desk (a lost badge, a walk-in): audited, since a second badge is a
+    second way in. The caller has checked that the registration gets a badge (selectors.why_no_badge)."""
+    queryset = badge_registrations(registration.meeting, statuses=(registration.status,),
+                                   registration_ids=(registration.pk,))
+    pdf = badges_pdf(queryset, meeting=registration.meeting, layout=Layout.A6, language=language)
+    with transaction.atomic():
+        record_audit(kind="badges.printed", actor=actor, registration=registration,
+                     after={"count": 1, "layout": Layout.A6.value, "language": language, "single": True})
+    return pdf
+
+
 def print_badges_job(job, *, meeting_id: int, statuses: list, category_ids: list, delegation_ids: list,
                      layout: str, language: str, ui_language: str = "lo") -> dict:
     """The background job behind the organizer's page: the PDF is attached to the job for download."""

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from prachum.badges import selectors, services
 from prachum.badges.forms import BadgeDesignForm, PrintBadgesForm
 from prachum.badges.models import BadgeDesign
-from prachum.badges.rendering import badges_pdf
 from prachum.jobs.services import start_job
 from prachum.meetings.permissions import Capability, meeting_access_required
 
@@ -27,8 +26,7 @@ def registration_badge(request, slug, registration_id, *, access):
         return render(request, "badges/no_badge.html", {
             "access": access, "tab": "badges", "registration": registration, "refusal": refusal,
         }, status=409)
-    pdf = badges_pdf(selectors.badge_order(access.registrations().filter(pk=registration.pk)),
-                     meeting=access.meeting, language=get_language())
+    pdf = services.print_registration_badge(registration=registration, language=get_language(), actor=request.user)
     response = HttpResponse(pdf, content_type="application/pdf")
     # The file name holds the opaque badge code, no name: downloads end up in shared folders.
     response["Content-Disposition"] = f'inline; filename="badge-{registration.badge_code}.pdf"'

@@ -91,3 +91,30 @@ def test_the_lean_user_agent_sheet_changes_no_pixel(meeting, delegation, layout,
         pdf = badges_pdf(registrations, meeting=meeting, layout=layout, language="lo", lean=lean)
         pages[lean] = [png.read_bytes() for png in pdf_pages_png(pdf, folder, dpi=100)]
     assert pages[True] == pages[False]
+
+
+def test_a_long_name_position_and_delegation_shrink_to_fit_and_are_printed_whole(meeting, tmp_path):
+    from prachum.badges.fitting import PT_IN_MM, SAFETY, fit_font_size, text_width_em
+    from prachum.badges.rendering import PORTRAIT
+
+    long_name = "Maria Cristina Evangelista Dela Cruz-Villanueva Santos"
+    organization = make_organization(name_en="Ministry of Posts, Telecommunications and Digital Economy of the Kingdom")
+    long_delegation = Delegation.objects.create(meeting=meeting, organization=organization)
+    make_registration(meeting, status=APPROVED, delegation=long_delegation, given_name="Maria Cristina Evangelista",
+                      family_name="Dela Cruz-Villanueva Santos", name_lo="",
+                      position="Deputy Director General, Department of International Cooperation and ASEAN Affairs")
+
+    size = fit_font_size(long_name, width_mm=93, max_pt=PORTRAIT["name"][0], min_pt=PORTRAIT["name"][1], lines=2,
+                         bold=True)
+    assert size < PORTRAIT["name"][0]
+    assert text_width_em(long_name, bold=True) * size * PT_IN_MM <= 2 * 93 * SAFETY
+    text = " ".join(pdf_text(badges_pdf(badge_registrations(meeting), meeting=meeting, language="en"), tmp_path).split())
+    assert long_name in text
+    assert "Department of International Cooperation and ASEAN Affairs" in text
+    assert "Telecommunications and Digital Economy of the Kingdom" in text
+
+
+def test_a_short_name_keeps_the_largest_size():
+    from prachum.badges.fitting import fit_font_size
+
+    assert fit_font_size("An Le", width_mm=93, max_pt=28, min_pt=11, lines=2, bold=True) == 28

@@ -1,6 +1,8 @@
 """The check-in desk's single badge: /<lang>/manage/<slug>/badges/registration/<id>.pdf."""
 
 import pytest
+
+from prachum.audit.models import AuditEvent
 from django.urls import reverse
 
 from prachum.badges.tests.pdf_tools import pdf_pages_png, pdf_text, qr_codes_in
@@ -45,6 +47,7 @@ def test_check_in_staff_get_a_badge_whose_qr_holds_the_badge_code(client, meetin
     assert qr_codes_in(page) == [registration.badge_code]
     text = pdf_text(response.content, tmp_path)
     assert "Somsak Vongsa" in text and "ສົມສັກ ວົງສາ" in text and "Delegate" in text
+    assert AuditEvent.objects.get(kind="badges.printed").registration == registration
 
 
 def test_a_registration_of_another_meeting_is_not_found(client, meeting):
