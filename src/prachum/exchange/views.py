@@ -138,7 +138,9 @@ def import_review(request, slug, key, job_id, access):
     if not job.is_finished:
         return redirect(job)  # the progress page comes back here when the dry run ends
     summary = job.summary or {}
-    errors = summary.get("errors", [])
+    # A problem names the column as the file does ("ອີເມວ"), not by the field it was matched to ("email").
+    headers = {key: header for header, key in (job.params.get("mapping") or {}).items() if key}
+    errors = [{**error, "column": headers.get(error["column"], error["column"])} for error in summary.get("errors", [])]
     return render(request, "exchange/import_review.html", {
         "access": access, "tab": "import", "job": job, "upload": upload, "key": key, "summary": summary,
         "errors": errors[:SHOWN_ERRORS], "hidden_errors": max(0, len(errors) - SHOWN_ERRORS),
