@@ -156,6 +156,11 @@ def test_check_in_staff_see_names_and_status_only_and_no_bulk_actions(client, me
     assert response.context["bulk_form"] is None and 'name="row"' not in page
     # Searching by email would tell them the address: they search names only.
     assert list(client.get(list_url(meeting, q="keo.private")).context["page"].object_list) == []
+    registration = response.context["page"].object_list[0]
+    detail = client.get(reverse("organizer:registration", args=[meeting.slug, registration.pk])).content.decode()
+    assert "Keo" in detail and "keo.private@example.org" not in detail and "Director General" not in detail
+    assert "History" not in detail and 'name="action"' not in detail
+    assert reverse("exchange:export", args=[meeting.slug]) not in page  # no Export tab for them
 
 
 def test_check_in_staff_cannot_start_a_bulk_action_or_decide(client, meeting, category):
