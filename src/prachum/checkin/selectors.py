@@ -65,7 +65,9 @@ def _delegation_name(registration) -> str:
 def search(meeting, query: str, limit: int = SEARCH_LIMIT) -> list[Registration]:
     """Registrations of the meeting whose name (Lao or Latin) or delegation contains every word of `query`.
     Every status is found: the desk must be able to say why someone may not go in."""
-    words = [w for w in (query or "").split() if w][:5]
+    # Only printable characters reach the database (PostgreSQL refuses NUL in text; a scanner may send anything).
+    query = "".join(ch if ch.isprintable() else " " for ch in (query or ""))
+    words = [w for w in query.split() if w][:5]
     if not words or sum(len(w) for w in words) < 2:
         return []
     queryset = Registration.objects.filter(meeting=meeting).select_related("category", "delegation__organization")
