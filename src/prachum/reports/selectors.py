@@ -426,6 +426,24 @@ def published_news(limit: int = 10):
     )
 
 
+def public_outcome_presence(meeting: Meeting) -> dict:
+    """{"news_id": the published news item's pk or None, "has_documents": bool}, in one query."""
+    from django.db.models import Subquery
+
+    from prachum.meetings.models import Document
+    from prachum.reports.models import NewsItem
+
+    return (
+        Meeting.objects.filter(pk=meeting.pk)
+        .annotate(
+            news_id=Subquery(NewsItem.objects.filter(meeting=OuterRef("pk"), published_at__isnull=False).values("pk")[:1]),
+            has_documents=Exists(Document.objects.filter(meeting=OuterRef("pk"), visibility=Document.Visibility.PUBLIC)),
+        )
+        .values("news_id", "has_documents")
+        .get()
+    )
+
+
 def published_news_item(meeting: Meeting):
     from prachum.reports.models import NewsItem
 
