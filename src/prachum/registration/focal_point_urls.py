@@ -12,4 +12,5 @@ urlpatterns = [
     path("<slug:slug>/delegation/<int:delegation_id>/r/<int:registration_id>/endorse/", views.endorse, name="endorse"),
     path("<slug:slug>/delegation/<int:delegation_id>/r/<int:registration_id>/decline/", views.decline, name="decline"),
     path("<slug:slug>/delegation/<int:delegation_id>/r/<int:registration_id>/head/", views.head, name="head"),
+    path("<slug:slug>/delegation/<int:delegation_id>/r/<int:registration_id>/withdraw/", views.withdraw, name="withdraw"),
 ]

@@ -21,12 +21,16 @@ from prachum.registration.models import Registration
 from prachum.registration.services.locking import lock_meeting, lock_registration
 from prachum.registration.services.notices import audit
 from prachum.registration.services.rules import is_focal_point
+from prachum.registration.services.transitions import cancel_registration
 
 MESSAGES = {
     "head_not_active": _("Only a pending or approved member can be the Head of Delegation."),
     "delegation_empty": _("Nominate at least one member before submitting the delegation."),
 }
 SUBMITTED_MESSAGE = "delegation.submitted"
+
+# cancel_registration's body, run in withdraw_member's transaction after the focal point's check.
+_cancel_body = cancel_registration.__wrapped__
 
 
 def _error(code: str) -> RegistrationError:
@@ -59,6 +63,18 @@ def set_head_of_delegation(*, registration_id: int, actor, is_head: bool = True)
         audit(registration, "registration.head_of_delegation_marked" if is_head else "registration.head_of_delegation_unmarked",
               actor=actor, before={"previous": [old.pk for old in previous]} if is_head else None)
     return registration
+
+
+@transaction.atomic(durable=True)
+def withdraw_member(*, registration_id: int, actor, reason: str = "") -> Registration:
+    """The focal point takes a member off the delegation (a change after submission, too): the registration
+    is cancelled, the person told, the seat given to the waiting list. Codes: not_focal_point, bad_transition."""
+    registration = lock_registration(registration_id)
+    if not is_focal_point(actor, registration.meeting, registration.delegation):
+        raise _error("not_focal_point")
+    audit(registration, "registration.withdrawn_by_focal_point", actor=actor,
+          before={"status": registration.status}, after={"reason": reason})
+    return _cancel_body(registration_id=registration_id, actor=actor, reason=reason)
 
 
 @transaction.atomic(durable=True)

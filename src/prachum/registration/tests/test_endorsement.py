@@ -9,7 +9,7 @@ from prachum.meetings.tests.factories import make_category, make_organization
 from prachum.notify.models import Message
 from prachum.registration.errors import RegistrationError
 from prachum.registration.models import Registration
-from prachum.registration.services.delegations import set_head_of_delegation, submit_delegation
+from prachum.registration.services.delegations import set_head_of_delegation, submit_delegation, withdraw_member
 from prachum.registration.services.endorsement import decline_registration, endorse_registration
 from prachum.registration.services.nomination import nominate_delegate
 from prachum.registration.tests.factories import (
@@ -131,3 +131,18 @@ def test_submitting_the_delegation_tells_the_secretariat_and_can_be_repeated(set
     assert list(AuditEvent.objects.filter(kind__startswith="delegation.").order_by("pk").values_list("kind", flat=True)) \
         == ["delegation.submitted", "delegation.resubmitted"]
     refused("not_focal_point", submit_delegation, delegation_id=vn.pk, actor=setup["focal_th"])
+
+
+def test_withdrawing_an_approved_member_cancels_and_gives_the_seat_to_the_waiting_list(setup):
+    meeting, vn, delegate = setup["meeting"], setup["vn"], setup["delegate"]
+    member = make_registration(meeting, delegate, delegation=vn, status=Status.APPROVED)
+    make_registration(meeting, delegate, delegation=vn)
+    waiting = make_registration(meeting, delegate, delegation=vn, status=Status.WAITLISTED)
+    refused("not_focal_point", withdraw_member, registration_id=member.pk, actor=setup["focal_th"])
+    withdraw_member(registration_id=member.pk, actor=setup["focal_vn"], reason="Changed by the ministry.")
+    member.refresh_from_db()
+    waiting.refresh_from_db()
+    assert member.status == Status.CANCELLED and waiting.status == Status.PENDING
+    assert AuditEvent.objects.filter(kind="registration.withdrawn_by_focal_point", registration=member).exists()
+    assert Message.objects.filter(registration=member, kind="registration.cancelled").exists()
+    refused("bad_transition", withdraw_member, registration_id=member.pk, actor=setup["focal_vn"])

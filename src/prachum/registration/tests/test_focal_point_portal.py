@@ -63,10 +63,10 @@ def test_another_delegations_portal_by_url_is_refused_and_audited(client, setup,
 def test_another_delegations_registration_through_ones_own_portal_is_refused_and_audited(client, setup):
     theirs = make_registration(setup["meeting"], setup["delegate"], delegation=setup["th"])
     client.force_login(setup["focal_vn"])
-    for action in ("endorse", "decline", "head"):
+    for action in ("endorse", "decline", "head", "withdraw"):
         response = client.post(url(setup, "vn", f"r/{theirs.pk}/{action}/"))
         assert response.status_code == 403
-    assert AuditEvent.objects.filter(kind="access.denied", actor=setup["focal_vn"]).count() == 3
+    assert AuditEvent.objects.filter(kind="access.denied", actor=setup["focal_vn"]).count() == 4
     theirs.refresh_from_db()
     assert theirs.status == Status.PENDING and theirs.endorsed_at is None
 

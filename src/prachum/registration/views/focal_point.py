@@ -19,7 +19,7 @@ from prachum.meetings.permissions import Capability, meeting_access_required
 from prachum.registration.errors import RegistrationError
 from prachum.registration.forms import RegistrationForm, TextField, new_form_token
 from prachum.registration.models import Participation, Registration
-from prachum.registration.services.delegations import set_head_of_delegation, submit_delegation
+from prachum.registration.services.delegations import set_head_of_delegation, submit_delegation, withdraw_member
 from prachum.registration.services.endorsement import awaits_endorsement, decline_registration, endorse_registration
 from prachum.registration.services.nomination import nominate_delegate
 
@@ -172,6 +172,20 @@ def decline(request, slug, delegation_id, registration_id, access):
     elif _act(request, access, delegation, decline_registration, registration_id=member.pk,
               reason=form.cleaned_data["reason"]):
         messages.success(request, _("You declined %(name)s.") % {"name": member.full_name})
+    return redirect("focal_point:delegation", slug=slug, delegation_id=delegation.pk)
+
+
+@require_POST
+@meeting_access_required(Capability.FOCAL_POINT)
+def withdraw(request, slug, delegation_id, registration_id, access):
+    delegation = _delegation(request, access, delegation_id)
+    member = _member(request, access, delegation, registration_id)
+    form = DeclineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for e in form.errors.get("reason", [])))
+    elif _act(request, access, delegation, withdraw_member, registration_id=member.pk,
+              reason=form.cleaned_data["reason"]):
+        messages.success(request, _("%(name)s is no longer in the delegation.") % {"name": member.full_name})
     return redirect("focal_point:delegation", slug=slug, delegation_id=delegation.pk)
 
 
