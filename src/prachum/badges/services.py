@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -114,8 +114,12 @@ def save_badge_design(*, design: BadgeDesign, actor) -> BadgeDesign:
         old = BadgeDesign.objects.select_for_update().get(pk=design.pk)
         before = {"layout": old.layout, "language": old.language, "band_position": old.band_position,
                   "background": old.background.name}
-    design.full_clean()
-    design.save()
+    design.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():  # a savepoint: the unique constraints decide between two saving at once
+            design.save()
+    except IntegrityError:
+        raise BadgeError("design_exists", _("This category has a design already: change that one.")) from None
     record_audit(kind="badges.design_saved", actor=actor, meeting=design.meeting, obj=design, before=before, after={
         "category": design.category.code if design.category_id else "", "layout": design.layout,
         "language": design.language, "band_position": design.band_position, "background": design.background.name,

@@ -83,9 +83,13 @@ def design_page(request, slug, *, access):
         return redirect("badges:badges", meeting.slug)
     form = BadgeDesignForm(request.POST or None, request.FILES or None, instance=design, meeting=meeting)
     if request.method == "POST" and form.is_valid():
-        services.save_badge_design(design=form.instance, actor=request.user)
-        messages.success(request, _("The badge design was saved."))
-        return redirect("badges:badges", meeting.slug)
+        try:
+            services.save_badge_design(design=form.instance, actor=request.user)
+        except services.BadgeError as error:
+            form.add_error("category", error.message)
+        else:
+            messages.success(request, _("The badge design was saved."))
+            return redirect("badges:badges", meeting.slug)
     return render(request, "badges/design.html", {
         "access": access, "tab": "badges", "form": form, "design": design,
     }, status=400 if form.errors else 200)
