@@ -45,7 +45,7 @@ def _strings() -> dict:
         "refused": str(_("Do not let in")),
         "queued": str(_("Checked in on this device; it will be sent when the network is back.")),
         "offline": str(_("Offline: check-ins are kept on this device.")),
-        "online": str(_("Online")),
+        "online": str(_("Connected to the network")),
         "pending": str(_("Waiting to be sent: %(n)s")),
         "synced": str(_("All check-ins are sent.")),
         "undone": str(_("The last check-in was undone.")),

@@ -155,3 +155,25 @@ def test_the_page_in_lao(door, desk_page, live_server):
     page.get_by_role("button", name=page.locator("#undo").inner_text()).click()
     expect(page.locator("#count-in")).to_have_text("0")
     assert CheckIn.objects.get().undone_at is not None
+
+
+def test_the_attendance_page_in_lao_on_a_phone(door, live_server, chromium):
+    from playwright.sync_api import expect
+
+    from prachum.checkin.services import check_in, sync_checkins
+    from prachum.checkin.tests.conftest import new_id
+
+    check_in(meeting=door.meeting, code=door.keo.badge_code, session=door.day1, client_id=new_id(), actor=door.staff)
+    for device in (door.device, door.device2):
+        sync_checkins(meeting=door.meeting, device=device, items=[
+            {"client_id": new_id(), "code": door.lan.badge_code, "session": door.day1.pk}])
+    client = Client()
+    client.force_login(door.manager)
+    context = chromium.new_context(viewport={"width": 390, "height": 844})
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    page = context.new_page()
+    page.goto(f"{live_server.url}/lo/manage/{door.meeting.slug}/attendance/?session={door.day1.pk}")
+    expect(page.locator("html")).to_have_attribute("lang", "lo")
+    expect(page.get_by_text("Noy Desk")).to_be_visible()
+    expect(page.locator("nav.manage-tabs [aria-current=page]")).to_have_text("ການເຂົ້າຮ່ວມ")
+    shot(page, "attendance-lo")
