@@ -89,6 +89,9 @@ def test_the_log_filter_hides_private_links_and_invitation_tokens():
     assert redact('"GET /en/m/adgsom/register/?invitation=Zz_9&x=1 HTTP/1.1" 200') == (
         '"GET /en/m/adgsom/register/?invitation=[hidden]&x=1 HTTP/1.1" 200'
     )
+    assert redact('"GET /lo/accounts/set-password/MTI/cz1-9f8e7d/ HTTP/1.1" 302') == (
+        '"GET /lo/accounts/set-password/[hidden]/ HTTP/1.1" 302'
+    )
     record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Not Found: %s", ("/lo/r/secret/",), None)
     assert HidePrivateLinks().filter(record) is True
     assert record.getMessage() == "Not Found: /lo/r/[hidden]/"
