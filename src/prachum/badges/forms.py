@@ -25,6 +25,10 @@ class PrintBadgesForm(forms.Form):
         label=_("Delegations"), queryset=Delegation.objects.none(), required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}), help_text=_("None chosen: every delegation."),
     )
+    not_printed = forms.BooleanField(
+        label=_("Only badges not printed yet"), required=False,
+        help_text=_("For people approved or added since the last print."),
+    )
     layout = forms.ChoiceField(label=pgettext_lazy("badge", "Paper"), choices=Layout.choices)
     language = forms.ChoiceField(label=_("Language of the badges"), choices=BadgeLanguage.choices)
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -85,3 +86,21 @@ class BadgeDesign(models.Model):
 
     def __str__(self):
         return f"{self.meeting} — {self.category or _('all categories')}"
+
+
+class BadgePrint(models.Model):
+    """A badge printed for a registration (in a batch or at the desk): lets organizers print only the
+    badges not printed yet, e.g. for late approvals."""
+
+    registration = models.ForeignKey(
+        "registration.Registration", on_delete=models.CASCADE, related_name="badge_prints"
+    )
+    printed_at = models.DateTimeField(_("printed"), auto_now_add=True)
+    printed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("printed badge")
+        verbose_name_plural = _("printed badges")
+        indexes = [models.Index(fields=["registration", "printed_at"], name="badge_print_registration_idx")]

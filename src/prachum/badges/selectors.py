@@ -18,9 +18,9 @@ def badge_order(queryset):
 
 
 def badge_registrations(meeting, *, statuses=(Registration.Status.APPROVED,), category_ids=(), delegation_ids=(),
-                        registration_ids=()):
+                        registration_ids=(), not_printed: bool = False):
     """The in-person registrations of `meeting` in `statuses` (approved by default), optionally of some
-    categories or delegations, in printing order. Online participants of a hybrid meeting never get a badge."""
+    categories or delegations, or only those whose badge was never printed, in printing order. Online participants of a hybrid meeting never get a badge."""
     queryset = Registration.objects.filter(
         meeting=meeting, participation=Participation.IN_PERSON, status__in=list(statuses)
     )
@@ -30,6 +30,8 @@ def badge_registrations(meeting, *, statuses=(Registration.Status.APPROVED,), ca
         queryset = queryset.filter(delegation_id__in=list(delegation_ids))
     if registration_ids:
         queryset = queryset.filter(pk__in=list(registration_ids))
+    if not_printed:
+        queryset = queryset.exclude(badge_prints__isnull=False)
     return badge_order(queryset)
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 
 from prachum.audit.services import record_audit
 from prachum.badges.layouts import Layout
-from prachum.badges.models import BadgeDesign, BadgeLanguage
+from prachum.badges.models import BadgeDesign, BadgeLanguage, BadgePrint
 from prachum.badges.rendering import badges_pdf
 from prachum.badges.selectors import badge_registrations
 from prachum.meetings.models import Meeting
@@ -35,10 +35,12 @@ class BadgeSelection:
     delegation_ids: tuple[int, ...] = ()
     layout: str = ""  # empty: the meeting's design's
     language: str = ""  # empty: the meeting's design's
+    not_printed: bool = False  # only registrations whose badge was never printed
 
     def as_params(self) -> dict:
         return {"statuses": list(self.statuses), "category_ids": list(self.category_ids),
-                "delegation_ids": list(self.delegation_ids), "layout": self.layout, "language": self.language}
+                "delegation_ids": list(self.delegation_ids), "layout": self.layout, "language": self.language,
+                "not_printed": self.not_printed}
 
 
 def default_design(meeting: Meeting) -> BadgeDesign:
@@ -57,7 +59,7 @@ def print_badges(*, meeting: Meeting, selection: BadgeSelection, actor=None, on_
         raise BadgeError("unknown_language", _("Choose the badges' language."))
     registrations = list(badge_registrations(
         meeting, statuses=selection.statuses, category_ids=selection.category_ids,
-        delegation_ids=selection.delegation_ids,
+        delegation_ids=selection.delegation_ids, not_printed=selection.not_printed,
     ))
     if not registrations:
         raise BadgeError("nothing_to_print", _("No participant matches this choice: there is no badge to print."))
@@ -70,6 +72,10 @@ def print_badges(*, meeting: Meeting, selection: BadgeSelection, actor=None, on_
         record_audit(kind="badges.printed", actor=actor, meeting=meeting, after={
             "count": total, "layout": layout, "language": language, **selection.as_params(),
         })
+        BadgePrint.objects.bulk_create(
+            [BadgePrint(registration=registration, printed_by=actor) for registration in registrations],
+            batch_size=500,
+        )
     return pdf, total
 
 
@@ -82,11 +88,12 @@ def print_registration_badge(*, registration: Registration, language: str, actor
     with transaction.atomic():
         record_audit(kind="badges.printed", actor=actor, registration=registration,
                      after={"count": 1, "layout": Layout.A6.value, "language": language, "single": True})
+        BadgePrint.objects.create(registration=registration, printed_by=actor)
     return pdf
 
 
 def print_badges_job(job, *, meeting_id: int, statuses: list, category_ids: list, delegation_ids: list,
-                     layout: str, language: str, ui_language: str = "lo") -> dict:
+                     layout: str, language: str, not_printed: bool = False, ui_language: str = "lo") -> dict:
     """The background job behind the organizer's page: the PDF is attached to the job for download."""
     from django.urls import reverse
     from django.utils import translation
@@ -96,7 +103,8 @@ def print_badges_job(job, *, meeting_id: int, statuses: list, category_ids: list
     meeting = Meeting.objects.get(pk=meeting_id)
     actor = get_user_model().objects.filter(pk=job.created_by_id).first()
     selection = BadgeSelection(statuses=tuple(statuses), category_ids=tuple(category_ids),
-                               delegation_ids=tuple(delegation_ids), layout=layout, language=language)
+                               delegation_ids=tuple(delegation_ids), layout=layout, language=language,
+                               not_printed=not_printed)
     pdf, count = print_badges(meeting=meeting, selection=selection, actor=actor,
                               on_progress=lambda done, total: job.report(done, total))
     attach_result(job, f"badges-{meeting.slug}.pdf", "application/pdf", pdf)

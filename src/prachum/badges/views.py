@@ -46,10 +46,11 @@ def badges_page(request, slug, *, access):
         selection = services.BadgeSelection(
             statuses=tuple(data["statuses"]), category_ids=tuple(c.pk for c in data["categories"]),
             delegation_ids=tuple(d.pk for d in data["delegations"]), layout=data["layout"], language=data["language"],
+            not_printed=data["not_printed"],
         )
         count = selectors.badge_registrations(
             meeting, statuses=selection.statuses, category_ids=selection.category_ids,
-            delegation_ids=selection.delegation_ids,
+            delegation_ids=selection.delegation_ids, not_printed=selection.not_printed,
         ).count()
         if count:
             with transaction.atomic():

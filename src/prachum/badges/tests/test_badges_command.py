@@ -49,3 +49,16 @@ def test_pending_badges_on_request(meeting, tmp_path):
 def test_wrong_input_is_said_plainly(meeting, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("badges", *args)
+
+
+def test_not_printed_leaves_out_the_badges_printed_before(meeting, tmp_path, capsys):
+    first = make_registration(meeting, status=Registration.Status.APPROVED)
+    call_command("badges", "adgsom-6", "-o", str(tmp_path / "first.pdf"))
+    late = make_registration(meeting, status=Registration.Status.APPROVED)
+
+    call_command("badges", "adgsom-6", "--not-printed", "-o", str(tmp_path / "late.pdf"))
+
+    [page] = pdf_pages_png((tmp_path / "late.pdf").read_bytes(), tmp_path)
+    assert qr_codes_in(page) == [late.badge_code] and first.badge_code != late.badge_code
+    with pytest.raises(CommandError, match="no badge to print"):
+        call_command("badges", "adgsom-6", "--not-printed", "-o", str(tmp_path / "none.pdf"))

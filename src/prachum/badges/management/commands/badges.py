@@ -26,11 +26,13 @@ class Command(BaseCommand):
         parser.add_argument("--layout", choices=Layout.values,
                             help="paper: " + "; ".join(f"{c.value} = {c.label}" for c in Layout)
                                  + " (default: the meeting's badge design's)")
+        parser.add_argument("--not-printed", action="store_true",
+                            help="only registrations whose badge was never printed (by this command, the page or the desk)")
         parser.add_argument("--category", action="append", metavar="CODE",
                             help="only this category (its code); repeat for several")
 
     @no_translations  # the command's own messages stay in English
-    def handle(self, *args, slug, output, status, lang, layout, category, **options):
+    def handle(self, *args, slug, output, status, lang, layout, category, not_printed, **options):
         meeting = Meeting.objects.filter(slug=slug).first()
         if meeting is None:
             raise CommandError(f"No meeting has the short name {slug!r}.")
@@ -43,7 +45,7 @@ class Command(BaseCommand):
             category_ids.append(found)
         selection = BadgeSelection(
             statuses=tuple(status or [Registration.Status.APPROVED]), category_ids=tuple(category_ids),
-            layout=layout or "", language=lang or "",
+            layout=layout or "", language=lang or "", not_printed=not_printed,
         )
         try:
             pdf, count = print_badges(meeting=meeting, selection=selection)
