@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +26,9 @@ from prachum.core.bilingual import pick
 from prachum.core.validators import HEX_COLOUR
 from prachum.notify.qr import qr_code_png
 from prachum.registration.tickets import FONT_DIR
+
+# WeasyPrint logs every page it lays out at INFO: thousands of lines per print in the server's log.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 # Sizes of the parts of a badge (mm, pt; fitted texts as (largest, smallest)); the text column's width
 # follows from them. Portrait badges (A6) put the QR code under the text, landscape labels beside it.
