@@ -145,7 +145,7 @@ def main(argv=None) -> int:
 
         from prachum.exchange.services.exporting import available_columns, export_registrations
         from prachum.exchange.services.uploads import store_upload
-        from prachum.exchange.tests.conftest import csv_bytes
+        from prachum.exchange.services.tables import write_csv
         from prachum.jobs.models import Job
         from prachum.jobs.services import run_job
         from prachum.meetings.models import MeetingRole
@@ -176,7 +176,7 @@ def main(argv=None) -> int:
             rows = [[f"import{n}@example.org", GIVEN[n % 8], f"{FAMILY[n % 8]} {n}", ["male", "female"][n % 2],
                      "ຫົວໜ້າພະແນກ", ["delegate", "observer", "ສື່ມວນຊົນ"][n % 3], f"B{n % 13}", "vegetarian",
                      f"N{n:07d}", "020 5551 2345"] for n in range(args.count)]
-            key = store_upload(csv_bytes([header] + rows, encoding="utf-8-sig"))
+            key = store_upload(write_csv(header, rows))  # UTF-8 with a byte order mark, as Excel saves it
             mapping = {h: ("q:" + h if h in ("dietary", "passport-number") else h) for h in header}
             params = {"meeting_id": target.pk, "upload": key, "target": "registrations", "mapping": mapping,
                       "delegation_id": None, "nominate": False, "language": "lo"}
