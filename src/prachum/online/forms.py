@@ -3,6 +3,7 @@
 import urllib.parse
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from prachum.online.models import OnlineRoom, Provider
@@ -17,6 +18,13 @@ def _https_or_local(url: str) -> bool:
     return parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOCAL_HOSTS)
 
 
+def _form_field(model_field, **kwargs):
+    # An address typed without a scheme ("meet.example.la/room") is taken as https, as browsers do.
+    if isinstance(model_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return model_field.formfield(**kwargs)
+
+
 class OnlineRoomForm(forms.ModelForm):
     secret = forms.CharField(
         label=_("Shared secret"), required=False, strip=True, max_length=500,
@@ -29,6 +37,7 @@ class OnlineRoomForm(forms.ModelForm):
         model = OnlineRoom
         fields = ["provider", "join_link", "server_url", "app_id", "room_name", "opens_minutes_before", "moderator_categories"]
         widgets = {"provider": forms.RadioSelect, "moderator_categories": forms.CheckboxSelectMultiple}
+        formfield_callback = _form_field
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
