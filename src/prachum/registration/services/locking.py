@@ -13,10 +13,12 @@ own. The price, submissions for one meeting queuing on one row, is small: the tr
 it runs a handful of indexed statements, and different meetings never wait for each other.
 
 Why it cannot deadlock: a transaction takes at most one meeting lock (no use case touches two
-meetings) and takes it before any other lock (the registration and invitation rows it then locks or
-updates; the statements before it are plain reads, which lock nothing in PostgreSQL). Two
-transactions that both want a registration row of the meeting therefore both queue on the meeting
-first, and whoever waits there holds nothing the other needs.
+meetings) and takes it before any other row lock (the registration and invitation rows it then locks
+or updates). Before it, a transaction only reads, or INSERTs new registrations (submission and import
+insert first, to keep the lock short): an INSERT may wait for another transaction's uncommitted row
+with the same email or form token, but never while holding the meeting lock, because nothing inserts
+a registration after taking it. Two transactions that both want a registration row of the meeting
+therefore both queue on the meeting first, and whoever waits there holds nothing the other needs.
 The lock is FOR NO KEY UPDATE: it conflicts with itself and with updates of the meeting row (an
 organizer changing the capacity waits for seat-taking, and seat-taking for it), but not with the
 FOR KEY SHARE lock that inserting a row which references the meeting takes (audit events, messages,

@@ -73,6 +73,14 @@ def _earlier_submit(meeting_id: int, client_token: str, email: str) -> SubmitRes
     return None
 
 
+def _usable_invitation(meeting: Meeting, invitation: Invitation, now) -> Invitation:
+    """The invitation read fresh, without a lock, if it is this meeting's, unused, unrevoked and unexpired."""
+    fresh = Invitation.objects.filter(pk=invitation.pk, meeting_id=meeting.pk).order_by().first()
+    if fresh is None or fresh.used_at or fresh.revoked_at or (fresh.expires_at and fresh.expires_at <= now):
+        raise RegistrationError("invitation_required")
+    return fresh
+
+
 def _valid_invitation(meeting: Meeting, invitation: Invitation | None, now) -> Invitation | None:
     """The invitation, locked and fresh, if it is this meeting's, unused, unrevoked and unexpired."""
     if invitation is None:
@@ -135,10 +143,8 @@ def submit_registration(
     check_open(meeting, now)
     participation = resolve_participation(meeting, participation)
     if invitation is not None:
-        # An invitation's row is locked after the meeting's (services/locking.py: one lock order).
-        meeting = lock_meeting(meeting.pk)
-        check_open(meeting, now)
-        invitation = _valid_invitation(meeting, invitation, now)
+        # Checked now without a lock, and again under the meeting lock, where it is marked used.
+        invitation = _usable_invitation(meeting, invitation, now)
     if delegation is None and invitation is not None and invitation.delegation_id:
         delegation = invitation.delegation
     delegation, organization_name = resolve_organization(meeting, delegation, organization_name)
@@ -169,12 +175,17 @@ def submit_registration(
         # another submit of the same email. Answer as that registration says.
         if done := _earlier_submit(meeting.pk, client_token, values["email"]):
             return done
+        if invitation is not None:  # one registration per invitation: someone else used it meanwhile
+            raise RegistrationError("invitation_required") from None
         raise
     save_answers(registration, answers)
     email = render_registration_email(registration=registration, kind=SUBMITTED_MESSAGE[guess])
 
     status = _take_seat(registration, now)
     if invitation is not None:
+        # Locked after the meeting's row (services/locking.py: one lock order), so ten people using one
+        # invitation at once queue on the meeting and only the first finds it unused.
+        invitation = _valid_invitation(registration.meeting, invitation, now)
         invitation.used_at = now
         invitation.save(update_fields=["used_at"])
     audit(
