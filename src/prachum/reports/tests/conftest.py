@@ -5,8 +5,6 @@ from django.core.cache import cache
 
 from prachum.demo.services import load_demo_meetings
 from prachum.directory.services import load_organizations
-from prachum.meetings.models import MeetingRole
-from prachum.meetings.tests.factories import make_user
 
 TODAY = date(2026, 11, 25)
 
@@ -48,14 +46,3 @@ def symposium(demo_meetings):
 @pytest.fixture
 def adgsom(demo_meetings):
     return demo_meetings[1]
-
-
-def role(meeting, role_name, **user_fields):
-    user = make_user(**user_fields)
-    MeetingRole.objects.create(meeting=meeting, user=user, role=role_name)
-    return user
-
-
-@pytest.fixture
-def organizer_of():
-    return lambda meeting: role(meeting, MeetingRole.Role.MANAGER)
