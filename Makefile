@@ -36,8 +36,14 @@ demo: install
 test: install-test
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
+# Every benchmark, one after another, each printing its figures (bench/README.md); `make bench ONLY="run checkin"`
+# runs some of them, BENCH_ARGS goes to each.
+BENCHMARKS := run registrations checkin join badges organizer_list exchange reports
+ONLY ?= $(BENCHMARKS)
 bench: install-test
-	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	@status=0; for name in $(ONLY); do \
+	    echo "==== bench/$$name.py"; $(BIN)/python bench/$$name.py $(BENCH_ARGS) || status=1; \
+	done; exit $$status
 
 # Refresh the Lao catalog from the code and templates (then translate the new entries; docs/translating.md).
 # Run inside src/prachum so every app's .py/.html/.txt is read and .venv is not; the data folder stays outside.
