@@ -57,6 +57,7 @@ PAGE_TEMPLATES = (
     "base.html", "meetings/meeting_page.html", "meetings/_meeting_page_head.html",
     "meetings/_meeting_page_body.html", "meetings/_meeting_when.html", "meetings/_meeting_where.html",
     "meetings/_registration_state.html", "meetings/_meeting_co_chairs.html", "meetings/_visitor_time.html",
+    "reports/_public_outcome.html",  # the published news item and public documents (reports' template tag)
 )
 # The script that adds times in the visitor's own zone; a cached head names its (hashed) address.
 VISITOR_TIME_SCRIPT = "meetings/visitor-time.js"
