@@ -8,7 +8,7 @@ The data is the demo's (`prachum demo --no-serve`): the hybrid ADGSOM, whose vid
 link, and its approved online participants. Each request is the whole join: find the registration by
 the token (one indexed row, a constant-time MAC check), its session, the room, then INSERT a Join and
 answer 302 to the organizer's link. wrk keeps 16 connections busy, each on the link of another approved
-online participant (bench/join.lua).
+online participant (a request generator in front of bench/report.lua).
 
 Beside it, in the same server and conditions, the ceiling /bench/insert/ (the middleware and one INSERT,
 bench/benchsite): what any request that writes costs on this machine at this moment.
@@ -43,7 +43,24 @@ import run as bench  # noqa: E402  (bench/run.py: Site, Gunicorn, Workers, wrk, 
 
 TARGET_P99_MS = 30.0
 PORTS = range(8121, 8130)  # this benchmark's ports on the shared machine
-LUA = BENCH_DIR / "join.lua"
+# report.lua's counting and summary line, with a request generator in front: each connection asks for the
+# personal join link of another participant (JOIN_PATHS: the paths, separated by "|"), round robin.
+JOIN_REQUESTS = """
+local paths = {}
+for path in string.gmatch(os.getenv("JOIN_PATHS") or "/", "[^|]+") do table.insert(paths, path) end
+local counter = 0
+
+request = function()
+   counter = counter + 1
+   return wrk.format("GET", paths[(counter % #paths) + 1])
+end
+"""
+
+
+def lua_script() -> Path:
+    script = Path(tempfile.gettempdir()) / f"prachum-join-{os.getpid()}.lua"
+    script.write_text(JOIN_REQUESTS + (BENCH_DIR / "report.lua").read_text())
+    return script
 
 FIND_LINKS = """
 from prachum.meetings.models import Meeting
@@ -124,7 +141,7 @@ def percentile(values: list[float], p: float) -> float:
 
 def wrk(url: str, paths: list[str], args) -> dict:
     env = dict(os.environ, JOIN_PATHS="|".join(paths))
-    cmd = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration:g}s", "--timeout=10s", "-s", str(LUA), url]
+    cmd = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration:g}s", "--timeout=10s", "-s", str(lua_script()), url]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=args.duration + 120, env=env)
     for line in proc.stdout.splitlines():
         if line.startswith("BENCH_JSON "):
