@@ -29,9 +29,6 @@ MESSAGES = {
 }
 SUBMITTED_MESSAGE = "delegation.submitted"
 
-# cancel_registration's body, run in withdraw_member's transaction after the focal point's check.
-_cancel_body = cancel_registration.__wrapped__
-
 
 def _error(code: str) -> RegistrationError:
     return RegistrationError(code, MESSAGES.get(code))
@@ -74,7 +71,7 @@ def withdraw_member(*, registration_id: int, actor, reason: str = "") -> Registr
         raise _error("not_focal_point")
     audit(registration, "registration.withdrawn_by_focal_point", actor=actor,
           before={"status": registration.status}, after={"reason": reason})
-    return _cancel_body(registration_id=registration_id, actor=actor, reason=reason)
+    return cancel_registration.in_transaction(registration_id=registration_id, actor=actor, reason=reason)
 
 
 @transaction.atomic(durable=True)

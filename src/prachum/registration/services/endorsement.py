@@ -32,9 +32,6 @@ MESSAGES = {
     "not_endorsable": _("Only a registration that waits for its focal point can be endorsed or declined."),
 }
 
-# reject_registration's body, run in this module's transaction after the focal point's checks.
-_reject_body = reject_registration.__wrapped__
-
 
 def _error(code: str) -> RegistrationError:
     return RegistrationError(code, MESSAGES.get(code))
@@ -74,7 +71,7 @@ def decline_registration(*, registration_id: int, actor, reason: str = "") -> Re
         raise _error("not_endorsable")
     audit(registration, "registration.endorsement_declined", actor=actor,
           before={"status": registration.status}, after={"reason": reason})
-    return _reject_body(registration_id=registration_id, actor=actor, reason=reason)
+    return reject_registration.in_transaction(registration_id=registration_id, actor=actor, reason=reason)
 
 
 def _queue_endorsed_email(registration: Registration) -> Message:

@@ -28,16 +28,12 @@ from prachum.registration.services.rules import check_open, resolve_participatio
 from prachum.registration.services.seats import fits, status_with_a_seat
 from prachum.registration.services.submission import SubmitResult, person_values, submit_registration
 
-# The body of submit_registration without its durable transaction (transaction.atomic keeps the
-# decorated function as __wrapped__): the same checks, lock and writes, in the caller's transaction.
-_submit_registration_body = submit_registration.__wrapped__
-
 
 def submit_in_transaction(**kwargs) -> SubmitResult:
     """submit_registration(**kwargs) inside the caller's transaction; a nomination is endorsed too."""
     if not connection.in_atomic_block:
         raise RuntimeError("submit_in_transaction must run inside the caller's transaction")
-    result = _submit_registration_body(**kwargs)
+    result = submit_registration.in_transaction(**kwargs)
     focal_point = kwargs.get("nominated_by")
     if result.created and focal_point is not None:
         endorse_by_nomination(result.registration, focal_point)

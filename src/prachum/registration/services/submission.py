@@ -7,6 +7,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from prachum.core.transactions import use_case
 from prachum.meetings.models import Category, Delegation, Meeting
 from prachum.notify.emails import render_registration_email
 from prachum.registration.errors import RegistrationError
@@ -93,7 +94,7 @@ def _valid_invitation(meeting: Meeting, invitation: Invitation | None, now) -> I
     return fresh
 
 
-@transaction.atomic(durable=True)
+@use_case
 def submit_registration(
     *,
     meeting: Meeting,

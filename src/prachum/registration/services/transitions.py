@@ -7,7 +7,8 @@ A change that frees a seat gives it to the waiting list in the same transaction.
 
 from datetime import datetime
 
-from django.db import transaction
+
+from prachum.core.transactions import use_case
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -34,7 +35,7 @@ def _check_transition(registration: Registration, status: str, unchanged_since: 
         raise RegistrationError("bad_transition")
 
 
-@transaction.atomic(durable=True)
+@use_case
 def approve_registration(*, registration_id: int, actor=None, force: bool = False,
                          unchanged_since: datetime | None = None) -> Registration:
     """Approve a pending or waitlisted registration.
@@ -70,7 +71,7 @@ def approve_registration(*, registration_id: int, actor=None, force: bool = Fals
     return registration
 
 
-@transaction.atomic(durable=True)
+@use_case
 def reject_registration(*, registration_id: int, actor=None, unchanged_since: datetime | None = None, reason: str = "") -> Registration:
     """Reject a pending or waitlisted registration; a freed seat goes to the waiting list. Code: bad_transition."""
     registration = lock_registration(registration_id)
@@ -87,7 +88,7 @@ def reject_registration(*, registration_id: int, actor=None, unchanged_since: da
     return registration
 
 
-@transaction.atomic(durable=True)
+@use_case
 def waitlist_registration(*, registration_id: int, actor=None, unchanged_since: datetime | None = None) -> Registration:
     """Move a pending registration to the end of the waiting list. Its seat goes to the people already
     waiting who fit, never back to it in the same step. Code: bad_transition."""
@@ -103,7 +104,7 @@ def waitlist_registration(*, registration_id: int, actor=None, unchanged_since: 
     return registration
 
 
-@transaction.atomic(durable=True)
+@use_case
 def cancel_registration(*, registration_id: int, actor=None, unchanged_since: datetime | None = None, reason: str = "") -> Registration:
     """Cancel a registration in any state but cancelled; its seat goes to the waiting list.
     `actor` None means the person through their private manage link. Code: bad_transition."""
@@ -120,7 +121,7 @@ def cancel_registration(*, registration_id: int, actor=None, unchanged_since: da
     return registration
 
 
-@transaction.atomic(durable=True)
+@use_case
 def promote_waitlisted(*, meeting_id: int, actor=None) -> list[Registration]:
     """Fill the meeting's free seats from its waiting list (e.g. after an organizer raised a quota);
     returns the registrations promoted."""
