@@ -7,11 +7,10 @@ A change that frees a seat gives it to the waiting list in the same transaction.
 
 from datetime import datetime
 
-
-from prachum.core.transactions import use_case
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from prachum.core.transactions import use_case
 from prachum.registration.errors import RegistrationError
 from prachum.registration.models import Registration
 from prachum.registration.services.locking import lock_meeting, lock_registration
