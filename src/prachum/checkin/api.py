@@ -67,13 +67,17 @@ def checkin_api(view):
     return csrf_exempt(inner)
 
 
-def _json_body(request):
+def _json_body(request, *, not_an_object: CheckInError | None = None) -> dict:
+    """The request's JSON object; `not_an_object`: the refusal when it is valid JSON but no object."""
     if len(request.body) > MAX_BODY:
         raise CheckInError("too_large", _("The request is too large."))
     try:
-        return json.loads(request.body or b"{}")
+        body = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError):
         raise CheckInError("bad_json", _("The request is not valid JSON.")) from None
+    if not isinstance(body, dict):
+        raise not_an_object or CheckInError("bad_json", _("The request is not valid JSON."))
+    return body
 
 
 def _answer_errors(view):
@@ -99,8 +103,6 @@ def _session_param(value):
 def redeem(request, meeting, *, device, actor):
     """One code, live: green, amber or red, and the session's counter."""
     body = _json_body(request)
-    if not isinstance(body, dict):
-        raise CheckInError("bad_json", _("The request is not valid JSON."))
     session = _session_param(body.get("session"))
     result = services.check_in(
         meeting=meeting, code=body.get("code"), session=session, client_id=body.get("client_id"),
@@ -116,9 +118,7 @@ def redeem(request, meeting, *, device, actor):
 @_answer_errors
 def sync(request, meeting, *, device, actor):
     """A batch of offline check-ins: a result per item (partial success is normal)."""
-    body = _json_body(request)
-    if not isinstance(body, dict):
-        raise CheckInError("bad_batch", _("The batch must be a list of check-ins."))
+    body = _json_body(request, not_an_object=CheckInError("bad_batch", _("The batch must be a list of check-ins.")))
     results = services.sync_checkins(
         meeting=meeting, items=body.get("items"), sent_at=body.get("sent_at"), device=device, actor=actor
     )
@@ -130,8 +130,6 @@ def sync(request, meeting, *, device, actor):
 @_answer_errors
 def undo(request, meeting, *, device, actor):
     body = _json_body(request)
-    if not isinstance(body, dict):
-        raise CheckInError("bad_json", _("The request is not valid JSON."))
     checkin = services.undo_check_in(meeting=meeting, client_id=body.get("client_id"), device=device, actor=actor)
     return JsonResponse({"undone": services.checkin_json(checkin),
                          "counter": selectors.counter(meeting, checkin.session_id)})
