@@ -164,29 +164,27 @@ def endorse(request, slug, delegation_id, registration_id, access):
 @require_POST
 @meeting_access_required(Capability.FOCAL_POINT)
 def decline(request, slug, delegation_id, registration_id, access):
-    delegation = _delegation(request, access, delegation_id)
-    member = _member(request, access, delegation, registration_id)
-    form = DeclineForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(e) for e in form.errors.get("reason", [])))
-    elif _act(request, access, delegation, decline_registration, registration_id=member.pk,
-              reason=form.cleaned_data["reason"]):
-        messages.success(request, _("You declined %(name)s.") % {"name": member.full_name})
-    return redirect("focal_point:delegation", slug=slug, delegation_id=delegation.pk)
+    return _act_with_reason(request, access, delegation_id, registration_id, decline_registration,
+                            _("You declined %(name)s."))
 
 
 @require_POST
 @meeting_access_required(Capability.FOCAL_POINT)
 def withdraw(request, slug, delegation_id, registration_id, access):
+    return _act_with_reason(request, access, delegation_id, registration_id, withdraw_member,
+                            _("%(name)s is no longer in the delegation."))
+
+
+def _act_with_reason(request, access, delegation_id, registration_id, service, done_message):
+    """A decision on one member that needs a reason (DeclineForm): refused with the form's error, or done."""
     delegation = _delegation(request, access, delegation_id)
     member = _member(request, access, delegation, registration_id)
     form = DeclineForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for e in form.errors.get("reason", [])))
-    elif _act(request, access, delegation, withdraw_member, registration_id=member.pk,
-              reason=form.cleaned_data["reason"]):
-        messages.success(request, _("%(name)s is no longer in the delegation.") % {"name": member.full_name})
-    return redirect("focal_point:delegation", slug=slug, delegation_id=delegation.pk)
+    elif _act(request, access, delegation, service, registration_id=member.pk, reason=form.cleaned_data["reason"]):
+        messages.success(request, done_message % {"name": member.full_name})
+    return redirect("focal_point:delegation", slug=access.meeting.slug, delegation_id=delegation.pk)
 
 
 @require_POST
