@@ -3,7 +3,6 @@ once (released together by a Barrier). On PostgreSQL the registration's row lock
 constraints decide; on SQLite the IMMEDIATE transactions serialize the writers."""
 
 import json
-import threading
 import urllib.request
 from datetime import timedelta
 
@@ -13,6 +12,7 @@ from django.utils import timezone
 from prachum.checkin import selectors
 from prachum.checkin.models import CheckIn
 from prachum.checkin.tests.conftest import Door, new_id
+from prachum.testing.races import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -20,25 +20,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def door(transactional_db):
     return Door()
-
-
-def race(calls):
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(i):
-        barrier.wait()
-        try:
-            results[i] = calls[i]()
-        except Exception as exc:  # noqa: BLE001  (the test looks at what each thread got)
-            results[i] = exc
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
 
 
 def poster(base_url, door, name, token, body):

@@ -3,10 +3,7 @@ On PostgreSQL the meeting's row lock (meetings.setup locks it first, as seat-tak
 on SQLite the IMMEDIATE transactions do. No quota ends below the seats taken; a duplicate is refused with
 a message, never a server error."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from prachum.meetings import setup
 from prachum.meetings.models import Meeting, MeetingRole, Role
@@ -14,31 +11,9 @@ from prachum.meetings.tests.factories import make_category, make_meeting, make_o
 from prachum.registration.models import Registration
 from prachum.registration.services import submit_registration
 from prachum.registration.tests.factories import form_token, person
+from prachum.testing.races import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def race(jobs):
-    """Run the callables at once, one thread each; returns their results or the exceptions they raised."""
-    barrier = threading.Barrier(len(jobs))
-    results = [None] * len(jobs)
-
-    def run(i):
-        try:
-            barrier.wait(timeout=60)
-            results[i] = jobs[i]()
-        except Exception as exc:  # noqa: BLE001 - the test inspects it
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=180)
-    assert not any(thread.is_alive() for thread in threads), "a thread is stuck"
-    return results
 
 
 @pytest.fixture(autouse=True)

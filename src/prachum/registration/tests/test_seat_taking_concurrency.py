@@ -29,6 +29,7 @@ from prachum.registration.tests.factories import (
     make_registration,
     person,
 )
+from prachum.testing.races import race as race_threads
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -42,28 +43,8 @@ def _deliver_in_the_committing_thread(settings):
 
 
 def race(jobs):
-    """Run the callables at once, one thread each; returns their results (or the exceptions they raised)."""
-    barrier = threading.Barrier(len(jobs))
-    results = [None] * len(jobs)
-
-    def run(i):
-        try:
-            barrier.wait(timeout=60)
-            results[i] = jobs[i]()
-        except Exception as exc:  # noqa: BLE001 - the test inspects it
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=180)
-    assert not any(thread.is_alive() for thread in threads), "a thread is stuck"
-    unexpected = [r for r in results if isinstance(r, Exception) and not isinstance(r, RegistrationError)]
-    assert not unexpected, unexpected
-    return results
+    """The jobs at once; a refusal (RegistrationError) is an answer, any other exception fails the test."""
+    return race_threads(jobs, allowed=(RegistrationError,))
 
 
 def submitter(meeting, category, **kw):
