@@ -147,6 +147,7 @@ def _context(registration, *, language: str, attachments: list) -> dict:
     offsets = {_offset_label(moment.astimezone(zone)) for s in [meeting, *sessions] for moment in (s.starts_at, s.ends_at)}
     online = not attends_in_person(registration)
     return {
+        "online_memo": {"sessions": sessions},  # {% online_join_block_* %}: one reading for both versions
         "language": language,
         "registration": registration,
         "person_name": _person_name(registration, language),

@@ -294,9 +294,11 @@ def meeting_times_changed(meeting: Meeting, *, actor=None) -> int:
 
 # --- What a participant is shown -----------------------------------------------------------------
 
-def participant_sessions(registration: Registration, *, language: str, browser_zone: str | None = None) -> dict:
+def participant_sessions(registration: Registration, *, language: str, browser_zone: str | None = None,
+                         sessions: list | None = None) -> dict:
     """The sessions as a participant sees them in emails and on their private page: each one's time in
-    the meeting's zone and theirs, and, for approved online participants, their personal join link."""
+    the meeting's zone and theirs, and, for approved online participants, their personal join link.
+    `sessions`: the meeting's sessions in programme order, where the caller has read them already."""
     from prachum.online.links import join_url
     from prachum.online.zones import participant_zone, two_zones
 
@@ -307,7 +309,8 @@ def participant_sessions(registration: Registration, *, language: str, browser_z
         online and registration.status == Status.APPROVED and meeting.status != Meeting.Status.CANCELLED
         and OnlineRoom.objects.filter(meeting=meeting).exists()
     )
-    sessions = list(meeting.sessions.order_by("starts_at", "order", "pk"))
+    if sessions is None:
+        sessions = list(meeting.sessions.order_by("starts_at", "order", "pk"))
     return {
         "joins_online": online,
         "may_join": may_join,

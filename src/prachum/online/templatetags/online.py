@@ -16,22 +16,32 @@ from prachum.online.services import participant_sessions
 register = template.Library()
 
 
-def _context(registration, language=None):
+def _context(registration, language=None, *, memo=None):
+    """`memo`: a dict the caller's context carries as `online_memo` (an email: its text and HTML versions
+    are rendered from one context), optionally with the meeting's sessions under "sessions"; the answer of
+    participant_sessions is kept there, so both versions read the database once."""
     if registration is None or registration.meeting is None:
         return {"online": None}
-    info = participant_sessions(registration, language=language or get_language() or registration.language)
+    language = language or get_language() or registration.language
+    if memo is None:
+        info = participant_sessions(registration, language=language)
+    else:
+        key = (registration.pk, language)
+        if key not in memo:
+            memo[key] = participant_sessions(registration, language=language, sessions=memo.get("sessions"))
+        info = memo[key]
     show = info["may_join"] or info["shows_two_zones"]
     return {"online": info if show else None, "registration": registration}
 
 
-@register.inclusion_tag("online/_email_join_block.txt")
-def online_join_block_text(registration, language=None):
-    return _context(registration, language)
+@register.inclusion_tag("online/_email_join_block.txt", takes_context=True)
+def online_join_block_text(context, registration, language=None):
+    return _context(registration, language, memo=context.get("online_memo"))
 
 
-@register.inclusion_tag("online/_email_join_block.html")
-def online_join_block_html(registration, language=None):
-    return _context(registration, language)
+@register.inclusion_tag("online/_email_join_block.html", takes_context=True)
+def online_join_block_html(context, registration, language=None):
+    return _context(registration, language, memo=context.get("online_memo"))
 
 
 @register.inclusion_tag("online/_manage_join_panel.html")
