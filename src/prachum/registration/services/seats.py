@@ -3,6 +3,8 @@
 Everything here runs under the meeting lock (services/locking.py) of the caller's transaction.
 """
 
+import time
+
 from django.db import connection
 from django.utils import timezone
 
@@ -28,20 +30,62 @@ def fits(meeting: Meeting, *, category: Category, delegation: Delegation | None,
     return True
 
 
+def _unlimited(meeting: Meeting, category: Category, delegation: Delegation | None, participation: str) -> bool:
+    return seat_limit(meeting, participation) is None and category.quota is None and (
+        delegation is None or delegation.quota is None
+    )
+
+
+# The counts the last has_room of this process read, per (meeting, category, delegation, participation):
+# (monotonic time, counts). Only likely_has_room reads them, for a guess; has_room always counts.
+_recent_counts: dict[tuple, tuple[float, dict]] = {}
+RECENT_COUNTS_SECONDS = 2.0
+_RECENT_COUNTS_MAX = 10_000
+# How many seats must be left, by the recent counts, to guess there is room without counting: more than
+# a busy form takes in RECENT_COUNTS_SECONDS, so that the guess is wrong only close to a limit.
+GUESS_MARGIN = 200
+
+
 def has_room(meeting: Meeting, *, category: Category, delegation: Delegation | None, participation: str,
              exclude_pk: int | None = None) -> bool:
     """Whether a registration with this category, delegation and participation would find a seat now
     (`exclude_pk`: a seat holder that is moving does not compete with itself)."""
-    if seat_limit(meeting, participation) is None and category.quota is None and (
-        delegation is None or delegation.quota is None
-    ):
+    if _unlimited(meeting, category, delegation, participation):
         return True  # nothing to count against
+    delegation_id = delegation.pk if delegation else None
     taken = seats_taken_by(
-        meeting, category_id=category.pk, delegation_id=delegation.pk if delegation else None,
-        participation=participation, exclude_pk=exclude_pk,
+        meeting, category_id=category.pk, delegation_id=delegation_id, participation=participation,
+        exclude_pk=exclude_pk,
     )
+    remember_seats_taken(meeting, category=category, delegation=delegation, participation=participation, taken=taken)
     return fits(meeting, category=category, delegation=delegation, participation=participation,
                 taken_meeting=taken["meeting"], taken_category=taken["category"], taken_delegation=taken["delegation"])
+
+
+def remember_seats_taken(meeting: Meeting, *, category: Category, delegation: Delegation | None,
+                         participation: str, taken: dict) -> None:
+    """Keep counts just read (seats_taken_by's) for likely_has_room's next guess."""
+    if len(_recent_counts) >= _RECENT_COUNTS_MAX:
+        _recent_counts.clear()
+    key = (meeting.pk, category.pk, delegation.pk if delegation else None, participation)
+    _recent_counts[key] = (time.monotonic(), taken)
+
+
+def likely_has_room(meeting: Meeting, *, category: Category, delegation: Delegation | None, participation: str) -> bool:
+    """A guess of has_room, for work done before the meeting lock (rendering the email of the status a
+    submission will most likely get). Without counting when this process counted the same seats less
+    than RECENT_COUNTS_SECONDS ago and more than GUESS_MARGIN were left; else as has_room.
+    Never decides a seat: the recount under the lock does (submission._take_seat)."""
+    if _unlimited(meeting, category, delegation, participation):
+        return True
+    recent = _recent_counts.get((meeting.pk, category.pk, delegation.pk if delegation else None, participation))
+    if recent is not None and time.monotonic() - recent[0] < RECENT_COUNTS_SECONDS:
+        taken = recent[1]
+        if fits(meeting, category=category, delegation=delegation, participation=participation,
+                taken_meeting=taken["meeting"] + GUESS_MARGIN, taken_category=taken["category"] + GUESS_MARGIN,
+                taken_delegation=taken["delegation"] + GUESS_MARGIN):
+            return True
+    return has_room(meeting, category=category, delegation=delegation, participation=participation)
 
 
 def status_with_a_seat(category: Category) -> str:

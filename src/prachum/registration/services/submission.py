@@ -22,7 +22,8 @@ from prachum.registration.services.rules import (
     resolve_organization,
     resolve_participation,
 )
-from prachum.registration.services.seats import has_room, status_with_a_seat
+from prachum.registration.selectors import quotas_and_seats_taken
+from prachum.registration.services.seats import fits, likely_has_room, remember_seats_taken, status_with_a_seat
 
 Status = Registration.Status
 
@@ -166,7 +167,7 @@ def submit_registration(
     registration.organization_name, registration.participation = organization_name, participation
     registration.invitation = invitation
     registration.consent_at = now if consented else None
-    guess = _set_status(registration, _status_now(meeting, registration), now)
+    guess = _set_status(registration, _status_guess(meeting, registration), now)
     token = registration.set_manage_token()
     try:
         with transaction.atomic():
@@ -181,6 +182,19 @@ def submit_registration(
         raise
     save_answers(registration, answers)
     email = render_registration_email(registration=registration, kind=SUBMITTED_MESSAGE[guess])
+    record = dict(actor=actor, nominated_by=nominated_by, email=email, guess=guess)
+
+    if invitation is None:
+        # The common case, with the meeting lock held as briefly as can be: what the submission leaves
+        # behind (audit event, message) is written for the guessed status before the lock, so that under
+        # it only the lock, one recount and the commit remain. A wrong guess (rare: close to a limit)
+        # rolls those writes back with the lock and goes the long way below.
+        before_lock = transaction.savepoint()
+        _leave_record(registration, guess, invitation=None, **record)
+        if _take_seat(registration, now) == guess:
+            return SubmitResult(registration, True, token)
+        transaction.savepoint_rollback(before_lock)
+        _set_status(registration, guess, now)  # as the database holds it again
 
     status = _take_seat(registration, now)
     if invitation is not None:
@@ -189,21 +203,26 @@ def submit_registration(
         invitation = _valid_invitation(registration.meeting, invitation, now)
         invitation.used_at = now
         invitation.save(update_fields=["used_at"])
+    _leave_record(registration, status, invitation=invitation, **record)
+    return SubmitResult(registration, True, token)
+
+
+def _leave_record(registration: Registration, status: str, *, invitation, actor, nominated_by, email, guess) -> None:
+    """The audit event and the message of a submission that gets `status` (`email`: rendered for `guess`)."""
     audit(
         registration, "registration.submitted", actor=actor or nominated_by,
         actor_label="" if (actor or nominated_by) else PARTICIPANT,
         after={
-            "status": status, "category": category.pk, "delegation": delegation.pk if delegation else None,
-            "participation": participation, "invitation": invitation.pk if invitation else None,
+            "status": status, "category": registration.category_id, "delegation": registration.delegation_id,
+            "participation": registration.participation, "invitation": invitation.pk if invitation else None,
         },
     )
     tell(registration, SUBMITTED_MESSAGE[status], rendered=email if status == guess else None)
-    return SubmitResult(registration, True, token)
 
 
-def _status_now(meeting: Meeting, registration: Registration, *, exclude_pk: int | None = None) -> str:
-    if has_room(meeting, category=registration.category, delegation=registration.delegation,
-                participation=registration.participation, exclude_pk=exclude_pk):
+def _status_guess(meeting: Meeting, registration: Registration) -> str:
+    if likely_has_room(meeting, category=registration.category, delegation=registration.delegation,
+                       participation=registration.participation):
         return status_with_a_seat(registration.category)
     return Status.WAITLISTED
 
@@ -221,19 +240,24 @@ def _take_seat(registration: Registration, now) -> str:
 
     The count sees every seat-taker that committed before this lock was granted, and none that has
     not: those wait behind this lock and count again after this commit. The quotas are read again
-    too: an organizer may have changed one since the registration was checked."""
+    too, in the same statement: an organizer may have changed one since the registration was checked."""
     meeting = lock_meeting(registration.meeting_id)
     check_open(meeting, now)
     registration.meeting = meeting
-    registration.category.quota = (
-        Category.objects.filter(pk=registration.category_id).values_list("quota", flat=True).get()
+    category, delegation = registration.category, registration.delegation
+    taken = quotas_and_seats_taken(
+        meeting, category_id=category.pk, delegation_id=delegation.pk if delegation else None,
+        participation=registration.participation, exclude_pk=registration.pk,
     )
-    if registration.delegation is not None:
-        registration.delegation.quota = (
-            Delegation.objects.filter(pk=registration.delegation_id).values_list("quota", flat=True).get()
-        )
+    category.quota = taken["category_quota"]
+    if delegation is not None:
+        delegation.quota = taken["delegation_quota"]
+    remember_seats_taken(meeting, category=category, delegation=delegation,
+                         participation=registration.participation, taken=taken)
     guess = registration.status
-    status = _status_now(meeting, registration, exclude_pk=registration.pk)
+    room = fits(meeting, category=category, delegation=delegation, participation=registration.participation,
+                taken_meeting=taken["meeting"], taken_category=taken["category"], taken_delegation=taken["delegation"])
+    status = status_with_a_seat(category) if room else Status.WAITLISTED
     if status != guess:
         _set_status(registration, status, now)
         registration.save(update_fields=["status", "decided_at", "waitlisted_at"])
