@@ -188,11 +188,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=float, default=5, help="seconds of warm-up on another session (default 5)")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--workers", type=bench.Workers.parse, default=bench.Workers("gthread", bench.CORES, 4),
-                        help=f"gunicorn setup, sync:5 or gthread:2x4 (default gthread:{bench.CORES}x4)")
+    parser.add_argument("--workers", type=bench.Workers.parse, default=bench.Workers.product(),
+                        help="gunicorn setup, sync:5 or gthread:4x2 (default: src/prachum/gunicorn_config.py's)")
     parser.add_argument("--pg-admin-url", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--port", type=int, default=8111, help="gunicorn's port (0: any free one)")
     parser.add_argument("--keep", action="store_true", help="keep the data folder and the PostgreSQL database")
+    parser.add_argument("--settings", default="benchsite.settings",
+                        help="settings module gunicorn serves (one that imports benchsite.settings and changes it)")
+    parser.add_argument("--pythonpath", action="append", default=[], help="extra folder for --settings (repeatable)")
     args = parser.parse_args(argv)
 
     if why := bench.pg_unreachable(args.pg_admin_url):
@@ -221,6 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         token = site.prachum("device-token", SLUG, "--name", "bench", quiet=True).stdout.strip().splitlines()[-1]
         bundle_token = site.prachum("device-token", BUNDLE_SLUG, "--name", "bench", quiet=True).stdout.strip().splitlines()[-1]
         script = lua_script(tmp / "redeem.lua")
+        site.settings_module, site.extra_pythonpath = args.settings, args.pythonpath
 
         with bench.Gunicorn(site, args.workers) as server:
             redeem_url = f"{server.base_url}/api/v1/meetings/{SLUG}/checkin/redeem/"

@@ -208,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=20)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--workers", type=bench.Workers.parse, default=bench.Workers("gthread", bench.CORES, 4))
+    parser.add_argument("--workers", type=bench.Workers.parse, default=bench.Workers.product())
     parser.add_argument("--pg-admin-url", default="postgres://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args(argv)
 

@@ -834,8 +834,8 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"runs per target at most: one during which other programs used more than {NOISY_CORES} "
                              "cores, or whose load stuck to some workers, is repeated; the least disturbed is reported")
     parser.add_argument("--timeout", type=float, default=30, help="seconds per request before it counts as an error")
-    parser.add_argument("--workers", type=bench.Workers.parse, default=bench.Workers("gthread", CORES, 4),
-                        help=f"gunicorn setup, sync:5 or gthread:2x4 (default gthread:{CORES}x4)")
+    parser.add_argument("--workers", type=bench.Workers.parse, default=bench.Workers.product(),
+                        help="gunicorn setup, sync:5 or gthread:4x2 (default: src/prachum/gunicorn_config.py's)")
     parser.add_argument("--pg-admin-url", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--keep", action="store_true", help="keep the data folders and the PostgreSQL database")
     parser.add_argument("--settings", default="benchsite.settings",

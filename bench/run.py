@@ -138,8 +138,16 @@ class Workers:
     def gunicorn_args(self) -> list[str]:
         args = ["--worker-class", self.worker_class, "--workers", str(self.workers)]
         if self.worker_class == "gthread":
-            args += ["--threads", str(self.threads)]
+            # As src/prachum/gunicorn_config.py: a busy process leaves new connections to the others.
+            args += ["--threads", str(self.threads), "--worker-connections", str(self.threads + 2)]
         return args
+
+    @classmethod
+    def product(cls) -> "Workers":
+        """The setup src/prachum/gunicorn_config.py gives production and the demo."""
+        from prachum import gunicorn_config
+
+        return cls(gunicorn_config.worker_class, gunicorn_config.workers, gunicorn_config.threads)
 
     @classmethod
     def parse(cls, text: str) -> "Workers":
@@ -158,10 +166,10 @@ def candidate_workers() -> list[Workers]:
                            cover I/O waits. Closes the connection after every response.
     gthread cores x 4      one process per core (Python runs one thread at a time per process),
                            threads overlap database round trips; keeps connections alive.
-    gthread (2*cores+1)x2  in between.
+    gthread (2*cores)x2    the product's (src/prachum/gunicorn_config.py): in between.
     """
     many = 2 * CORES + 1
-    return [Workers("sync", many), Workers("gthread", CORES, 4), Workers("gthread", many, 2)]
+    return [Workers("sync", many), Workers("gthread", CORES, 4), Workers.product()]
 
 
 # ---------------------------------------------------------------------------- results

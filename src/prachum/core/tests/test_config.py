@@ -111,3 +111,40 @@ def test_gunicorn_stops_at_once_on_a_wrong_variable(tmp_path):
     )
     assert result.returncode != 0
     assert "prachum: configuration error: PRACHUM_DEBUG must be true or false, not 'perhaps'" in result.stderr
+
+
+def test_gunicorn_serves_with_the_products_config(tmp_path):
+    """`-c python:prachum.gunicorn_config` (the demo's and README's): it loads, and the site answers
+    with as many processes as it says."""
+    import socket
+    import time
+    import urllib.request
+
+    from prachum import gunicorn_config
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PRACHUM_")}
+    env.update(PRACHUM_DATA_DIR=str(tmp_path), PRACHUM_ALLOWED_HOSTS="127.0.0.1")
+    subprocess.run([os.path.join(os.path.dirname(sys.executable), "prachum"), "migrate", "-v0"], env=env, check=True)
+    gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
+    server = subprocess.Popen(
+        [gunicorn, "-c", "python:prachum.gunicorn_config", "--bind", f"127.0.0.1:{port}", "prachum.wsgi:application"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/en/", timeout=5) as response:
+                    assert response.status == 200
+                    break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        log, _ = server.communicate(timeout=30)
+    assert log.count("Booting worker") == gunicorn_config.workers
+    assert gunicorn_config.worker_connections > gunicorn_config.threads  # room for kept-alive connections

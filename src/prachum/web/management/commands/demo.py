@@ -70,10 +70,9 @@ class Command(BaseCommand):
         subprocess.Popen([sys.executable, "-m", "prachum", "run-scheduled"], env=os.environ.copy())
         gunicorn = [
             sys.executable, "-m", "gunicorn", "prachum.wsgi:application",
+            "--config", "python:prachum.gunicorn_config",  # workers and the log as bench/ measured best
             "--bind", f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
-            # One process per core with threads: the set-up bench/run.py measured fastest on 2 cores.
-            "--workers", "2", "--worker-class", "gthread", "--threads", "4", "--access-logfile", "-",
-            "--logger-class", "prachum.registration.gunicorn_logger.Logger",  # no private links in the log
+            "--access-logfile", "-",
         ]
         os.execv(sys.executable, gunicorn)
 
