@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The personal join link under load: /en/join/<token>/<session>/ at c=16, PostgreSQL (and SQLite).
 
-    .venv/bin/python bench/join.py                     # PostgreSQL, 20 s, c=16, gunicorn gthread 2x4
+    .venv/bin/python bench/join.py                     # PostgreSQL, 20 s, c=16, gunicorn gthread 4x2 (the product's setup)
     .venv/bin/python bench/join.py --db both --duration 10
 
 The data is the demo's (`prachum demo --no-serve`): the hybrid ADGSOM, whose video conference is a pasted
