@@ -11,7 +11,9 @@ Measured on the 2-core machine of bench/ (bench/README.md, "The worker setup"):
   registration form then waited behind others for up to 300 ms at the 99th percentile. With few
   connections per process, a busy process leaves new connections to the others (p99 160 ms at a
   higher rate). The two spare connections keep a browser's or a check-in device's connection alive
-  between its requests.
+  between its requests; a connection beyond them waits in the listen queue until a process has room
+  (kept-alive connections are closed after `keepalive`, 2 s, without a request). Behind a proxy that
+  keeps many idle connections open to gunicorn, raise worker_connections to their number per process.
 """
 
 import os
