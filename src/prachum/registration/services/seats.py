@@ -36,8 +36,8 @@ def _unlimited(meeting: Meeting, category: Category, delegation: Delegation | No
     )
 
 
-# The counts the last has_room of this process read, per (meeting, category, delegation, participation):
-# (monotonic time, counts). Only likely_has_room reads them, for a guess; has_room always counts.
+# The counts this process read last (has_room, or seat-taking under the lock), per (meeting, category,
+# delegation, participation): (monotonic time, counts). Only likely_has_room reads them, for a guess.
 _recent_counts: dict[tuple, tuple[float, dict]] = {}
 RECENT_COUNTS_SECONDS = 2.0
 _RECENT_COUNTS_MAX = 10_000
@@ -67,8 +67,11 @@ def remember_seats_taken(meeting: Meeting, *, category: Category, delegation: De
     """Keep counts just read (seats_taken_by's) for likely_has_room's next guess."""
     if len(_recent_counts) >= _RECENT_COUNTS_MAX:
         _recent_counts.clear()
-    key = (meeting.pk, category.pk, delegation.pk if delegation else None, participation)
-    _recent_counts[key] = (time.monotonic(), taken)
+    _recent_counts[_counts_key(meeting, category, delegation, participation)] = (time.monotonic(), taken)
+
+
+def _counts_key(meeting: Meeting, category: Category, delegation: Delegation | None, participation: str) -> tuple:
+    return meeting.pk, category.pk, delegation.pk if delegation else None, participation
 
 
 def likely_has_room(meeting: Meeting, *, category: Category, delegation: Delegation | None, participation: str) -> bool:
@@ -78,7 +81,7 @@ def likely_has_room(meeting: Meeting, *, category: Category, delegation: Delegat
     Never decides a seat: the recount under the lock does (submission._take_seat)."""
     if _unlimited(meeting, category, delegation, participation):
         return True
-    recent = _recent_counts.get((meeting.pk, category.pk, delegation.pk if delegation else None, participation))
+    recent = _recent_counts.get(_counts_key(meeting, category, delegation, participation))
     if recent is not None and time.monotonic() - recent[0] < RECENT_COUNTS_SECONDS:
         taken = recent[1]
         if fits(meeting, category=category, delegation=delegation, participation=participation,
