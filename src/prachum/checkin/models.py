@@ -63,8 +63,10 @@ class CheckIn(models.Model):
             models.Index(fields=["registration", "session"], name="checkin_person_session_idx"),
             # The desk's live counter counts these with every scan: an index of only the counting rows
             # answers it from the index alone (the session's plain index left a heap lookup per row).
+            # With the registration second, it also finds "who counts for this person and session" at
+            # once; with the session alone the planner read every counting row of the session for it.
             models.Index(
-                fields=["session"], condition=Q(undone_at__isnull=True, is_conflict=False),
+                fields=["session", "registration"], condition=Q(undone_at__isnull=True, is_conflict=False),
                 name="checkin_counting_session_idx",
             ),
         ]

@@ -8,6 +8,7 @@ kept, the later one flagged `is_conflict`, and the earliest counts.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -18,7 +19,6 @@ from datetime import datetime, timedelta
 
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +27,7 @@ from prachum.audit.services import record_audit
 from prachum.meetings.models import Session
 from prachum.registration.models import BADGE_ALPHABET, BADGE_CODE_LENGTH, Participation, Registration
 
+from . import selectors
 from .models import CheckIn, Device
 
 Status = Registration.Status
@@ -207,14 +208,31 @@ _DESK_FIELDS = ("meeting_id", "category_id", "delegation_id", "status", "partici
                 "family_name_first", "name_lo", "organization_name", "badge_code")
 
 
+# The door's hot path is written in SQL: building and compiling these querysets took about half of a
+# scan's CPU (bench/checkin.py: hundreds of scans a second on two cores). Both read what the ORM did:
+# the person with a row lock (FOR UPDATE where the database has it; SQLite's transaction is the lock),
+# and the check-ins of this client_id or counting for this person and session.
+@functools.cache
+def _desk_person_sql() -> str:
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(Registration._meta.get_field(name).column) for name in ("id", *_DESK_FIELDS))
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    return f"SELECT {columns} FROM {quote(Registration._meta.db_table)} WHERE badge_code = %s{lock}"
+
+
+@functools.cache
+def _seen_or_counting_sql(whole_meeting: bool) -> str:
+    session = "session_id IS NULL" if whole_meeting else "session_id = %s"
+    return (f"SELECT * FROM {connection.ops.quote_name(CheckIn._meta.db_table)} WHERE client_id = %s"
+            f" OR (registration_id = %s AND {session} AND undone_at IS NULL AND NOT is_conflict)")
+
+
 def _check_in_locked(*, meeting, code: str, session_id: int | None, client_id: uuid.UUID, device=None,
                      actor=None, device_time=None, sent_at=None, offline: bool, now: datetime) -> Result:
     assert connection.in_atomic_block
     # The hot path of the door (hundreds a second): few, small queries. Category and delegation names
     # come from a short-lived per-meeting cache instead of joins.
-    registration = next(iter(
-        Registration.objects.select_for_update().filter(badge_code=code).order_by().only(*_DESK_FIELDS)
-    ), None)
+    registration = next(iter(Registration.objects.raw(_desk_person_sql(), [code])), None)
     if registration is None:
         return _refusal("unknown")
     if registration.meeting_id == meeting.pk:
@@ -222,10 +240,11 @@ def _check_in_locked(*, meeting, code: str, session_id: int | None, client_id: u
     # After the lock: a replay racing its original waits here and then finds it. One query for both
     # "was this client_id seen?" and "who counts for this person and session?".
     earlier = counting = None
-    for row in CheckIn.objects.filter(
-        Q(client_id=client_id)
-        | Q(registration_id=registration.pk, session_id=session_id, undone_at__isnull=True, is_conflict=False)
-    ).order_by():
+    client_id_value = CheckIn._meta.get_field("client_id").get_db_prep_value(client_id, connection)
+    for row in CheckIn.objects.raw(
+        _seen_or_counting_sql(session_id is None),
+        [client_id_value, registration.pk, *([] if session_id is None else [session_id])],
+    ):
         if row.client_id == client_id:
             earlier = row
         if row.registration_id == registration.pk and row.session_id == session_id and row.undone_at is None \
@@ -310,6 +329,8 @@ def check_in(*, meeting, code, session=None, client_id, device=None, actor=None)
             )
     except IntegrityError:
         result = _refusal("client_id_reused")
+    if result.outcome == Outcome.OK and not result.replayed:
+        selectors.count_one_more(session_id)
     result.session_id = session_id
     return result
 
@@ -382,6 +403,7 @@ def sync_checkins(*, meeting, items, sent_at=None, device=None, actor=None) -> l
                 except IntegrityError:
                     result = _refusal("client_id_reused")
                 results[parsed.index] = {"client_id": str(parsed.client_id), **result_json(result)}
+    selectors.forget_count({parsed.session_id for parsed in readable})
     return results
 
 
@@ -474,10 +496,16 @@ def _store_chunk(meeting, chunk: list[_Item], sent_at, device, actor):
     return decided
 
 
-@transaction.atomic
 def undo_check_in(*, meeting, client_id, device=None, actor=None) -> CheckIn:
     """Take back a check-in (the wrong person was scanned). Where a conflicting check-in of the same
     person waits, the earliest of them counts instead."""
+    checkin = _undo_check_in(meeting=meeting, client_id=client_id, device=device, actor=actor)
+    selectors.forget_count([checkin.session_id])
+    return checkin
+
+
+@transaction.atomic
+def _undo_check_in(*, meeting, client_id, device, actor) -> CheckIn:
     client_id = _client_id(client_id)
     checkin = (
         CheckIn.objects.select_for_update().select_related("registration")

@@ -16,6 +16,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='checkin',
-            index=models.Index(condition=models.Q(('is_conflict', False), ('undone_at__isnull', True)), fields=['session'], name='checkin_counting_session_idx'),
+            index=models.Index(condition=models.Q(('is_conflict', False), ('undone_at__isnull', True)), fields=['session', 'registration'], name='checkin_counting_session_idx'),
         ),
     ]

@@ -135,6 +135,39 @@ def test_undo_through_the_api(door, client):
     assert response.status_code == 400 and response.json()["error"]["code"] == "not_found"
 
 
+def test_the_kept_counter_follows_the_desks_own_check_ins_undos_and_syncs_at_once(door, client):
+    """The count is kept a second in the cache (selectors.COUNT_SECONDS); what goes through the services
+    changes it at once, and a replay or an amber result does not."""
+    def redeem(person, client_id=None):
+        return post(client, url(door, "redeem"), {"code": person.badge_code, "session": door.day1.pk,
+                                                  "client_id": client_id or new_id()}, door.token).json()
+
+    first = new_id()
+    assert redeem(door.keo, first)["counter"]["checked_in"] == 1
+    assert redeem(door.lan)["counter"]["checked_in"] == 2
+    assert redeem(door.keo, first)["counter"]["checked_in"] == 2  # a replay: nothing new
+    assert redeem(door.keo)["counter"]["checked_in"] == 2  # already in: amber
+    assert post(client, url(door, "undo"), {"client_id": first}, door.token).json()["counter"]["checked_in"] == 1
+    item = {"client_id": new_id(), "code": door.somsak.badge_code, "session": door.day1.pk,
+            "checked_in_at": timezone.now().isoformat()}
+    post(client, url(door, "sync"), {"sent_at": timezone.now().isoformat(), "items": [item]}, door.token)
+    counter = get(client, url(door, "counter") + f"?session={door.day1.pk}", door.token).json()
+    assert counter["checked_in"] == 2 == CheckIn.objects.filter(session=door.day1, undone_at__isnull=True).count()
+
+
+def test_a_check_in_stored_around_the_services_is_counted_once_the_kept_count_expires(door, client):
+    from django.core.cache import cache
+
+    from prachum.checkin import selectors
+
+    path = url(door, "counter") + f"?session={door.day1.pk}"
+    assert get(client, path, door.token).json()["checked_in"] == 0
+    CheckIn.objects.create(registration=door.keo, session=door.day1, client_id=new_id(), checked_in_at=timezone.now())
+    assert get(client, path, door.token).json()["checked_in"] == 0  # kept, at most COUNT_SECONDS
+    cache.delete(selectors._count_key(door.day1.pk))  # what the expiry does
+    assert get(client, path, door.token).json()["checked_in"] == 1
+
+
 def test_the_bundle_is_gzipped_and_names_everyone_with_a_status(door, client):
     post(client, url(door, "redeem"), {"code": door.keo.badge_code, "session": door.day1.pk,
                                        "client_id": new_id()}, door.token)
