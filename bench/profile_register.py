@@ -10,9 +10,10 @@ DEBUG off), each: GET the form, POST it (multipart, a unique email), expect 303.
 
   1. the mean milliseconds of the GET and of the POST, uninstrumented (one thread: the CPU cost);
   2. the parts of the POST, timed by wrapping the product's functions in this process (nothing in src/
-     changes): form validation, submit_registration, and inside it the meeting lock's hold (from the
-     row lock to the commit) with what runs under it: the email rendered by queue_message, the audit
-     row, the answers; and the after-commit mail job of the background thread;
+     changes): form validation, submit_registration, and inside it what runs before the meeting lock
+     (the guess, the answers, rendering the email, the audit and message rows), the lock's hold (from
+     the row lock to the commit) and the recount under it; and the after-commit mail job of the
+     background thread;
   3. the SQL of one GET and one POST, marking the statements that run under the meeting lock;
   4. with pyinstrument importable: the call trees of the GETs and of the POSTs (printed; HTML in bench/results/).
 """
@@ -228,11 +229,12 @@ def main(argv=None) -> int:
         timers.wrap(submission, "_earlier_submit", "  _earlier_submit (before the lock)")
         timers.wrap(Registration, "full_clean", "  Registration.full_clean (before the lock)")
         timers.wrap(submission, "lock_meeting", "  lock_meeting (waiting for and taking the row lock)", after=note_lock)
-        timers.wrap(submission, "has_room", "    has_room (seat counts)")
-        timers.wrap(submission, "save_answers", "    save_answers")
-        timers.wrap(submission, "audit", "    audit (AuditEvent row)")
-        timers.wrap(submission, "tell", "    tell → queue_message (render + Message row)")
-        timers.wrap(notify_services, "render_registration_email", "      render_registration_email")
+        timers.wrap(submission, "likely_has_room", "  likely_has_room (the guess, before the lock)")
+        timers.wrap(submission, "save_answers", "  save_answers")
+        timers.wrap(submission, "render_registration_email", "  render_registration_email (before the lock)")
+        timers.wrap(submission, "audit", "  audit (AuditEvent row, before the lock)")
+        timers.wrap(submission, "tell", "  tell → queue_message (Message row, before the lock)")
+        timers.wrap(submission, "quotas_and_seats_taken", "    quotas_and_seats_taken (under the lock)")
         timers.wrap(notify_services, "deliver_message", "after commit, mail pool thread: deliver_message (held)")
         opened = []
         connection_created.connect(lambda sender, connection, **kw: opened.append(threading.current_thread().name),
@@ -247,9 +249,11 @@ def main(argv=None) -> int:
         order = ["GET (the form)", "POST (the submit, whole request)", "form validation (RegistrationForm.full_clean)",
                  "submit_registration (transaction, commit included)", "  Registration.full_clean (before the lock)",
                  "  _earlier_submit (before the lock)", "  lock_meeting (waiting for and taking the row lock)",
-                 "  meeting lock held (row lock → commit)", "    has_room (seat counts)", "    save_answers",
-                 "    audit (AuditEvent row)", "    tell → queue_message (render + Message row)",
-                 "      render_registration_email", "after commit, mail pool thread: deliver_message (held)"]
+                 "  likely_has_room (the guess, before the lock)", "  save_answers",
+                 "  render_registration_email (before the lock)", "  audit (AuditEvent row, before the lock)",
+                 "  tell → queue_message (Message row, before the lock)",
+                 "  meeting lock held (row lock → commit)", "    quotas_and_seats_taken (under the lock)",
+                 "after commit, mail pool thread: deliver_message (held)"]
         for name in order:
             if timers.calls.get(name):
                 cpu = f"{timers.cpu[name] / args.requests * 1000:7.2f}"
