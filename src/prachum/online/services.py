@@ -300,7 +300,7 @@ def participant_sessions(registration: Registration, *, language: str, browser_z
     the meeting's zone and theirs, and, for approved online participants, their personal join link.
     `sessions`: the meeting's sessions in programme order, where the caller has read them already."""
     from prachum.online.links import join_url
-    from prachum.online.zones import participant_zone, two_zones
+    from prachum.online.zones import participant_zone, shows_two_zones, two_zones
 
     meeting = registration.meeting
     own = participant_zone(registration, browser_zone)
@@ -316,7 +316,7 @@ def participant_sessions(registration: Registration, *, language: str, browser_z
         "may_join": may_join,
         "own_zone": own,
         "meeting_zone": meeting.time_zone,
-        "shows_two_zones": bool(own) and any(two_zones(s.starts_at, s.ends_at, meeting.time_zone, own) != two_zones(s.starts_at, s.ends_at, meeting.time_zone, None) for s in sessions),
+        "shows_two_zones": any(shows_two_zones(s.starts_at, meeting.time_zone, own) for s in sessions),
         "rows": [
             {
                 "session": session,

@@ -8,6 +8,7 @@ a zone with summer time (Sydney, Brussels) says the offset of that day.
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -43,8 +44,14 @@ def offset_label(local: datetime) -> str:
 
 
 def city(zone: str, language: str | None = None) -> str:
+    return _city(zone, language or get_language() or "en")
+
+
+@functools.lru_cache(maxsize=1024)
+def _city(zone: str, language: str) -> str:
+    # CLDR's names do not change while the process runs; looking one up took a tenth of an email's rendering.
     try:
-        return get_timezone_location(zone, locale=language or get_language() or "en", return_city=True)
+        return get_timezone_location(zone, locale=language, return_city=True)
     except Exception:  # a zone or a locale CLDR does not know: the identifier's last part is still clear
         return zone.rsplit("/", 1)[-1].replace("_", " ")
 
@@ -74,11 +81,16 @@ def two_zones(starts_at: datetime, ends_at: datetime, meeting_zone: str, own_zon
     """The span in the meeting's zone, with the day; then, where it differs, in the participant's zone
     (with its day too where the day there is another one). In the active language."""
     here = _in_zone(starts_at, ends_at, meeting_zone, with_day=True)
-    if not own_zone or _same_clock(starts_at, meeting_zone, own_zone):
+    if not shows_two_zones(starts_at, meeting_zone, own_zone):
         return here
     other_day = starts_at.astimezone(ZoneInfo(meeting_zone)).date() != starts_at.astimezone(ZoneInfo(own_zone)).date()
     there = _in_zone(starts_at, ends_at, own_zone, with_day=other_day)
     return gettext("%(meeting_time)s · %(own_time)s") % {"meeting_time": here, "own_time": there}
+
+
+def shows_two_zones(starts_at: datetime, meeting_zone: str, own_zone: str | None) -> bool:
+    """Whether two_zones writes the participant's zone beside the meeting's for a span starting then."""
+    return bool(own_zone) and not _same_clock(starts_at, meeting_zone, own_zone)
 
 
 def _same_clock(moment: datetime, zone_a: str, zone_b: str) -> bool:
