@@ -33,13 +33,12 @@ from django.shortcuts import render
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.utils.dates import MONTHS
 from django.utils.translation import get_language, override
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_safe
 
 from prachum.core.bilingual import LANGUAGE_CODES, TranslatedText
-from prachum.meetings import selectors
+from prachum.meetings import selectors, visitor_time
 from prachum.registration.selectors import seats_left
 
 # Bump when what the cached page depends on changes in a way the fingerprint below cannot see.
@@ -59,8 +58,6 @@ PAGE_TEMPLATES = (
     "meetings/_registration_state.html", "meetings/_meeting_co_chairs.html", "meetings/_visitor_time.html",
     "reports/_public_outcome.html",  # the published news item and public documents (reports' template tag)
 )
-# The script that adds times in the visitor's own zone; a cached head names its (hashed) address.
-VISITOR_TIME_SCRIPT = "meetings/visitor-time.js"
 
 # Names of the time zones meetings are usually held in, for "Vientiane (UTC+7)". Any other zone
 # shows the last part of its IANA name ("America/New_York" → "New York").
@@ -87,7 +84,7 @@ def _deployment_fingerprint() -> str:
     """Changes when a deployment changes the page's templates or the translations, so that a
     shared cache (Redis) does not serve pages of the previous release."""
     files = [Path(get_template(name).origin.name) for name in PAGE_TEMPLATES]
-    files.append(Path(__file__).parent / "static" / VISITOR_TIME_SCRIPT)
+    files.append(Path(__file__).parent / "static" / visitor_time.SCRIPT)
     files += sorted(Path(settings.PACKAGE_DIR, "locale").glob("*/LC_MESSAGES/*.mo"))
     stamp = ";".join(f"{f}:{f.stat().st_mtime_ns}:{f.stat().st_size}" for f in files if f.exists())
     return hashlib.sha1(f"{PAGE_CACHE_GENERATION};{stamp}".encode()).hexdigest()[:12]
@@ -202,9 +199,7 @@ def _render_meeting_page(meeting, *, phase: str, language: str) -> dict:
         "programme": programme,
         "zone_label": zone_label(meeting.time_zone, meeting.starts_at),
         "shows_visitor_time": meeting.is_online,
-        "visitor_time_script": VISITOR_TIME_SCRIPT,
-        # For browsers whose Intl has no dates in the page's language (Lao in some Chromium builds).
-        "month_names": ",".join(str(MONTHS[number]) for number in range(1, 13)),
+        **visitor_time.script_context(),
         "page_url": urls[language],
         "alternate_urls": [(code, url) for code, url in urls.items() if code != language],
         "og_locale": OPEN_GRAPH_LOCALES.get(language, language),

@@ -11,6 +11,7 @@ them on a public page: the links are personal.
 from django import template
 from django.utils.translation import get_language
 
+from prachum.meetings import visitor_time
 from prachum.online.services import participant_sessions
 
 register = template.Library()
@@ -46,7 +47,7 @@ def online_join_block_html(context, registration, language=None):
 
 @register.inclusion_tag("online/_manage_join_panel.html")
 def online_join_panel(registration):
-    return _context(registration)
+    return {**_context(registration), **visitor_time.script_context()}
 
 
 @register.filter

@@ -3,7 +3,8 @@
  * The page always shows the times in the meeting's zone (rendered by the server). Each
  * [data-visitor-time] element holds two <time datetime="…Z"> elements (start and end, in UTC) and
  * one [data-visitor-zone] element; it stays hidden unless this script runs and the visitor's clock
- * reads differently from the meeting's. Then it reads, e.g.
+ * reads differently from the meeting's (and from the zone in data-own-zone, where the participant's
+ * private page shows their delegation's clock already). Then it reads, e.g.
  *   In your time zone: 10 September 2020, 16:00–18:30 (Tokyo, UTC+9)
  * Dates are written by Intl.DateTimeFormat in the page's language where the browser has that
  * language's data; some builds of Chromium have no Lao dates, and there the month names the server
@@ -70,7 +71,10 @@
     var start = new Date(times[0].getAttribute("datetime"));
     var end = new Date(times[1].getAttribute("datetime"));
     if (isNaN(start.getTime()) || isNaN(end.getTime())) { return; }
-    if (sameClock(start, end, element.getAttribute("data-meeting-zone"))) { return; }  // nothing to add
+    // Nothing to add where the page shows the visitor's clock already: the meeting's, or the participant's own.
+    if (sameClock(start, end, element.getAttribute("data-meeting-zone"))) { return; }
+    var ownZone = element.getAttribute("data-own-zone");
+    if (ownZone && sameClock(start, end, ownZone)) { return; }
 
     times[0].textContent = writeDate(start) + ", " + writeTime(start);
     times[1].textContent = dayOf(start) === dayOf(end) ? writeTime(end) : writeDate(end) + ", " + writeTime(end);
