@@ -1,4 +1,4 @@
-"""Inviting people to a meeting from a list (a CSV file): personal invitation links, sent by email.
+"""Inviting people to a meeting from a list (a CSV or XLSX file): personal invitation links, sent by email.
 
 `check_invitation_rows(meeting=…, rows=…)` checks every row and returns the rows cleaned, or the
 errors, each with its line in the file; it writes nothing (`prachum invite --dry-run` stops there).
@@ -9,12 +9,10 @@ email as a Message "invitation.sent", rendered now in the invited person's langu
 is handed to prachum.notify for sending after the commit. One wrong row: nothing is saved.
 
 A row is a dict with the keys of INVITATION_COLUMNS (missing keys are empty) and optionally "line",
-its line in the file (`read_invitation_csv` sets it; without it the n-th row is line n + 1, the
+its line in the file (`read_invitation_file` sets it; without it the n-th row is line n + 1, the
 first line being the header).
 """
 
-import csv
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -31,6 +29,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from prachum.audit.services import record_audit
+from prachum.exchange.services.tables import TableError, read_table
 from prachum.meetings import selectors as meeting_selectors
 from prachum.meetings.models import Meeting
 from prachum.notify.models import Message
@@ -47,7 +46,6 @@ BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 
 # Why a row or the file is refused: a stable code, a whole sentence (placeholders filled per error).
 MESSAGES = {
-    "not_utf8": _("The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8”."),
     "no_header": _("The file is empty: its first line must name the columns, starting with email."),
     "unknown_column": _("Unknown column “%(column)s”. The columns are: %(columns)s."),
     "missing_column": _("The column “%(column)s” is missing."),
@@ -57,6 +55,7 @@ MESSAGES = {
     "meeting_cancelled": _("This meeting has been cancelled."),
     "registration_closed": _("Registration for this meeting is closed, so no one could use an invitation."),
     "too_many_values": _("This line has more values than there are columns."),
+    "formula": _("This cell holds a spreadsheet formula. Type its value instead."),
     "email_missing": _("The email address is missing."),
     "email_invalid": _("“%(value)s” is not an email address such as somsak@example.la."),
     "name_missing": _("Give a given name or a family name."),
@@ -108,41 +107,41 @@ def _error(line, column, code, /, **values) -> RowError:
 # --- Reading the file ----------------------------------------------------------------------------
 
 
-def read_invitation_csv(data: bytes) -> tuple[list[dict], list[RowError]]:
-    """The rows of a CSV file with a header line (UTF-8, with or without a byte order mark), each
-    with its "line"; or the errors that make the file unreadable. Blank lines are skipped."""
+def read_invitation_file(data: bytes) -> tuple[list[dict], list[RowError], str]:
+    """The rows of a CSV or XLSX file with a header line, each with its "line"; or the errors that make
+    the file unreadable; and the name of the encoding it was read in ("" where unreadable). The file is read as prachum.exchange reads its imports: XLSX by its content, CSV
+    in UTF-8 (with or without a byte order mark), UTF-16 ("Unicode text", tab separated) or CP874, with
+    commas, semicolons or tabs. Blank lines are skipped."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return [], [_error(None, "", "not_utf8")]
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
-    if not header or not any(cell.strip() for cell in header):
-        return [], [_error(1, "", "no_header")]
-    columns = [cell.strip().lower() for cell in header]
+        table = read_table(data)
+    except TableError as exc:
+        if exc.code == "empty":
+            return [], [_error(1, "", "no_header")], ""
+        if exc.code == "duplicate_header":
+            return [], [_error(1, "", "duplicate_column", column=exc.values["column"].lower())], ""
+        return [], [RowError(line=None, column="", code=exc.code, message=exc.message)], ""
+    columns = [header.lower() for header in table.headers]
     errors = []
-    for column in dict.fromkeys(columns):  # each name once, in the order of the file
+    for column in columns:
         if column not in INVITATION_COLUMNS:
             errors.append(_error(1, "", "unknown_column", column=column, columns=", ".join(INVITATION_COLUMNS)))
-        elif columns.count(column) > 1:
-            errors.append(_error(1, "", "duplicate_column", column=column))
     errors.extend(_error(1, "", "missing_column", column=c) for c in REQUIRED_COLUMNS if c not in columns)
     if errors:
-        return [], errors
+        return [], errors, table.encoding_name
 
     rows = []
-    last_line = reader.line_num
-    for cells in reader:
-        line, last_line = last_line + 1, reader.line_num  # a quoted value may span lines: its first one
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) > len(columns) and any(cell.strip() for cell in cells[len(columns):]):
+    for cells in table.rows:
+        line = cells["line"]
+        if cells.get("__extra__"):
             errors.append(_error(line, "", "too_many_values"))
             continue
-        row = dict(zip(columns, cells + [""] * (len(columns) - len(cells))))
+        row = {column: cells[header] for header, column in zip(table.headers, columns)}
+        # An XLSX cell that computes its value: we would read the formula, not what the sheet shows.
+        errors.extend(_error(line, column, "formula") for header, column in zip(table.headers, columns)
+                      if (line, header) in table.formulas)
         row["line"] = line
         rows.append(row)
-    return rows, errors
+    return rows, errors, table.encoding_name
 
 
 # --- Checking the rows ---------------------------------------------------------------------------

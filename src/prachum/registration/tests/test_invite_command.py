@@ -122,10 +122,23 @@ def test_a_file_with_a_wrong_header_or_encoding_is_refused(meeting, tmp_path):
     status, _out, err = run("asean-japan", write(tmp_path, "e-mail,name\nx@example.org,X\n"))
     assert status == 1 and "Unknown column “e-mail”" in err and "The column “email” is missing." in err
 
+    path = tmp_path / "binary.csv"
+    path.write_bytes(b"email,given_name\nx@example.org,\xff\xfe\xdb\n")  # no text in any encoding we read
+    status, _out, err = run("asean-japan", str(path))
+    assert status == 1 and "The characters of this file could not be read." in err
+    assert not Invitation.objects.exists()
+
+
+def test_the_summary_names_an_encoding_other_than_utf8_so_that_a_misread_file_is_noticed(meeting, tmp_path):
+    # Latin-1 is read as CP874 (the fallback for old Thai/Lao set-ups): "ö" becomes a Thai digit. The
+    # dry run says which encoding it used, as the import's dry run does, before anyone is invited.
     path = tmp_path / "latin1.csv"
     path.write_bytes("email,given_name\nx@example.org,Sömsak\n".encode("latin-1"))
-    status, _out, err = run("asean-japan", str(path))
-    assert status == 1 and "not UTF-8" in err
+    status, out, _err = run("asean-japan", str(path), "--dry-run")
+    assert status == 0 and "The file was read as CP874 / TIS-620." in out
+
+    status, out, _err = run("asean-japan", write(tmp_path, GOOD), "--dry-run")
+    assert status == 0 and "read as" not in out
 
 
 def test_an_unknown_meeting_or_a_missing_file_is_an_error(meeting, tmp_path):
@@ -139,3 +152,44 @@ def test_an_unknown_meeting_or_a_missing_file_is_an_error(meeting, tmp_path):
 def test_call_command_raises_for_errors(meeting, tmp_path):
     with pytest.raises(CommandError, match="1 error"):
         call_command("invite", "asean-japan", write(tmp_path, HEADER + "bad,,X,,,,\n"))
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "cp874"])
+def test_a_file_saved_as_unicode_text_or_in_cp874_keeps_its_lao_names(meeting, tmp_path, encoding):
+    # Excel's "Unicode text" is UTF-16 with tabs; an old Thai/Lao Windows set-up writes CP874 (Thai letters:
+    # CP874 has no Lao). Both are read, and the names arrive intact.
+    name = "ວິໄລວັນ" if encoding == "utf-16" else "สมศักดิ์"
+    text = GOOD.replace(",", "\t") if encoding == "utf-16" else HEADER + f"somsak@example.la,,{name},,delegate,LA,lo\n"
+    text = text.replace("ວິໄລວັນ", name)
+    path = tmp_path / "people.txt"
+    path.write_bytes(text.encode(encoding))
+
+    status, out, err = run("asean-japan", str(path))
+
+    assert status == 0, err
+    assert Invitation.objects.filter(given_name=name).count() == 1
+
+
+def test_an_xlsx_workbook_is_read_and_a_formula_cell_refused(meeting, tmp_path):
+    import openpyxl
+
+    def workbook(rows, name):
+        book = openpyxl.Workbook()
+        for row in rows:
+            book.active.append(row)
+        book.save(tmp_path / name)
+        return str(tmp_path / name)
+
+    header = HEADER.strip().split(",")
+    good = workbook([header, ["vilay@example.la", "ທ່ານ", "ວິໄລວັນ", "ພຸດທະວົງ", "co-chair", "LA", "lo"]], "good.xlsx")
+    formula = workbook([header, ["taro@mic.go.jp", "", '=HYPERLINK("http://evil.example","Taro")', "", "", "JP", "en"]],
+                       "formula.xlsx")
+
+    status, out, err = run("asean-japan", formula)
+    assert status == 1
+    assert "line 2, given_name: This cell holds a spreadsheet formula. Type its value instead." in err
+    assert not Invitation.objects.exists()
+
+    status, out, err = run("asean-japan", good)
+    assert status == 0, err
+    assert Invitation.objects.get().given_name == "ວິໄລວັນ"

@@ -8,20 +8,20 @@ from prachum.registration.invitations import (
     INVITATION_COLUMNS,
     check_invitation_rows,
     invite_people,
-    read_invitation_csv,
+    read_invitation_file,
 )
 
 
 class Command(BaseCommand):
     help = (
-        "Invite the people of a CSV file to a meeting: a personal invitation link each, emailed in their language "
+        "Invite the people of a CSV or XLSX file to a meeting: a personal invitation link each, emailed in their language "
         f"(see docs/invitations.md). Columns: {', '.join(INVITATION_COLUMNS)}. All or nothing: every wrong line "
         "is listed with its number, and nothing is saved."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("slug", help="the meeting's short name, as in its address /m/<slug>/")
-        parser.add_argument("file", help="the CSV file (UTF-8, with a header line)")
+        parser.add_argument("file", help="the CSV file (UTF-8, UTF-16 or CP874) or XLSX file, with a header line")
         parser.add_argument("--dry-run", action="store_true", help="check the file and say what would be done; save nothing")
 
     @no_translations  # messages about the file stay in English, like its column names
@@ -34,7 +34,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc.strerror or exc}.") from None
 
-        rows, errors = read_invitation_csv(data)
+        rows, errors, encoding = read_invitation_file(data)
         if not errors:
             check = check_invitation_rows if dry_run else invite_people
             result = check(meeting=meeting, rows=rows)
@@ -45,14 +45,16 @@ class Command(BaseCommand):
             raise CommandError(f"{len(errors)} error(s) in {file}; nothing was saved.")
 
         languages = ", ".join(f"{n} in {code}" for code, n in Counter(r["language"] for r in result.rows).items())
+        # Named where it may be a guess (CP874 reads any bytes), so that a misread file is noticed.
+        read_as = "" if encoding.startswith(("UTF-8", "XLSX")) else f" The file was read as {encoding}."
         if dry_run:
             self.stdout.write(
                 f"Dry run: the {len(result.rows)} people of {file} can be invited to {meeting.slug} ({languages}). "
-                "Nothing was saved."
+                f"Nothing was saved.{read_as}"
             )
         else:
             self.stdout.write(
                 f"Invited {len(result.invitations)} people to {meeting.slug} ({languages}); "
-                f"{len(result.messages)} invitation emails are queued."
+                f"{len(result.messages)} invitation emails are queued.{read_as}"
             )
 
