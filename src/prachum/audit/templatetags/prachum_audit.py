@@ -2,34 +2,17 @@
 
 from django import template
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+
+from prachum.audit.kinds import kind_label
 
 register = template.Library()
-
-# Kinds people read often; any other kind is shown as its dotted name, which stays clear enough.
-KIND_LABELS = {
-    "registration.submitted": _("Registered"),
-    "registration.approved": _("Approved"),
-    "registration.rejected": _("Rejected"),
-    "registration.waitlisted": _("Moved to the waiting list"),
-    "registration.promoted": _("Given a seat from the waiting list"),
-    "registration.cancelled": pgettext_lazy("audit", "Cancelled"),
-    "registration.updated": _("Details changed"),
-    "registration.sent_back_for_review": _("Sent back for review after a change"),
-    "registration.category_changed": _("Category changed"),
-    "registration.confirmation_resent": _("Confirmation sent again"),
-    "registration.message_sent": _("Message sent"),
-    "registration.endorsed": _("Endorsed by the focal point"),
-    "registration.endorsement_declined": _("Endorsement declined by the focal point"),
-    "access.denied": _("Access refused"),
-}
 
 ACTOR_LABELS = {"participant": _("the participant"), "system": _("the system")}
 
 
 @register.filter
 def audit_kind(kind: str):
-    return KIND_LABELS.get(kind, kind)
+    return kind_label(kind)
 
 
 @register.filter

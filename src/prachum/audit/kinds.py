@@ -1,0 +1,81 @@
+"""Every kind of AuditEvent, and how it reads on the organizer's pages (the audit log, a registration's
+history, the overview's recent activity). A kind is "<area>.<what happened>"; a new kind is added here
+with its label, or test_kinds fails and names it."""
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+KIND_LABELS = {
+    # A person's registration
+    "registration.submitted": _("Registered"),
+    "registration.approved": _("Approved"),
+    "registration.rejected": _("Rejected"),
+    "registration.waitlisted": _("Moved to the waiting list"),
+    "registration.promoted": _("Given a seat from the waiting list"),
+    "registration.cancelled": pgettext_lazy("audit", "Cancelled"),
+    "registration.updated": _("Details changed"),
+    "registration.sent_back_for_review": _("Sent back for review after a change"),
+    "registration.category_changed": _("Category changed"),
+    "registration.confirmation_resent": _("Confirmation sent again"),
+    "registration.message_sent": _("Message sent"),
+    "registration.endorsed": _("Endorsed by the focal point"),
+    "registration.endorsement_declined": _("Endorsement declined by the focal point"),
+    "registration.head_of_delegation_marked": _("Marked as Head of Delegation"),
+    "registration.head_of_delegation_unmarked": _("No longer Head of Delegation"),
+    "registration.withdrawn_by_focal_point": _("Withdrawn by the focal point"),
+    "registration.exported": _("Registrations exported"),
+    "invitation.created": _("Invited"),
+    "delegation.submitted": _("Delegation submitted to the secretariat"),
+    "delegation.resubmitted": _("Delegation submitted again after a change"),
+    # The meeting and its setup
+    "meeting.created": _("Meeting created"),
+    "meeting.cloned": _("Meeting copied"),
+    "meeting.loaded": _("Meeting loaded from a file"),
+    "meeting.updated": _("Meeting details changed"),
+    "meeting.published": _("Meeting published"),
+    "meeting.registration_closed": _("Registration closed"),
+    "meeting.cancelled": _("Meeting cancelled"),
+    "meeting.times_changed": _("Session times changed"),
+    "session.saved": _("Session saved"),
+    "session.deleted": _("Session deleted"),
+    "category.saved": _("Category saved"),
+    "category.deleted": _("Category deleted"),
+    "delegation.saved": _("Delegation saved"),
+    "delegation.deleted": _("Delegation deleted"),
+    "question.saved": _("Question saved"),
+    "email_text.saved": _("Email text saved"),
+    "role.given": _("Role given"),
+    "role.removed": _("Role removed"),
+    "role.invitation_resent": _("Account invitation sent again"),
+    "meeting_role.granted": _("Role given"),
+    "organizations.loaded": _("Organizations loaded from a file"),
+    # Badges and check-in
+    "badges.printed": _("Badges printed"),
+    "badges.design_saved": _("Badge design saved"),
+    "badges.design_deleted": _("Badge design deleted"),
+    "checkin.device_created": _("Check-in device added"),
+    "checkin.device_revoked": _("Check-in device revoked"),
+    "checkin.undone": _("Check-in undone"),
+    # Online sessions
+    "online.settings_changed": _("Online settings changed"),
+    "online.settings_deleted": _("Online settings removed"),
+    "online.reminder_rule_added": _("Reminder added"),
+    "online.reminder_rule_deleted": _("Reminder removed"),
+    # After the meeting
+    "outcome.saved": _("Outcome saved"),
+    "news.saved": _("News item saved"),
+    "news.published": _("News item published"),
+    "news.unpublished": _("News item withdrawn"),
+    "document.uploaded": _("Document uploaded"),
+    "document.deleted": _("Document deleted"),
+    "document.visibility_changed": _("Document visibility changed"),
+    "photo.added": _("Photo added"),
+    "photo.deleted": _("Photo deleted"),
+    # Security
+    "access.denied": _("Access refused"),
+}
+
+
+def kind_label(kind: str):
+    """The kind as people read it; an unknown kind (one recorded by an older release) as its code."""
+    return KIND_LABELS.get(kind, kind)

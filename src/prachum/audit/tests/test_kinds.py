@@ -1,0 +1,64 @@
+"""Every kind of AuditEvent the code records has a label for people (audit/kinds.py), in Lao too."""
+
+import ast
+from pathlib import Path
+
+import pytest
+from django.utils import translation
+
+import prachum
+from prachum.audit.kinds import KIND_LABELS, kind_label
+
+# The calls that record an AuditEvent, and where their kind is: a keyword `kind`, else this positional argument.
+RECORDING_CALLS = {"record_audit": None, "audit": 1, "AuditEvent": None, "_change_status": None}
+SOURCE = Path(prachum.__file__).resolve().parent
+
+
+def recorded_kinds() -> dict[str, str]:
+    """kind → where it is recorded, for every kind written as a string in a recording call (both branches
+    of a conditional too) or in a module constant named *AUDIT_KIND."""
+    kinds = {}
+    for path in SOURCE.rglob("*.py"):
+        if "tests" in path.parts or "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            expressions = []
+            if isinstance(node, ast.Call):
+                name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+                if name in RECORDING_CALLS:
+                    expressions += [k.value for k in node.keywords if k.arg == "kind"]
+                    position = RECORDING_CALLS[name]
+                    if position is not None and len(node.args) > position:
+                        expressions.append(node.args[position])
+            elif isinstance(node, ast.Assign) and any(getattr(t, "id", "").endswith("AUDIT_KIND") for t in node.targets):
+                expressions.append(node.value)
+            for expression in expressions:
+                for constant in ast.walk(expression):
+                    if isinstance(constant, ast.Constant) and isinstance(constant.value, str):
+                        kinds.setdefault(constant.value, f"{path.relative_to(SOURCE)}:{node.lineno}")
+    return kinds
+
+
+def test_the_scan_finds_the_kinds_it_should():
+    kinds = recorded_kinds()
+    # A keyword, a positional argument, both branches of a conditional, a module constant.
+    assert {"registration.approved", "registration.submitted", "delegation.submitted", "delegation.resubmitted",
+            "news.unpublished", "invitation.created", "meeting.published"} <= set(kinds)
+
+
+def test_every_recorded_kind_has_a_label():
+    missing = {kind: where for kind, where in recorded_kinds().items() if kind not in KIND_LABELS}
+    assert not missing, f"add these kinds to prachum/audit/kinds.py: {missing}"
+
+
+@pytest.mark.parametrize("kind", sorted(KIND_LABELS))
+def test_every_label_reads_in_lao(kind):
+    with translation.override("en"):
+        english = str(kind_label(kind))
+    with translation.override("lo"):
+        lao = str(kind_label(kind))
+    assert lao != english and any("\u0e80" <= character <= "\u0eff" for character in lao)
+
+
+def test_an_unknown_kind_reads_as_its_code():
+    assert kind_label("something.new") == "something.new"
