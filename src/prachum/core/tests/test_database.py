@@ -71,6 +71,21 @@ def test_lao_collation_expression_sorts_any_column(db):
     assert list(ordered) == LAO_ORDER
 
 
+# ICU's Lao tailoring ([reorder Laoo]): spaces, punctuation and digits, then Lao, then Latin and the other scripts.
+MIXED_ORDER = ["-a", "໑໒", "1abc", "ກອງ", "ແກ້ວ", "ໄກ", "ຄຳ", "ໜ້າ", "ຫົວ", "ຮູບ", "Anna", "bob", "Émile", "zed", "α", "中"]
+
+
+def test_lao_names_come_before_latin_ones_on_both_databases(db):
+    from prachum.core.collation import lao_order, lao_sort_key
+
+    assert sorted(reversed(MIXED_ORDER), key=lao_sort_key) == MIXED_ORDER
+    for i, word in enumerate(reversed(MIXED_ORDER)):
+        Organization.objects.create(code=f"o{i}", kind="other", name_lo=word, name_en=word)
+    assert list(Organization.objects.order_by("name_lo", "pk").values_list("name_lo", flat=True)) == MIXED_ORDER
+    ordered = Organization.objects.order_by(lao_order("name_en"), "pk").values_list("name_en", flat=True)
+    assert list(ordered) == MIXED_ORDER
+
+
 def test_lao_name_columns_are_declared_with_the_lao_collation(db):
     table = Organization._meta.db_table
     with connection.cursor() as cursor:
