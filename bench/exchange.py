@@ -3,7 +3,7 @@
 
     .venv/bin/python bench/exchange.py                     # 5,000 registrations, SQLite in a temporary folder
     .venv/bin/python bench/exchange.py --count 1000
-    .venv/bin/python bench/exchange.py --database postgres://postgres@127.0.0.1:5432/prachum_bench_exchange
+    .venv/bin/python bench/exchange.py --db postgres        # a fresh PostgreSQL database, dropped at the end
     .venv/bin/python bench/exchange.py --skip-import       # the export only
 
 A fresh database with one hybrid meeting: 13 delegations, 3 categories, 2 custom questions (one of them
@@ -135,12 +135,40 @@ def timed(function, *args, **kwargs):
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=5000)
-    parser.add_argument("--database", help="a PostgreSQL URL (default: SQLite in a temporary folder)")
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite",
+                        help="SQLite in a temporary folder (default), or a fresh PostgreSQL database")
+    parser.add_argument("--pg-admin-url", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--skip-import", action="store_true")
     args = parser.parse_args(argv)
 
+    pg_name = f"prachum_bench_exchange_{os.getpid()}" if args.db == "postgres" else None
+    bench = _bench_run()
+    database = bench.pg_create(args.pg_admin_url, pg_name) if pg_name else None
+    try:
+        return _measure(args, database)
+    finally:
+        if pg_name:
+            from django.db import connections
+
+            connections.close_all()
+            bench.pg_drop(args.pg_admin_url, pg_name)
+
+
+def _bench_run():
+    """bench/run.py, for its PostgreSQL helpers (bench/ is kept off sys.path: its profile.py would
+    shadow the standard library's)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("prachum_bench_run", ROOT / "bench" / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def _measure(args, database: str | None) -> int:
     with tempfile.TemporaryDirectory(prefix="prachum-bench-exchange-") as folder:
-        setup_django(Path(folder), args.database)
+        setup_django(Path(folder), database)
         from django.contrib.auth import get_user_model
 
         from prachum.exchange.services.exporting import available_columns, export_registrations
@@ -153,7 +181,7 @@ def main(argv=None) -> int:
         from prachum.registration.models import Registration
 
         user = get_user_model().objects.create_user("bench", "bench@example.org", "a long bench password 1")
-        print(f"database: {'PostgreSQL' if args.database else 'SQLite'}; {args.count} registrations; "
+        print(f"database: {'PostgreSQL' if database else 'SQLite'}; {args.count} registrations; "
               f"load average {os.getloadavg()[0]:.2f}")
         t0 = time.perf_counter()
         meeting = make_meeting("bench-export", args.count, with_registrations=True)
