@@ -84,16 +84,31 @@ def _default_meeting_cancelled(language: str) -> str:
         )
 
 
-def organizer_text(*, registration, kind: str, language: str, context: dict) -> OrganizerText | None:
+def _wanted_kind(meeting: Meeting, kind: str) -> str:
+    """A cancellation sent because the whole meeting is cancelled says so: EmailText "meeting.cancelled"."""
+    if kind == "registration.cancelled" and meeting.status == Meeting.Status.CANCELLED:
+        return EmailTextKind.MEETING_CANCELLED
+    return kind
+
+
+def stored_text(meeting: Meeting, kind: str) -> EmailText | None:
+    """The organizer's EmailText for this kind of email, in both languages, or None: read once for an
+    email written in both languages (organizer_text's `stored`)."""
+    return EmailText.objects.filter(meeting=meeting, kind=_wanted_kind(meeting, kind)).first()
+
+
+_UNREAD = object()
+
+
+def organizer_text(*, registration, kind: str, language: str, context: dict, stored=_UNREAD) -> OrganizerText | None:
     """The organizer's text for this email in `language`, or None to keep notify's own.
+    `stored`: what stored_text() returned, where the caller has read it.
 
     A cancellation sent because the whole meeting is cancelled says so, in the organizer's words
     (EmailText "meeting.cancelled") or in ours."""
     meeting = registration.meeting
-    wanted = kind
-    if kind == "registration.cancelled" and meeting.status == Meeting.Status.CANCELLED:
-        wanted = EmailTextKind.MEETING_CANCELLED
-    text = EmailText.objects.filter(meeting=meeting, kind=wanted).first()
+    wanted = _wanted_kind(meeting, kind)
+    text = stored_text(meeting, kind) if stored is _UNREAD else stored
     subject = (getattr(text, f"subject_{language}", "") or "").strip() if text else ""
     body = (getattr(text, f"body_{language}", "") or "").strip() if text else ""
     if not body and wanted == EmailTextKind.MEETING_CANCELLED:

@@ -23,8 +23,10 @@ from zoneinfo import ZoneInfo
 from babel.dates import get_timezone_location
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.formats import date_format, time_format
+from django.utils.translation import pgettext
 
-from prachum.meetings.email_texts import organizer_text
+from prachum.meetings.email_texts import organizer_text, stored_text
 from prachum.notify.links import manage_url
 from prachum.notify.qr import qr_code_pixel_size
 
@@ -102,12 +104,16 @@ def render_registration_email(*, registration, kind: str, language: str | None =
     languages = email_languages(registration, language)
     attachments = ticket_attachments(kind, registration)
     zone = ZoneInfo(registration.meeting.time_zone)
+    # Read once for every language of the email.
+    sessions = _sessions(registration.meeting)
+    stored = stored_text(registration.meeting, kind)
     contexts, subjects = [], []
     for code in languages:
         with translation.override(code), timezone.override(zone):
-            context = _context(registration, language=code, attachments=attachments)
+            context = _context(registration, language=code, attachments=attachments, sessions=sessions)
             # The organizer's own words for this email, where written (meetings.EmailText).
-            custom = organizer_text(registration=registration, kind=kind, language=code, context=context)
+            custom = organizer_text(registration=registration, kind=kind, language=code, context=context,
+                                    stored=stored)
             context.update(custom.context if custom else {})
             subjects.append(
                 custom.subject if custom and custom.subject
@@ -139,11 +145,17 @@ def _join_html(first: str, others: list[tuple[str, str]]) -> str:
     return first[:end] + added + first[end:]
 
 
-def _context(registration, *, language: str, attachments: list) -> dict:
+def _sessions(meeting) -> list:
+    return list(meeting.sessions.order_by("starts_at", "order", "pk"))
+
+
+def _context(registration, *, language: str, attachments: list, sessions: list | None = None) -> dict:
+    """What the templates of a registration's email get, in `language`; `sessions`: the meeting's, in
+    programme order, where the caller has read them."""
     meeting = registration.meeting
     zone = ZoneInfo(meeting.time_zone)
-    zone_name = _zone_name(meeting.time_zone, language)
-    sessions = list(meeting.sessions.order_by("starts_at", "order", "pk"))
+    zone_name = email_zone_name(meeting.time_zone, language)
+    sessions = _sessions(meeting) if sessions is None else sessions
     offsets = {_offset_label(moment.astimezone(zone)) for s in [meeting, *sessions] for moment in (s.starts_at, s.ends_at)}
     online = not attends_in_person(registration)
     return {
@@ -156,17 +168,17 @@ def _context(registration, *, language: str, attachments: list) -> dict:
         "venue": meeting.venue,
         "is_online": online,
         "category": registration.category.name,
-        "when": _span(meeting.starts_at, meeting.ends_at, zone, zone_name),
+        "when": email_span(meeting.starts_at, meeting.ends_at, zone, zone_name),
         "sessions": [
             {
                 "title": session.title,
                 "location": session.location,
-                **_span(session.starts_at, session.ends_at, zone, zone_name),
+                # Across a change to or from summer time, each session says its own UTC offset.
+                "time": _session_time(email_span(session.starts_at, session.ends_at, zone, zone_name),
+                                      show_offset=len(offsets) > 1),
             }
             for session in sessions
         ],
-        # Across a change to or from summer time, each session says its own UTC offset.
-        "sessions_show_offset": len(offsets) > 1,
         "zone_name": zone_name,
         "manage_url": manage_url(registration, language),
         "decision_reason": registration.decision_reason.strip(),
@@ -180,11 +192,37 @@ def _context(registration, *, language: str, attachments: list) -> dict:
     }
 
 
-def _span(starts_at: datetime, ends_at: datetime, zone: ZoneInfo, zone_name: str) -> dict:
+def email_span(starts_at: datetime, ends_at: datetime, zone: ZoneInfo, zone_name: str) -> dict:
+    """A meeting's or a session's times in `zone`, and `text`: how an email writes them in the active
+    language, e.g. "10 September 2020, 14:00–16:30 Laos Time (UTC+7)". Written here once for both the
+    text and the HTML version (each used to format the same dates in a template of its own)."""
     start, end = starts_at.astimezone(zone), ends_at.astimezone(zone)
     start_offset, end_offset = _offset_label(start), _offset_label(end)
     offset = start_offset if start_offset == end_offset else f"{start_offset}/{end_offset.removeprefix('UTC')}"
-    return {"start": start, "end": end, "same_day": start.date() == end.date(), "offset": offset, "zone": zone_name}
+    span = {"start": start, "end": end, "same_day": start.date() == end.date(), "offset": offset, "zone": zone_name}
+    values = {"start": time_format(start, "TIME_FORMAT"), "end": time_format(end, "TIME_FORMAT"),
+              "zone": zone_name, "offset": offset}
+    if span["same_day"]:
+        span["text"] = pgettext(
+            "when a meeting or session takes place, in an email", "%(day)s, %(start)s–%(end)s %(zone)s (%(offset)s)"
+        ) % {"day": date_format(start, "DATE_FORMAT"), **values}
+    else:
+        span["text"] = pgettext(
+            "when a meeting or session of several days takes place, in an email",
+            "%(first_day)s, %(start)s to %(last_day)s, %(end)s %(zone)s (%(offset)s)",
+        ) % {"first_day": date_format(start, "DATE_FORMAT"), "last_day": date_format(end, "DATE_FORMAT"), **values}
+    return span
+
+
+def _session_time(span: dict, *, show_offset: bool) -> str:
+    """A session in the programme: on one day without the zone, which the meeting's line names."""
+    if not span["same_day"]:
+        return span["text"]
+    text = pgettext("a meeting on one day", "%(day)s, %(start)s–%(end)s") % {
+        "day": date_format(span["start"], "DATE_FORMAT"),
+        "start": time_format(span["start"], "TIME_FORMAT"), "end": time_format(span["end"], "TIME_FORMAT"),
+    }
+    return f"{text} ({span['offset']})" if show_offset else text
 
 
 def _offset_label(local: datetime) -> str:
@@ -195,7 +233,7 @@ def _offset_label(local: datetime) -> str:
     return f"UTC{sign}{hours}" + (f":{minutes:02d}" if minutes else "")
 
 
-def _zone_name(tzid: str, language: str) -> str:
+def email_zone_name(tzid: str, language: str) -> str:
     """The zone as people say it, in their language, from CLDR: "Laos Time", "ເວລາ ລາວ"."""
     try:
         return get_timezone_location(tzid, locale=language)

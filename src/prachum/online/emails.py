@@ -25,10 +25,11 @@ def render_online_email(*, registration, kind: str, session=None) -> notify_emai
     attachments = [notify_emails.ICS_ATTACHMENT] if kind == "online.calendar_updated" else []
     languages = notify_emails.email_languages(registration)
     zone = ZoneInfo(registration.meeting.time_zone)
+    sessions = notify_emails._sessions(registration.meeting)  # once for every language
     contexts, subjects = [], []
     for code in languages:
         with translation.override(code), timezone.override(zone):
-            context = notify_emails._context(registration, language=code, attachments=attachments)
+            context = notify_emails._context(registration, language=code, attachments=attachments, sessions=sessions)
             context["session"] = session
             if session is not None:
                 context["session_when"] = two_zones(

@@ -18,7 +18,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from babel.dates import get_timezone_location
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -32,6 +31,7 @@ from prachum.audit.services import record_audit
 from prachum.exchange.services.tables import TableError, read_table
 from prachum.meetings import selectors as meeting_selectors
 from prachum.meetings.models import Meeting
+from prachum.notify.emails import email_span, email_zone_name
 from prachum.notify.models import Message
 from prachum.registration.models import Invitation, Registration
 
@@ -325,7 +325,7 @@ def render_invitation_email(invitation: Invitation, *, meeting: Meeting) -> tupl
             "title": meeting.title,
             "venue": meeting.venue,
             "is_online": meeting.format == Meeting.Format.ONLINE,
-            "when": _span(meeting, zone, language),
+            "when": email_span(meeting.starts_at, meeting.ends_at, zone, email_zone_name(meeting.time_zone, language)),
             "category": invitation.category.name if invitation.category else "",
             "organization": invitation.delegation.organization.name if invitation.delegation else "",
             "registration_closes_at": meeting.registration_closes_at,
@@ -337,24 +337,3 @@ def render_invitation_email(invitation: Invitation, *, meeting: Meeting) -> tupl
         html = render_to_string("registration/emails/invitation.html", context)
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(line.rstrip() for line in text.strip().splitlines())) + "\n"
     return subject, text, html
-
-
-def _span(meeting: Meeting, zone: ZoneInfo, language: str) -> dict:
-    """When the meeting takes place, as prachum.notify's emails write it (notify/emails/_span.txt)."""
-    start, end = meeting.starts_at.astimezone(zone), meeting.ends_at.astimezone(zone)
-    offsets = dict.fromkeys(_offset(moment) for moment in (start, end))
-    try:
-        zone_name = get_timezone_location(meeting.time_zone, locale=language)
-    except Exception:  # a zone or a locale CLDR does not know: the identifier is clear enough
-        zone_name = meeting.time_zone
-    return {
-        "start": start, "end": end, "same_day": start.date() == end.date(), "zone": zone_name,
-        "offset": "/".join(o if i == 0 else o.removeprefix("UTC") for i, o in enumerate(offsets)),
-    }
-
-
-def _offset(local) -> str:
-    minutes = int(local.utcoffset().total_seconds() // 60)
-    sign = "+" if minutes >= 0 else "−"
-    hours, minutes = divmod(abs(minutes), 60)
-    return f"UTC{sign}{hours}" + (f":{minutes:02d}" if minutes else "")
