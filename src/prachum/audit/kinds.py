@@ -79,3 +79,46 @@ KIND_LABELS = {
 def kind_label(kind: str):
     """The kind as people read it; an unknown kind (one recorded by an older release) as its code."""
     return KIND_LABELS.get(kind, kind)
+
+
+# What the fields of an event's before and after are called on the organizer's pages; any other
+# field shows its key.
+FIELD_LABELS = {
+    "status": _("Status"),
+    "reason": pgettext_lazy("audit", "Reason"),
+    "category": _("Category"),
+    "delegation": _("Delegation"),
+    "participation": pgettext_lazy("audit", "Takes part"),
+    "invitation": _("Invitation"),
+    "email": _("Email"),
+    "role": _("Role"),
+    "user": pgettext_lazy("audit", "Account"),
+    "file": _("File"),
+    "language": _("Language"),
+    "session": _("Session"),
+    "organization": _("Organization"),
+    "visibility": pgettext_lazy("audit", "Who may see it"),
+}
+
+
+def field_label(name: str):
+    return FIELD_LABELS.get(name, name)
+
+
+def value_label(kind: str, name: str, value):
+    """A field's value as people read it: a status or a way of taking part by its name, yes or no; any
+    other value as it was recorded."""
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if name == "status" and isinstance(value, str):
+        # Imported here: audit is below the apps whose events it records.
+        from prachum.meetings.models import MeetingStatus
+        from prachum.registration.models import RegistrationStatus
+
+        choices = MeetingStatus if kind.startswith("meeting.") else RegistrationStatus
+        return choices(value).label if value in choices.values else value
+    if name == "participation" and isinstance(value, str):
+        from prachum.registration.models import Participation
+
+        return Participation(value).label if value in Participation.values else value
+    return value

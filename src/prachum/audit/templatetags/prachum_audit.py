@@ -3,7 +3,7 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from prachum.audit.kinds import kind_label
+from prachum.audit.kinds import field_label, kind_label, value_label
 
 register = template.Library()
 
@@ -21,8 +21,16 @@ def audit_actor(label: str):
 
 
 @register.filter
-def audit_changes(event) -> list[tuple[str, object, object]]:
-    """(field, before or None, after) for every field the event names, before's order first."""
+def audit_changes(event) -> list[tuple[object, object, object]]:
+    """(field, before or None, after) for every field the event names, before's order first, as people
+    read them (audit/kinds.py: field_label, value_label)."""
     before, after = event.before or {}, event.after or {}
     names = list(dict.fromkeys([*before, *after]))
-    return [(name, before.get(name), after.get(name, "—")) for name in names]
+    return [
+        (
+            field_label(name),
+            value_label(event.kind, name, before[name]) if before.get(name) is not None else None,
+            value_label(event.kind, name, after[name]) if name in after else "—",
+        )
+        for name in names
+    ]

@@ -62,3 +62,19 @@ def test_every_label_reads_in_lao(kind):
 
 def test_an_unknown_kind_reads_as_its_code():
     assert kind_label("something.new") == "something.new"
+
+
+def test_fields_and_values_read_as_words_in_the_pages_language():
+    from prachum.audit.kinds import field_label, value_label
+
+    with translation.override("en"):
+        assert str(field_label("status")) == "Status" and field_label("bytes") == "bytes"
+        assert str(value_label("registration.approved", "status", "waitlisted")) == "On the waiting list"
+        assert str(value_label("meeting.published", "status", "closed")) == "Registration closed"
+        assert str(value_label("registration.submitted", "participation", "in_person")) == "In person"
+        assert str(value_label("badges.printed", "single", True)) == "Yes"
+        assert value_label("registration.approved", "status", "something-old") == "something-old"
+        assert value_label("registration.updated", "category", 7) == 7
+    with translation.override("lo"):
+        assert str(field_label("status")) == "ສະຖານະ"
+        assert str(value_label("registration.approved", "status", "pending")) == "ລໍຖ້າພິຈາລະນາ"

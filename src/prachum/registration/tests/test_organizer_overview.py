@@ -2,7 +2,7 @@
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from prachum.audit.models import AuditEvent
 from prachum.meetings.models import MeetingRole
@@ -101,7 +101,10 @@ def test_the_audit_log_shows_who_did_what_when_with_before_and_after(client, mee
     assert [e.kind for e in events] == ["registration.cancelled", "registration.approved"]
     page = response.content.decode()
     assert "secretariat.keo" in page and "the participant" in page
-    assert "<del>pending</del> → <ins>approved</ins>" in page
+    assert "Status: <del>Pending</del> → <ins>Approved</ins>" in page
+    with translation.override("lo"):
+        lao = client.get(reverse("organizer:audit", args=[meeting.slug])).content.decode()
+    assert "ສະຖານະ: <del>ລໍຖ້າ" in lao
     only = client.get(reverse("organizer:audit", args=[meeting.slug]) + "?kind=registration.approved")
     assert [e.kind for e in only.context["page"].object_list] == ["registration.approved"]
 
