@@ -98,6 +98,7 @@ FIELD_LABELS = {
     "session": _("Session"),
     "organization": _("Organization"),
     "visibility": pgettext_lazy("audit", "Who may see it"),
+    "changes": pgettext_lazy("audit", "What changed"),
 }
 
 
@@ -105,9 +106,56 @@ def field_label(name: str):
     return FIELD_LABELS.get(name, name)
 
 
+# Who did it, where no account did: AuditEvent.actor_label as recorded, and as people read it.
+PARTICIPANT = "participant"
+SYSTEM = "system"
+MEETING_FILE = "meeting file "  # + the file's name: `prachum load-meeting` (meetings/loading.py)
+ACTOR_LABELS = {PARTICIPANT: _("the participant"), SYSTEM: _("the system")}
+
+
+def actor_label(label: str):
+    if label.startswith(MEETING_FILE):
+        return _("the meeting file %(file)s") % {"file": label.removeprefix(MEETING_FILE)}
+    return ACTOR_LABELS.get(label, label or "—")
+
+
+# The counts of a loaded meeting file: "changes": {"sessions": {"created": 4, "updated": 1}, …}.
+COUNTED_THINGS = {
+    "meeting": pgettext_lazy("counted in a meeting file", "meeting"),
+    "sessions": pgettext_lazy("counted in a meeting file", "sessions"),
+    "categories": pgettext_lazy("counted in a meeting file", "categories"),
+    "delegations": pgettext_lazy("counted in a meeting file", "delegations"),
+    "accounts": pgettext_lazy("counted in a meeting file", "accounts"),
+    "roles": pgettext_lazy("counted in a meeting file", "roles"),
+    "questions": pgettext_lazy("counted in a meeting file", "questions"),
+    "question versions": pgettext_lazy("counted in a meeting file", "question versions"),
+    "registrations": pgettext_lazy("counted in a meeting file", "registrations"),
+    "answers": pgettext_lazy("counted in a meeting file", "answers"),
+}
+COUNT_ACTIONS = {
+    "created": _("%(count)s created"),
+    "updated": _("%(count)s updated"),
+    "deleted": _("%(count)s deleted"),
+    "unchanged": _("%(count)s unchanged"),
+}
+
+
+def _counts(value: dict) -> str:
+    """"sessions: 4 created, 1 updated; categories: 5 created", in the active language."""
+    return "; ".join(
+        f"{COUNTED_THINGS.get(thing, thing)}: " + ", ".join(
+            str(COUNT_ACTIONS[action]) % {"count": n} if action in COUNT_ACTIONS else f"{action} {n}"
+            for action, n in actions.items()
+        )
+        for thing, actions in value.items()
+    )
+
+
 def value_label(kind: str, name: str, value):
-    """A field's value as people read it: a status or a way of taking part by its name, yes or no; any
-    other value as it was recorded."""
+    """A field's value as people read it: a status or a way of taking part by its name, yes or no, the
+    counts of a loaded file in words; any other value as it was recorded."""
+    if isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
+        return _counts(value)
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if name == "status" and isinstance(value, str):

@@ -1,5 +1,6 @@
 from django.db import connection
 
+from .kinds import SYSTEM
 from .models import AuditEvent
 
 
@@ -10,7 +11,7 @@ def record_audit(*, kind: str, actor=None, actor_label: str = "", meeting=None, 
     if registration is not None and meeting is None:
         meeting = registration.meeting
     if not actor_label:
-        actor_label = actor.get_username() if actor is not None else "system"
+        actor_label = actor.get_username() if actor is not None else SYSTEM
     return AuditEvent.objects.create(
         kind=kind, actor=actor, actor_label=actor_label, meeting=meeting, registration=registration,
         object_type=obj._meta.label_lower if obj is not None else "",

@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, ProtectedError
 from django.utils import timezone
 
+from prachum.audit.kinds import MEETING_FILE
 from prachum.audit.services import record_audit
 from prachum.directory.models import Organization
 from prachum.registration.models import Answer, Registration, RegistrationStatus
@@ -476,7 +477,7 @@ def load_meeting_file(
         Meeting.objects.filter(pk=meeting.pk).update(updated_at=timezone.now())
         record_audit(
             kind="meeting.loaded", meeting=meeting, obj=meeting, actor=actor,
-            actor_label="" if actor is not None else f"meeting file {filename}",
+            actor_label="" if actor is not None else f"{MEETING_FILE}{filename}",
             after={"file": filename, "changes": changes.summary()},
         )
     meeting.load_changes = changes.summary()

@@ -1,13 +1,10 @@
 """How audit events read on the organizer's pages: what happened, by whom, what changed."""
 
 from django import template
-from django.utils.translation import gettext_lazy as _
 
-from prachum.audit.kinds import field_label, kind_label, value_label
+from prachum.audit.kinds import actor_label, field_label, kind_label, value_label
 
 register = template.Library()
-
-ACTOR_LABELS = {"participant": _("the participant"), "system": _("the system")}
 
 
 @register.filter
@@ -17,7 +14,7 @@ def audit_kind(kind: str):
 
 @register.filter
 def audit_actor(label: str):
-    return ACTOR_LABELS.get(label, label or "—")
+    return actor_label(label)
 
 
 @register.filter

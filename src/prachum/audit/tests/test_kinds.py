@@ -78,3 +78,16 @@ def test_fields_and_values_read_as_words_in_the_pages_language():
     with translation.override("lo"):
         assert str(field_label("status")) == "ສະຖານະ"
         assert str(value_label("registration.approved", "status", "pending")) == "ລໍຖ້າພິຈາລະນາ"
+
+
+def test_a_loaded_files_counts_and_the_file_as_actor_read_as_words():
+    from prachum.audit.kinds import actor_label, value_label
+
+    counts = {"categories": {"created": 5}, "sessions": {"created": 4, "updated": 1}}
+    with translation.override("en"):
+        assert value_label("meeting.loaded", "changes", counts) == "categories: 5 created; sessions: 4 created, 1 updated"
+        assert str(actor_label("meeting file adgsom.yaml")) == "the meeting file adgsom.yaml"
+        assert str(actor_label("participant")) == "the participant" and actor_label("keo") == "keo"
+    with translation.override("lo"):
+        assert value_label("meeting.loaded", "changes", counts) == "ປະເພດຜູ້ເຂົ້າຮ່ວມ: ສ້າງໃໝ່ 5; ພາກປະຊຸມ: ສ້າງໃໝ່ 4, ປັບປຸງ 1"
+        assert str(actor_label("meeting file adgsom.yaml")) == "ໄຟລ໌ກອງປະຊຸມ adgsom.yaml"

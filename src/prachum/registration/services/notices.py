@@ -1,6 +1,7 @@
 """What every registration change leaves behind in its own transaction: an AuditEvent and, where the
 person must be told, a Message (the outbox row; prachum.notify sends it after commit)."""
 
+from prachum.audit import kinds as audit_kinds
 from prachum.audit.services import record_audit
 from prachum.notify.services import queue_message
 from prachum.registration.models import Registration
@@ -13,7 +14,7 @@ SUBMITTED_MESSAGE = {
 }
 
 # actor_label of changes made through the private manage link or the public form (no account).
-PARTICIPANT = "participant"
+PARTICIPANT = audit_kinds.PARTICIPANT
 
 
 def tell(registration: Registration, kind: str, *, rendered=None):
