@@ -152,7 +152,7 @@ def _counts(value: dict) -> str:
 
 
 def value_label(kind: str, name: str, value):
-    """A field's value as people read it: a status or a way of taking part by its name, yes or no, the
+    """A field's value as people read it: a status, a way of taking part or a role by its name, yes or no, the
     counts of a loaded file in words; any other value as it was recorded."""
     if isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
         return _counts(value)
@@ -165,8 +165,10 @@ def value_label(kind: str, name: str, value):
 
         choices = MeetingStatus if kind.startswith("meeting.") else RegistrationStatus
         return choices(value).label if value in choices.values else value
-    if name == "participation" and isinstance(value, str):
+    if name in ("participation", "role") and isinstance(value, str):
+        from prachum.meetings.models import Role
         from prachum.registration.models import Participation
 
-        return Participation(value).label if value in Participation.values else value
+        choices = Participation if name == "participation" else Role
+        return choices(value).label if value in choices.values else value
     return value

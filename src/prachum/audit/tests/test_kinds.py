@@ -72,6 +72,7 @@ def test_fields_and_values_read_as_words_in_the_pages_language():
         assert str(value_label("registration.approved", "status", "waitlisted")) == "On the waiting list"
         assert str(value_label("meeting.published", "status", "closed")) == "Registration closed"
         assert str(value_label("registration.submitted", "participation", "in_person")) == "In person"
+        assert str(value_label("role.given", "role", "checkin")) == "Check-in staff"
         assert str(value_label("badges.printed", "single", True)) == "Yes"
         assert value_label("registration.approved", "status", "something-old") == "something-old"
         assert value_label("registration.updated", "category", 7) == 7
