@@ -200,17 +200,19 @@ def email_span(starts_at: datetime, ends_at: datetime, zone: ZoneInfo, zone_name
     start_offset, end_offset = _offset_label(start), _offset_label(end)
     offset = start_offset if start_offset == end_offset else f"{start_offset}/{end_offset.removeprefix('UTC')}"
     span = {"start": start, "end": end, "same_day": start.date() == end.date(), "offset": offset, "zone": zone_name}
-    values = {"start": time_format(start, "TIME_FORMAT"), "end": time_format(end, "TIME_FORMAT"),
-              "zone": zone_name, "offset": offset}
+    # The day and the times as written, kept for _session_time so that they are formatted once.
+    span["written"] = {"day": date_format(start, "DATE_FORMAT"), "start": time_format(start, "TIME_FORMAT"),
+                       "end": time_format(end, "TIME_FORMAT")}
+    values = {"start": span["written"]["start"], "end": span["written"]["end"], "zone": zone_name, "offset": offset}
     if span["same_day"]:
         span["text"] = pgettext(
             "when a meeting or session takes place, in an email", "%(day)s, %(start)s–%(end)s %(zone)s (%(offset)s)"
-        ) % {"day": date_format(start, "DATE_FORMAT"), **values}
+        ) % {"day": span["written"]["day"], **values}
     else:
         span["text"] = pgettext(
             "when a meeting or session of several days takes place, in an email",
             "%(first_day)s, %(start)s to %(last_day)s, %(end)s %(zone)s (%(offset)s)",
-        ) % {"first_day": date_format(start, "DATE_FORMAT"), "last_day": date_format(end, "DATE_FORMAT"), **values}
+        ) % {"first_day": span["written"]["day"], "last_day": date_format(end, "DATE_FORMAT"), **values}
     return span
 
 
@@ -218,10 +220,7 @@ def _session_time(span: dict, *, show_offset: bool) -> str:
     """A session in the programme: on one day without the zone, which the meeting's line names."""
     if not span["same_day"]:
         return span["text"]
-    text = pgettext("a meeting on one day", "%(day)s, %(start)s–%(end)s") % {
-        "day": date_format(span["start"], "DATE_FORMAT"),
-        "start": time_format(span["start"], "TIME_FORMAT"), "end": time_format(span["end"], "TIME_FORMAT"),
-    }
+    text = pgettext("a meeting on one day", "%(day)s, %(start)s–%(end)s") % span["written"]
     return f"{text} ({span['offset']})" if show_offset else text
 
 

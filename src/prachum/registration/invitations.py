@@ -109,9 +109,11 @@ def _error(line, column, code, /, **values) -> RowError:
 
 def read_invitation_file(data: bytes) -> tuple[list[dict], list[RowError], str]:
     """The rows of a CSV or XLSX file with a header line, each with its "line"; or the errors that make
-    the file unreadable; and the name of the encoding it was read in ("" where unreadable). The file is read as prachum.exchange reads its imports: XLSX by its content, CSV
-    in UTF-8 (with or without a byte order mark), UTF-16 ("Unicode text", tab separated) or CP874, with
-    commas, semicolons or tabs. Blank lines are skipped."""
+    the file unreadable; and the name of the encoding it was read in ("" where unreadable).
+
+    The file is read as prachum.exchange reads its imports: XLSX by its content, CSV in UTF-8 (with or
+    without a byte order mark), UTF-16 ("Unicode text", tab separated) or CP874, with commas, semicolons
+    or tabs. Blank lines are skipped."""
     try:
         table = read_table(data)
     except TableError as exc:
