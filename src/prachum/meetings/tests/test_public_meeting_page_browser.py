@@ -59,6 +59,18 @@ def test_the_lao_page_writes_the_visitors_times_in_lao(live_server, browser):
     # September in Lao: by Intl where the browser has Lao dates, else from the server's month names.
     expect(first.locator("time").first).to_have_text("10 ກັນຍາ 2020, 16:00")
     expect(first.locator("time").nth(1)).to_have_text("18:30")
+    expect(first.locator("[data-visitor-zone]")).to_have_text("(ໂຕກຽວ, UTC+9)")  # Tokyo, named in Lao
+
+
+def test_an_old_zone_id_is_named_by_its_city(live_server, browser):
+    from playwright.sync_api import expect
+
+    # Some systems still give India's old id; its city is Kolkata, not "Calcutta".
+    page = open_page(browser, f"{live_server.url}/en/m/symposium/", zone="Asia/Calcutta")
+
+    expect(page.locator("[data-visitor-time]").first).to_have_text(
+        "In your time zone: 10 September 2020, 12:30–15:00 (Kolkata, UTC+5:30)"
+    )
 
 
 def test_a_meeting_that_ends_on_another_day_in_the_visitors_zone_gives_both_dates(live_server, browser):

@@ -6,6 +6,8 @@
  * reads differently from the meeting's (and from the zone in data-own-zone, where the participant's
  * private page shows their delegation's clock already). Then it reads, e.g.
  *   In your time zone: 10 September 2020, 16:00–18:30 (Tokyo, UTC+9)
+ * The city is the one window.prachumZoneCities gives for the browser's zone id, in the page's language
+ * (static/meetings/zone-cities/<language>.js, meetings/zone_cities.py), else the id's last part.
  * Dates are written by Intl.DateTimeFormat in the page's language where the browser has that
  * language's data; some builds of Chromium have no Lao dates, and there the month names the server
  * put on this script's data-months are used instead (never English dates on a Lao page). No library.
@@ -46,6 +48,9 @@
     var zone = "";
     try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (error) { zone = ""; }
     if (!zone || zone === "UTC" || zone === "Etc/UTC") { return ""; }
+    // The city in the page's language (zone-cities/<language>.js, loaded before this script), else from the id.
+    var cities = window.prachumZoneCities || {};
+    if (Object.prototype.hasOwnProperty.call(cities, zone)) { return cities[zone]; }
     return zone.split("/").pop().replace(/_/g, " ");
   }
 
