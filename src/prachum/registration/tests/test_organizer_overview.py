@@ -109,6 +109,41 @@ def test_the_audit_log_shows_who_did_what_when_with_before_and_after(client, mee
     assert [e.kind for e in only.context["page"].object_list] == ["registration.approved"]
 
 
+def test_the_audit_log_names_the_category_and_delegation_an_event_recorded_by_id(
+    client, meeting, django_assert_max_num_queries
+):
+    from prachum.meetings.models import Category
+    from prachum.registration.services.bulk import change_registration_category
+
+    organizer = make_organizer(meeting)
+    observers = make_category(meeting, code="observer", name_en="Observer", name_lo="ຜູ້ສັງເກດການ")
+    delegates = make_category(meeting, code="delegate", name_en="Delegate", name_lo="ຜູ້ແທນ")
+    brunei = make_delegation(meeting, organization=make_organization(name_en="Brunei Darussalam"))
+    for _ in range(3):
+        registration = make_registration(meeting, observers, delegation=brunei)
+        change_registration_category(registration_id=registration.pk, category_id=delegates.pk, actor=organizer)
+    AuditEvent.objects.create(meeting=meeting, kind="registration.updated", actor_label="participant",
+                              before={"category": observers.pk}, after={"category": 999_999})  # since deleted
+    client.force_login(organizer)
+    url = reverse("organizer:audit", args=[meeting.slug])
+
+    client.get(url)
+    with django_assert_max_num_queries(8):  # the names of all the events in one read, not one per event
+        page = client.get(url).content.decode()
+
+    assert page.count("Category: <del>Observer</del> → <ins>Delegate</ins>") == 3
+    assert "category_code" not in page  # the code said again what the name says
+    assert "Category: <del>Observer</del> → <ins>deleted (no. 999999)</ins>" in page
+    with translation.override("lo"):
+        lao = client.get(reverse("organizer:audit", args=[meeting.slug])).content.decode()
+    assert "ປະເພດຜູ້ເຂົ້າຮ່ວມ: <del>ຜູ້ສັງເກດການ</del> → <ins>ຜູ້ແທນ</ins>" in lao  # the names in Lao
+    Category.objects.filter(pk=delegates.pk).update(name_en="Delegate (renamed)")
+    assert "<ins>Delegate (renamed)</ins>" in client.get(url).content.decode()  # names as they are now
+
+    registration_page = client.get(reverse("organizer:registration", args=[meeting.slug, registration.pk]))
+    assert "Category: <del>Observer</del> → <ins>Delegate (renamed)</ins>" in registration_page.content.decode()
+
+
 def test_the_audit_log_is_for_reviewers_and_organizers_only(client, meeting):
     delegation = make_delegation(meeting)
     for user in (make_focal_point(delegation), make_organizer(meeting, role=MeetingRole.Role.CHECKIN)):

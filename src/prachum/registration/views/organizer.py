@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from prachum.audit.changes import with_changes
 from prachum.audit.models import AuditEvent
 from prachum.jobs.models import Job
 from prachum.meetings.permissions import Capability, meeting_access_required
@@ -117,7 +118,7 @@ def registration_detail(request, slug, pk, access):
         "waits_for_endorsement": transitions.NOT_ENDORSED,
     }
     if not names_only:
-        context["history"] = registration.audit_events.select_related("actor").order_by("created_at", "pk")
+        context["history"] = with_changes(registration.audit_events.select_related("actor").order_by("created_at", "pk"))
         sent = list(Message.objects.filter(registration=registration).order_by("created_at", "pk"))
         for message in sent:
             message.text_shown = messaging.mask_private_links(message.body_text, registration)
@@ -273,7 +274,9 @@ def audit_log(request, slug, access):
     kinds = (AuditEvent.objects.filter(meeting=access.meeting).order_by("kind").values_list("kind", flat=True).distinct())
     query = request.GET.copy()
     query.pop("page", None)
+    page = _page(request, events, AUDIT_PAGE_SIZE)
+    page.object_list = with_changes(page.object_list)
     return render(request, "registration/organizer/audit_log.html", {
-        "access": access, "tab": "audit", "page": _page(request, events, AUDIT_PAGE_SIZE), "kind": kind,
+        "access": access, "tab": "audit", "page": page, "kind": kind,
         "kinds": list(kinds), "query": query.urlencode(),
     })
