@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from prachum.meetings.models import Document
 from prachum.reports.models import NewsItem, Outcome
-from prachum.reports.selectors import Scope
+from prachum.reports.selectors import EMAIL_CONSENT_QUESTION_KEY, Scope
 
 LANGUAGES = [("lo", "ລາວ"), ("en", "English")]
 
@@ -15,10 +15,21 @@ class ListOfParticipantsForm(forms.Form):
     file_format = forms.ChoiceField(label=_("File"), choices=[("pdf", "PDF"), ("xlsx", "Excel (XLSX)")], initial="pdf")
     attended_only = forms.BooleanField(label=_("Only those who attended"), required=False)
     host_first = forms.BooleanField(label=_("The host's delegation first"), required=False)
-    with_email = forms.BooleanField(
-        label=_("Emails of those who agreed to share them"), required=False,
-        help_text=_("Only people who answered yes to the question 'email-in-list' have their email listed."),
-    )
+    with_email = forms.BooleanField(label=_("Emails of those who agreed to share them"), required=False)
+
+    def __init__(self, *args, consent_question=None, **kwargs):
+        """`consent_question`: the meeting's question that asks for that agreement (selectors.email_consent_question),
+        named in the hint by its words in the page's language; without one, the hint says how to add it."""
+        super().__init__(*args, **kwargs)
+        if consent_question is not None:
+            self.fields["with_email"].help_text = _(
+                "Only people who answered yes to the question “%(question)s” have their email listed."
+            ) % {"question": consent_question}
+        else:
+            self.fields["with_email"].help_text = _(
+                "Nobody has agreed yet: the form has no such question. To ask it, add a yes/no question with "
+                "the key %(key)s in the meeting's setup."
+            ) % {"key": EMAIL_CONSENT_QUESTION_KEY}
 
 
 class LanguageForm(forms.Form):

@@ -21,7 +21,7 @@ from prachum.checkin.models import CheckIn
 from prachum.core.bilingual import TranslatedText, pick
 from prachum.core.collation import lao_sort_key
 from prachum.directory.models import Organization
-from prachum.meetings.models import Meeting, Session
+from prachum.meetings.models import CustomQuestion, Meeting, Session
 from prachum.online.models import Join
 from prachum.registration.models import Answer, Registration
 
@@ -120,6 +120,16 @@ class ListOfParticipants:
             d.name.is_fallback or any(p.organization.is_fallback or p.category.is_fallback for p in d.people)
             for d in self.delegations
         )
+
+
+def email_consent_question(meeting: Meeting) -> TranslatedText | None:
+    """The words of the meeting's question that asks for consent to list one's email (EMAIL_CONSENT_QUESTION_KEY),
+    in the active language; None where the meeting has no such question."""
+    question = (CustomQuestion.objects.filter(meeting=meeting, key=EMAIL_CONSENT_QUESTION_KEY)
+                .select_related("current_version").first())
+    if question is None or question.current_version is None:
+        return None
+    return question.current_version.label
 
 
 def list_of_participants(

@@ -23,7 +23,7 @@ from prachum.meetings.permissions import Capability, MeetingAccess, meeting_acce
 from prachum.meetings.selectors import PUBLIC_STATUSES
 from prachum.registration.models import Registration
 from prachum.registration.selectors import registration_by_manage_token
-from prachum.reports import forms, services, statistics
+from prachum.reports import forms, selectors, services, statistics
 from prachum.reports.errors import ReportsError
 from prachum.reports.files_job import BACKGROUND_FROM, build_report_file
 from prachum.reports.models import NewsItem, Outcome, Photo
@@ -68,7 +68,9 @@ def index(request, slug, access):
     language = get_language() if get_language() in ("lo", "en") else "lo"
     return render(request, "reports/index.html", {
         "access": access, "tab": "reports", "meeting": meeting,
-        "lop_form": forms.ListOfParticipantsForm(initial={"language": language}),
+        "lop_form": forms.ListOfParticipantsForm(
+            initial={"language": language}, consent_question=selectors.email_consent_question(meeting),
+        ),
         "attendance_form": forms.AttendanceForm(initial={"language": language}),
         "language_form": forms.LanguageForm(initial={"language": language}),
         "sessions": list(meeting.sessions.order_by("starts_at", "order", "pk")),

@@ -73,6 +73,28 @@ def test_a_reviewer_reads_reports_but_may_not_write_the_news(client):
     assert response.status_code == 403 and not Document.objects.exists()
 
 
+def test_the_email_option_names_the_consent_question_in_the_pages_language_or_says_how_to_add_it(client):
+    from prachum.meetings.models import CustomQuestion, CustomQuestionVersion
+
+    meeting = make_meeting()
+    login(client, make_organizer(meeting))
+    without = client.get(reverse("reports:index", args=[meeting.slug])).content.decode()
+    assert "add a yes/no question with the key email-in-list" in without
+
+    question = CustomQuestion.objects.create(meeting=meeting, key="email-in-list")
+    question.current_version = CustomQuestionVersion.objects.create(
+        question=question, number=1, kind="yes_no", label_en="May your email appear in the list?",
+        label_lo="ໃຫ້ສະແດງອີເມວຂອງທ່ານໃນລາຍຊື່ໄດ້ບໍ?",
+    )
+    question.save()
+    english = client.get(reverse("reports:index", args=[meeting.slug])).content.decode()
+    assert "answered yes to the question “May your email appear in the list?”" in english
+    assert "email-in-list" not in english
+    with translation.override("lo"):
+        lao = client.get(reverse("reports:index", args=[meeting.slug])).content.decode()
+    assert "ຕໍ່ຄຳຖາມ “ໃຫ້ສະແດງອີເມວຂອງທ່ານໃນລາຍຊື່ໄດ້ບໍ?”" in lao and "May your email" not in lao
+
+
 def test_the_organizer_downloads_the_list_of_participants_in_lao_and_english(client, adgsom):
     login(client, make_organizer(adgsom))
     url = reverse("reports:list_of_participants", args=[adgsom.slug])
