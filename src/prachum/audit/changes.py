@@ -1,73 +1,155 @@
-"""What changed in audit events, as people read it on the organizer's pages: each field by its label and
-each value in words (audit/kinds.py), and the ids that registration, role and check-in events record (a
-category, a delegation, a session, an account) by their names, read for a whole page of events at once."""
+"""What changed in audit events, as people read it on the organizer's pages.
+
+Each field reads by its label: audit/kinds.py's FIELD_LABELS, else the verbose name of the field of the
+model the event is about (AuditEvent.object_type: "Registration opens" for a meeting's
+registration_opens_at). Each value reads in words: an id of a related object (a registration's category,
+a role's account, a check-in's session, the members of a delegation) by that object's name, read once for the whole page of events; a
+choice by its label; a moment in the meeting's time zone; a list as a list; else as audit/kinds.py's
+value_label writes it.
+"""
 
 from collections import defaultdict
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils import formats
+from django.utils.text import capfirst
 from django.utils.translation import pgettext
 
-from prachum.audit.kinds import field_label, value_label
+from prachum.audit.kinds import FIELD_LABELS, value_label
 
 # A field that says again, as a code, what a named id says already: shown only where that id is not.
 SAYS_AGAIN = {"category_code": "category"}
 
 
-def _categories(ids):
-    from prachum.meetings.models import Category  # audit is below the apps whose events it records
-
-    return {category.pk: str(category.name) for category in Category.objects.filter(pk__in=ids)}
-
-
-def _delegations(ids):
-    from prachum.meetings.models import Delegation
-
-    return {delegation.pk: str(delegation) for delegation in Delegation.objects.filter(pk__in=ids).select_related("organization")}
+# The model of an event recorded without its object: a deleted one ("session.deleted", before: its fields).
+KIND_MODELS = {"meeting": "meetings.meeting", "session": "meetings.session", "category": "meetings.category",
+               "delegation": "meetings.delegation", "registration": "registration.registration"}
 
 
-def _sessions(ids):
-    from prachum.meetings.models import Session
-
-    return {session.pk: str(session.title) for session in Session.objects.filter(pk__in=ids)}
-
-
-def _accounts(ids):
-    from django.contrib.auth import get_user_model
-
-    return {user.pk: user.get_full_name() or user.get_username() for user in get_user_model().objects.filter(pk__in=ids)}
+def _model(event):
+    label = event.object_type or KIND_MODELS.get(event.kind.split(".", 1)[0])
+    if not label:
+        return None
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError):  # a model of an older release
+        return None
 
 
-NAMED_BY_ID = {"category": _categories, "delegation": _delegations, "session": _sessions, "user": _accounts}
+def _field(model, name):
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
 
 
 def _is_id(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _names(events) -> dict[str, dict[int, str]]:
+# Keys that hold ids of registrations without being a field of the event's model.
+REGISTRATION_IDS = {"replaced_by", "members"}
+
+
+def _points_to(field, name, value):
+    """The model that an id `value` (or a list of ids) of `field` or key `name` points to, or None."""
+    ids = value if isinstance(value, list) else [value]
+    if not ids or not all(_is_id(item) for item in ids):
+        return None
+    if field is not None and field.many_to_one:
+        return field.related_model
+    if name in REGISTRATION_IDS:
+        return apps.get_model("registration", "Registration")
+    return None
+
+
+def _names(events) -> dict:
+    """{related model: {id: name}} for every id the events hold, one query per model."""
     wanted = defaultdict(set)
     for event in events:
+        model = _model(event)
         for values in (event.before or {}, event.after or {}):
             for name, value in values.items():
-                if name in NAMED_BY_ID and _is_id(value):
-                    wanted[name].add(value)
-    return {name: NAMED_BY_ID[name](ids) for name, ids in wanted.items()}
+                if related := _points_to(_field(model, name), name, value):
+                    wanted[related].update(value if isinstance(value, list) else [value])
+    names = {}
+    for related, ids in wanted.items():
+        objects = related._default_manager.filter(pk__in=ids)
+        if related is apps.get_model("meetings", "Delegation"):
+            objects = objects.select_related("organization")
+        names[related] = {obj.pk: _name_of(obj) for obj in objects}
+    return names
 
 
-def _readable(event, name, value, names):
-    if name in NAMED_BY_ID and _is_id(value):
-        known = names.get(name, {})
-        if value in known:
-            return known[value]
-        return pgettext("audit", "deleted (no. %(id)s)") % {"id": value}
+def _name_of(obj) -> str:
+    if hasattr(obj, "get_full_name"):  # an account: the person, else the login name
+        return obj.get_full_name() or obj.get_username()
+    return str(obj)
+
+
+def field_name(model, name: str):
+    if name in FIELD_LABELS:
+        return FIELD_LABELS[name]
+    field = _field(model, name)
+    if field is not None and getattr(field, "verbose_name", None):
+        return capfirst(field.verbose_name)
+    return name
+
+
+def _readable(event, model, name, value, names, zones):
+    field = _field(model, name)
+    if related := _points_to(field, name, value):
+        known = names.get(related, {})
+        return ", ".join(
+            known[item] if item in known else pgettext("audit", "deleted (no. %(id)s)") % {"id": item}
+            for item in (value if isinstance(value, list) else [value])
+        )
+    if field is not None and field.choices and not isinstance(value, (list, dict)):
+        choices = dict(field.flatchoices)
+        if value in choices:
+            return choices[value]
+    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        zone = zones(event.meeting_id)
+        if moment.tzinfo is not None and zone:
+            moment = moment.astimezone(ZoneInfo(zone))
+        return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
     return value_label(event.kind, name, value)
+
+
+class _MeetingZones:
+    """The time zone of an event's meeting, read for all the events' meetings the first time one is asked."""
+
+    def __init__(self, events):
+        self._meeting_ids = {event.meeting_id for event in events if event.meeting_id is not None}
+        self._zones = None
+
+    def __call__(self, meeting_id) -> str | None:
+        if self._zones is None:
+            Meeting = apps.get_model("meetings", "Meeting")
+            self._zones = dict(Meeting.objects.filter(pk__in=self._meeting_ids).values_list("pk", "time_zone"))
+        return self._zones.get(meeting_id)
 
 
 def with_changes(events) -> list:
     """The events, each with `changes`: (field, before or None, after) for every field it names, before's
-    order first. One query per kind of named id on the page, not one per event."""
+    order first. One query per kind of named object on the page, not one per event."""
     events = list(events)
     names = _names(events)
+    zones = _MeetingZones(events)
     for event in events:
+        model = _model(event)
         before, after = event.before or {}, event.after or {}
         fields = [
             name for name in dict.fromkeys([*before, *after])
@@ -75,9 +157,9 @@ def with_changes(events) -> list:
         ]
         event.changes = [
             (
-                field_label(name),
-                _readable(event, name, before[name], names) if before.get(name) is not None else None,
-                _readable(event, name, after[name], names) if name in after else "—",
+                field_name(model, name),
+                _readable(event, model, name, before[name], names, zones) if before.get(name) is not None else None,
+                _readable(event, model, name, after[name], names, zones) if name in after else "—",
             )
             for name in fields
         ]

@@ -81,8 +81,8 @@ def kind_label(kind: str):
     return KIND_LABELS.get(kind, kind)
 
 
-# What the fields of an event's before and after are called on the organizer's pages; any other
-# field shows its key.
+# What the fields of an event's before and after are called on the organizer's pages; any other field
+# reads as the verbose name of the model's field, else as its key (audit/changes.py).
 FIELD_LABELS = {
     "status": _("Status"),
     "reason": pgettext_lazy("audit", "Reason"),
@@ -99,11 +99,46 @@ FIELD_LABELS = {
     "organization": _("Organization"),
     "visibility": pgettext_lazy("audit", "Who may see it"),
     "changes": pgettext_lazy("audit", "What changed"),
+    "account_created": pgettext_lazy("audit", "New account"),
+    "background": pgettext_lazy("audit", "Background"),
+    "band_position": pgettext_lazy("audit", "Colour band"),
+    "beyond_seats": pgettext_lazy("audit", "Beyond the seats"),
+    "by_nomination": pgettext_lazy("audit", "By nomination"),
+    "bytes": pgettext_lazy("audit", "Size (bytes)"),
+    "calendar_sequence": pgettext_lazy("audit", "Calendar version"),
+    "category_code": pgettext_lazy("audit", "Category code"),
+    "client_id": pgettext_lazy("audit", "Number on the device"),
+    "codes": pgettext_lazy("audit", "Codes"),
+    "columns": pgettext_lazy("audit", "Columns"),
+    "count": pgettext_lazy("audit", "Number"),
+    "created": pgettext_lazy("audit", "Created"),
+    "days_later": pgettext_lazy("audit", "Days later"),
+    "delegations": pgettext_lazy("audit", "Delegations"),
+    "emails": pgettext_lazy("audit", "Emails"),
+    "format": pgettext_lazy("audit", "Format"),  # a meeting's, or an export's file
+    "height": pgettext_lazy("audit", "Height"),
+    "import": pgettext_lazy("audit", "Import"),
+    "key": pgettext_lazy("audit", "Key"),
+    "layout": pgettext_lazy("audit", "Layout"),
+    "members": pgettext_lazy("audit", "Members"),
+    "message": pgettext_lazy("audit", "Message"),
+    "minutes_before": pgettext_lazy("audit", "Minutes before"),
+    "name": pgettext_lazy("audit", "Name"),
+    "path": pgettext_lazy("audit", "Page"),
+    "replaced_by": pgettext_lazy("audit", "Replaced by"),
+    "rows": pgettext_lazy("audit", "Rows"),
+    "sensitive": pgettext_lazy("audit", "Sensitive columns"),
+    "single": pgettext_lazy("audit", "One badge"),
+    "size": pgettext_lazy("audit", "Size"),
+    "source": pgettext_lazy("audit", "Copied from"),
+    "subject": pgettext_lazy("audit", "Subject"),
+    "submitted_at": pgettext_lazy("audit", "Submitted"),
+    "type": pgettext_lazy("audit", "File type"),
+    "updated": pgettext_lazy("audit", "Updated"),
+    "version": pgettext_lazy("audit", "Version"),
+    "wanted": pgettext_lazy("audit", "Asked for"),
+    "width": pgettext_lazy("audit", "Width"),
 }
-
-
-def field_label(name: str):
-    return FIELD_LABELS.get(name, name)
 
 
 # Who did it, where no account did: AuditEvent.actor_label as recorded, and as people read it.

@@ -1,4 +1,5 @@
-"""Every kind of AuditEvent the code records has a label for people (audit/kinds.py), in Lao too."""
+"""Every kind of AuditEvent the code records, and every field it writes by name in an event's before or
+after, has a label for people (audit/kinds.py), in Lao too."""
 
 import ast
 from pathlib import Path
@@ -7,7 +8,7 @@ import pytest
 from django.utils import translation
 
 import prachum
-from prachum.audit.kinds import KIND_LABELS, kind_label
+from prachum.audit.kinds import FIELD_LABELS, KIND_LABELS, kind_label
 
 # The calls that record an AuditEvent, and where their kind is: a keyword `kind`, else this positional argument.
 RECORDING_CALLS = {"record_audit": None, "audit": 1, "AuditEvent": None, "_change_status": None}
@@ -39,6 +40,37 @@ def recorded_kinds() -> dict[str, str]:
     return kinds
 
 
+def recorded_fields() -> dict[str, str]:
+    """field → where it is recorded, for every key written as a string in a dict given as `before` or
+    `after` (a call's keyword); the fields of a model snapshot (meetings/setup.py) read as the model's."""
+    fields = {}
+    for path in SOURCE.rglob("*.py"):
+        if "tests" in path.parts or "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.keyword) and node.arg in ("before", "after") and isinstance(node.value, ast.Dict):
+                for key in node.value.keys:
+                    if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                        fields.setdefault(key.value, f"{path.relative_to(SOURCE)}:{node.value.lineno}")
+    return fields
+
+
+def test_every_field_written_by_name_has_a_label():
+    fields = recorded_fields()
+    assert {"status", "members", "bytes", "wanted"} <= set(fields)  # the scan finds them
+    missing = {name: where for name, where in fields.items() if name not in FIELD_LABELS}
+    assert not missing, f"add these fields to FIELD_LABELS in prachum/audit/kinds.py: {missing}"
+
+
+@pytest.mark.parametrize("name", sorted(FIELD_LABELS))
+def test_every_field_label_reads_in_lao(name):
+    with translation.override("en"):
+        english = str(FIELD_LABELS[name])
+    with translation.override("lo"):
+        lao = str(FIELD_LABELS[name])
+    assert lao != english and any("\u0e80" <= character <= "\u0eff" for character in lao)
+
+
 def test_the_scan_finds_the_kinds_it_should():
     kinds = recorded_kinds()
     # A keyword, a positional argument, both branches of a conditional, a module constant.
@@ -65,10 +97,11 @@ def test_an_unknown_kind_reads_as_its_code():
 
 
 def test_fields_and_values_read_as_words_in_the_pages_language():
-    from prachum.audit.kinds import field_label, value_label
+    from prachum.audit.changes import field_name
+    from prachum.audit.kinds import value_label
 
     with translation.override("en"):
-        assert str(field_label("status")) == "Status" and field_label("bytes") == "bytes"
+        assert str(field_name(None, "status")) == "Status" and field_name(None, "something-old") == "something-old"
         assert str(value_label("registration.approved", "status", "waitlisted")) == "On the waiting list"
         assert str(value_label("meeting.published", "status", "closed")) == "Registration closed"
         assert str(value_label("registration.submitted", "participation", "in_person")) == "In person"
@@ -77,7 +110,7 @@ def test_fields_and_values_read_as_words_in_the_pages_language():
         assert value_label("registration.approved", "status", "something-old") == "something-old"
         assert value_label("registration.updated", "category", 7) == 7
     with translation.override("lo"):
-        assert str(field_label("status")) == "ສະຖານະ"
+        assert str(field_name(None, "status")) == "ສະຖານະ"
         assert str(value_label("registration.approved", "status", "pending")) == "ລໍຖ້າພິຈາລະນາ"
 
 
