@@ -3,9 +3,9 @@
 Each field reads by its label: audit/kinds.py's FIELD_LABELS, else the verbose name of the field of the
 model the event is about (AuditEvent.object_type: "Registration opens" for a meeting's
 registration_opens_at). Each value reads in words: an id of a related object (a registration's category,
-a role's account, a check-in's session, the members of a delegation) by that object's name, read once for the whole page of events; a
-choice by its label; a moment in the meeting's time zone; a list as a list; else as audit/kinds.py's
-value_label writes it.
+a role's account, a check-in's session, the members of a delegation) by that object's name, read once
+for the whole page of events; a choice by its label; a moment in the meeting's time zone; a list as a
+list; else as audit/kinds.py's value_label writes it.
 """
 
 from collections import defaultdict
@@ -23,7 +23,6 @@ from prachum.audit.kinds import FIELD_LABELS, value_label
 
 # A field that says again, as a code, what a named id says already: shown only where that id is not.
 SAYS_AGAIN = {"category_code": "category"}
-
 
 # The model of an event recorded without its object: a deleted one ("session.deleted", before: its fields).
 KIND_MODELS = {"meeting": "meetings.meeting", "session": "meetings.session", "category": "meetings.category",

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from prachum.audit.services import record_audit
 from prachum.meetings.models import Meeting
-from prachum.meetings.permissions import Capability, MeetingAccess
+from prachum.meetings.permissions import MeetingAccess
 
 from . import selectors, services
 from .services import CheckInError, DeviceTokenError

@@ -11,14 +11,13 @@ from pathlib import Path
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from prachum.jobs.services import start_job
-from prachum.meetings.models import Document, Meeting
+from prachum.meetings.models import Document
 from prachum.meetings.permissions import Capability, MeetingAccess, meeting_access_required
 from prachum.meetings.selectors import PUBLIC_STATUSES
 from prachum.registration.models import Registration

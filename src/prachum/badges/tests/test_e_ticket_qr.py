@@ -39,7 +39,7 @@ def test_the_confirmation_email_qr_reads_back_from_a_small_phone_screen(registra
     html = email.html.replace(f"cid:{QR_CONTENT_ID}", f"data:image/png;base64,{png}")
     page = chromium.new_context(viewport={"width": width, "height": 900}).new_page()
     page.set_content(html)
-    image = page.locator(f'img[src^="data:image/png"]')
+    image = page.locator('img[src^="data:image/png"]')
     image.scroll_into_view_if_needed()
     assert image.bounding_box()["width"] >= 250  # large: about 9 screen pixels per module
     page.screenshot(path=str(tmp_path / "email.png"))
