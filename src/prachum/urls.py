@@ -1,10 +1,11 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
+
+from prachum.web.views import switch_language
 
 urlpatterns = [
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/<str:language>/", switch_language, name="switch_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("prachum.checkin.api_urls")),
 ]

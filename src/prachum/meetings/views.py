@@ -12,7 +12,8 @@ proxies they may keep it for a minute): building those queries was most of a cac
   (no part rendered per request, no deletion to forget in the registration services).
 Then:
 - a reader without a session or messages cookie (anonymous, nothing to show but the page) gets
-  the whole page from the cache, with only their CSRF token put into the language switch form;
+  the whole page from the cache as it is: it has no form (the language switch is a link), so no
+  CSRF token and no cookie, and browsers and shared caches may keep it;
 - anyone else gets the cached body inside a freshly rendered shell (their login state, messages).
 The cache key holds everything the page depends on, so nothing ever deletes an entry.
 """
@@ -28,7 +29,6 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
@@ -48,14 +48,13 @@ PAGE_CACHE_GENERATION = 2
 PAGE_CACHE_SECONDS = 15 * 60
 # How long a browser or a proxy may keep the page for someone who is not logged in.
 PUBLIC_MAX_AGE = 60
-# Stands for the reader's CSRF token in a cached whole page; replaced on every request.
-CSRF_TOKEN_PLACEHOLDER = "prachum-csrf-token-placeholder-3b9f1c"
 
 OPEN_GRAPH_LOCALES = {"lo": "lo_LA", "en": "en_GB"}
 PAGE_TEMPLATES = (
     "base.html", "meetings/meeting_page.html", "meetings/_meeting_page_head.html",
     "meetings/_meeting_page_body.html", "meetings/_meeting_when.html", "meetings/_meeting_where.html",
     "meetings/_registration_state.html", "meetings/_meeting_co_chairs.html", "meetings/_visitor_time.html",
+    "meetings/_visitor_time_scripts.html",
     "reports/_public_outcome.html",  # the published news item and public documents (reports' template tag)
 )
 
@@ -85,6 +84,7 @@ def _deployment_fingerprint() -> str:
     shared cache (Redis) does not serve pages of the previous release."""
     files = [Path(get_template(name).origin.name) for name in PAGE_TEMPLATES]
     files.append(Path(__file__).parent / "static" / visitor_time.SCRIPT)
+    files += sorted((Path(__file__).parent / "static" / "meetings" / "zone-cities").glob("*.js"))
     files += sorted(Path(settings.PACKAGE_DIR, "locale").glob("*/LC_MESSAGES/*.mo"))
     stamp = ";".join(f"{f}:{f.stat().st_mtime_ns}:{f.stat().st_size}" for f in files if f.exists())
     return hashlib.sha1(f"{PAGE_CACHE_GENERATION};{stamp}".encode()).hexdigest()[:12]
@@ -147,11 +147,9 @@ def public_meeting(request, slug):
         html = cache.get(f"{key}:whole")
         if html is None:
             page = _cached_page_parts(key, slug=slug, language=language, phase=phase)
-            html = render_to_string(
-                "meetings/meeting_page.html", {"page": page, "csrf_token": CSRF_TOKEN_PLACEHOLDER}, request
-            )
+            html = render_to_string("meetings/meeting_page.html", {"page": page}, request)
             cache.set(f"{key}:whole", html, PAGE_CACHE_SECONDS)
-        response = HttpResponse(html.replace(CSRF_TOKEN_PLACEHOLDER, get_token(request)))
+        response = HttpResponse(html)
     else:
         page = _cached_page_parts(key, slug=slug, language=language, phase=phase)
         response = render(request, "meetings/meeting_page.html", {"page": page})

@@ -1,6 +1,11 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from prachum.meetings import selectors as meeting_selectors
 from prachum.registration import selectors as registration_selectors
@@ -33,6 +38,30 @@ def manage(request):
         "web/manage.html",
         {"meetings": meetings, "activity": registration_selectors.recent_activity_of(request.user, meetings)},
     )
+
+
+@require_safe
+@never_cache
+def switch_language(request, language):
+    """The language switch in every page's header: a plain link, not a form, so that a public page holds no
+    CSRF token and gives its anonymous readers no cookie (shared caches and browsers may then keep it).
+    Remembers the choice in the language cookie, as Django's set_language does for a form, for the
+    addresses without a language (/), and goes to `next`: the same page in that language, local only."""
+    if language not in dict(settings.LANGUAGES):
+        raise Http404("no such language")
+    next_url = request.GET.get("next", "")
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = f"/{language}/"
+    response = HttpResponseRedirect(next_url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
 
 
 def page_not_found(request, exception):

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from prachum.meetings import selectors as meeting_selectors
 from prachum.meetings.models import Meeting
 from prachum.registration import services
-from prachum.meetings.views import CSRF_TOKEN_PLACEHOLDER, is_anonymous_without_state
+from prachum.meetings.views import is_anonymous_without_state
 from prachum.registration.forms import RegistrationForm, ResendLinkForm, new_form_token, public_form_definition
 from prachum.registration.models import Invitation, Registration, hash_token
 from prachum.registration.ratelimits import limit_posts
@@ -36,6 +36,7 @@ ERROR_FIELDS = {
 # An anonymous visitor's blank form, rendered once per meeting, language and freshness period, with
 # these two stand-ins replaced by the visitor's own CSRF token and a new form token: rendering the
 # form's widgets was most of a visit's cost. (slug, language) -> (monotonic time, html).
+CSRF_TOKEN_PLACEHOLDER = "prachum-csrf-token-placeholder-3b9f1c"
 FORM_TOKEN_PLACEHOLDER = "prachum-form-token-placeholder-5d1e07"
 _recent_blank_forms: dict[tuple[str, str], tuple[float, str]] = {}
 _RECENT_BLANK_FORMS_MAX = 1000

@@ -42,7 +42,7 @@ def test_the_language_switch_works_from_the_keyboard(live_server, browser_page):
     expect(browser_page.locator("a.skip-link")).to_be_in_viewport()
     browser_page.keyboard.press("Tab")  # the name of the site, home
     browser_page.keyboard.press("Tab")  # the language switch
-    expect(browser_page.get_by_role("button", name="English")).to_be_focused()
+    expect(browser_page.get_by_role("link", name="English")).to_be_focused()
     browser_page.keyboard.press("Enter")
 
     expect(browser_page).to_have_url(f"{live_server.url}/en/m/test-meeting/")

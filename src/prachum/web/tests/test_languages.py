@@ -1,6 +1,9 @@
 import re
+from urllib.parse import unquote
 
 import pytest
+
+from django.test import Client
 
 from prachum.meetings.tests.factories import make_meeting, make_user
 
@@ -8,12 +11,10 @@ pytestmark = pytest.mark.django_db
 
 
 def language_switch(html):
-    """(language, next) of the language switch form, which POSTs to Django's set_language."""
-    form = re.search(r'<form class="language-switch" action="/i18n/setlang/" method="post">(.*?)</form>', html, re.S)
-    assert form, "no language switch on the page"
-    language = re.search(r'name="language" value="([^"]+)"', form.group(1)).group(1)
-    next_url = re.search(r'name="next" value="([^"]+)"', form.group(1)).group(1)
-    return language, next_url
+    """(language, next) of the language switch: a plain link to /i18n/<language>/?next=<the same page>."""
+    link = re.search(r'<a class="language-switch" href="/i18n/(\w+)/\?next=([^"]+)"', html)
+    assert link, "no language switch on the page"
+    return link.group(1), unquote(link.group(2))
 
 
 @pytest.mark.parametrize(
@@ -27,7 +28,7 @@ def test_the_root_redirects_by_accept_language(client, accept_language, expected
 
 
 def test_a_chosen_language_wins_over_accept_language(client):
-    client.post("/i18n/setlang/", {"language": "en", "next": "/en/"})
+    client.get("/i18n/en/", {"next": "/en/"})
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="lo")
     assert response["Location"] == "/en/"
 
@@ -62,9 +63,36 @@ def test_switching_language_sets_the_cookie_and_goes_to_the_same_page(client):
     html = client.get(f"/lo/m/{meeting.slug}/").content.decode()
     language, next_url = language_switch(html)
 
-    response = client.post("/i18n/setlang/", {"language": language, "next": next_url}, follow=True)
+    response = client.get(f"/i18n/{language}/", {"next": next_url}, follow=True)
 
     assert response.redirect_chain == [(f"/en/m/{meeting.slug}/", 302)]
     assert client.cookies["prachum_language"].value == "en"
     assert '<html lang="en">' in response.content.decode()
     assert "Test meeting" in response.content.decode()
+
+
+def test_a_public_page_gives_an_anonymous_reader_no_cookie_and_no_token():
+    meeting = make_meeting()
+    for url in ("/lo/", f"/lo/m/{meeting.slug}/", f"/en/m/{meeting.slug}/"):
+        response = Client().get(url)
+        html = response.content.decode()
+        assert response.status_code == 200 and not response.cookies, url
+        assert "csrfmiddlewaretoken" not in html and "<form" not in html, url
+
+
+@pytest.mark.parametrize(
+    "next_url", ["https://evil.example/", "//evil.example/", "/\\evil.example/", "javascript:alert(1)", ""]
+)
+def test_the_switch_goes_only_to_a_page_of_this_site(client, next_url):
+    response = client.get("/i18n/en/", {"next": next_url})
+    assert response.status_code == 302 and response["Location"] == "/en/"
+    assert client.cookies["prachum_language"].value == "en"
+
+
+def test_the_switch_knows_only_the_sites_languages_and_is_not_cached(client):
+    assert client.get("/i18n/fr/", {"next": "/fr/"}).status_code == 404
+    assert "prachum_language" not in client.cookies
+    response = client.get("/i18n/lo/", {"next": "/lo/m/x/?from=newsletter"})
+    assert response["Location"] == "/lo/m/x/?from=newsletter"
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+    assert client.post("/i18n/lo/", {"next": "/lo/"}).status_code == 405
