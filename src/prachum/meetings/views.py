@@ -26,11 +26,10 @@ from itertools import groupby
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language, override
@@ -38,6 +37,7 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_safe
 
 from prachum.core.bilingual import LANGUAGE_CODES, TranslatedText
+from prachum.core.page_cache import deployment_fingerprint, is_anonymous_without_state
 from prachum.meetings import selectors, visitor_time
 from prachum.registration.selectors import seats_left
 
@@ -80,14 +80,9 @@ ZONE_NAMES = {
 
 @memoize
 def _deployment_fingerprint() -> str:
-    """Changes when a deployment changes the page's templates or the translations, so that a
-    shared cache (Redis) does not serve pages of the previous release."""
-    files = [Path(get_template(name).origin.name) for name in PAGE_TEMPLATES]
-    files.append(Path(__file__).parent / "static" / visitor_time.SCRIPT)
-    files += sorted((Path(__file__).parent / "static" / "meetings" / "zone-cities").glob("*.js"))
-    files += sorted(Path(settings.PACKAGE_DIR, "locale").glob("*/LC_MESSAGES/*.mo"))
-    stamp = ";".join(f"{f}:{f.stat().st_mtime_ns}:{f.stat().st_size}" for f in files if f.exists())
-    return hashlib.sha1(f"{PAGE_CACHE_GENERATION};{stamp}".encode()).hexdigest()[:12]
+    static = Path(__file__).parent / "static"
+    files = (static / visitor_time.SCRIPT, *sorted((static / "meetings" / "zone-cities").glob("*.js")))
+    return f"{PAGE_CACHE_GENERATION};" + deployment_fingerprint(PAGE_TEMPLATES, files)
 
 
 def public_meeting_cache_key(
@@ -99,17 +94,6 @@ def public_meeting_cache_key(
         f"{_deployment_fingerprint()}"
     )
     return "prachum:meeting-page:" + hashlib.sha1(stamp.encode()).hexdigest()
-
-
-def is_anonymous_without_state(request) -> bool:
-    """No session (so not logged in), no messages waiting, no query string (the language switch
-    links to this very address): the page is then the same for every such reader."""
-    cookies = request.COOKIES
-    return (
-        settings.SESSION_COOKIE_NAME not in cookies
-        and CookieStorage.cookie_name not in cookies
-        and not request.META.get("QUERY_STRING")
-    )
 
 
 # slug -> (monotonic time read, meeting version, seats version); this process's memory only.

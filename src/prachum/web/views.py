@@ -1,30 +1,60 @@
+import hashlib
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponseRedirect
+from django.core.cache import cache
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from prachum.core.page_cache import deployment_fingerprint, is_anonymous_without_state
 from prachum.meetings import selectors as meeting_selectors
+from prachum.meetings.views import PUBLIC_MAX_AGE
 from prachum.registration import selectors as registration_selectors
 
 # The home page lists every upcoming meeting; of the past ones only the latest.
 PAST_MEETINGS_SHOWN = 30
 
 
+# A safety net only: the key changes with everything the page shows (selectors.HomeVersion).
+HOME_CACHE_SECONDS = 15 * 60
+HOME_TEMPLATES = ("base.html", "web/home.html", "web/_meeting_card.html", "meetings/_meeting_when.html",
+                  "meetings/_meeting_where.html", "reports/_home_news.html")
+
+
+def _home_context(now) -> dict:
+    return {
+        "now": now,
+        "upcoming_meetings": list(meeting_selectors.upcoming_meetings(now=now)),
+        "past_meetings": list(meeting_selectors.past_meetings(now=now)[:PAST_MEETINGS_SHOWN]),
+    }
+
+
 def home(request):
+    """The list of meetings. A reader without a session gets it whole from the cache (like the meeting
+    page): the key holds what the page shows (selectors.home_version), the next moment a meeting starts
+    or ends included, so "taking place now" and the move to the past meetings show on time."""
     now = timezone.now()
-    return render(
-        request,
-        "web/home.html",
-        {
-            "now": now,
-            "upcoming_meetings": list(meeting_selectors.upcoming_meetings(now=now)),
-            "past_meetings": list(meeting_selectors.past_meetings(now=now)[:PAST_MEETINGS_SHOWN]),
-        },
-    )
+    if not is_anonymous_without_state(request):
+        return render(request, "web/home.html", _home_context(now))
+    version = meeting_selectors.home_version(now=now)
+    language = get_language()
+    key = "prachum:home:" + hashlib.sha1(
+        f"{language}:{version.stamp()}:{version.next_moment}:{deployment_fingerprint(HOME_TEMPLATES)}".encode()
+    ).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("web/home.html", _home_context(now), request)
+        cache.set(key, html, HOME_CACHE_SECONDS)
+    response = HttpResponse(html)
+    patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+    return response
 
 
 @login_required

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from prachum.core.page_cache import is_anonymous_without_state
 from prachum.meetings import selectors as meeting_selectors
 from prachum.meetings.models import Meeting
 from prachum.registration import services
-from prachum.meetings.views import is_anonymous_without_state
 from prachum.registration.forms import RegistrationForm, ResendLinkForm, new_form_token, public_form_definition
 from prachum.registration.models import Invitation, Registration, hash_token
 from prachum.registration.ratelimits import limit_posts

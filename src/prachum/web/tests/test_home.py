@@ -1,10 +1,11 @@
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
 
 from prachum.meetings.models import Meeting
-from prachum.meetings.tests.factories import make_meeting
+from prachum.meetings.tests.factories import make_meeting, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -74,14 +75,57 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_meetings(client,
     now = timezone.now()
     for days in (-40, -20, 10, 20):
         make_meeting(starts_at=now + timedelta(days=days))
-    # upcoming meetings, past meetings, the latest published news (reports)
-    with django_assert_max_num_queries(3):
+    # the page's version (meetings, news), upcoming meetings, past meetings, the latest published news
+    with django_assert_max_num_queries(5):
         client.get("/en/")
     for days in range(-60, 60, 5):
         make_meeting(starts_at=now + timedelta(days=days))
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(5):
         response = client.get("/en/")
     assert response.content.decode().count('class="meeting-card"') == 28
+
+
+def test_a_reader_gets_the_cached_page_for_two_small_queries_and_no_cookie(client, django_assert_num_queries):
+    make_meeting(title_en="Cached meeting", starts_at=timezone.now() + timedelta(days=3))
+    first = client.get("/en/")
+
+    with django_assert_num_queries(2):  # the version of the meetings, of the news
+        second = client.get("/en/")
+
+    assert second.content == first.content and "Cached meeting" in second.content.decode()
+    assert not second.cookies and "public" in second["Cache-Control"]
+    assert "ກອງປະຊຸມ" in client.get("/lo/").content.decode()  # each language its own copy
+
+
+def test_a_change_shows_at_once(client):
+    meeting = make_meeting(title_en="First title", starts_at=timezone.now() + timedelta(days=3))
+    client.get("/en/")
+
+    meeting.title_en = "Second title"
+    meeting.save()
+    make_meeting(title_en="Just published", starts_at=timezone.now() + timedelta(days=4))
+    html = client.get("/en/").content.decode()
+
+    assert "Second title" in html and "First title" not in html and "Just published" in html
+
+
+def test_a_meeting_that_starts_reads_taking_place_now_on_time(client):
+    # The cached copy lasts until the next meeting starts or ends, not its full time.
+    starts_at = timezone.now() + timedelta(seconds=2)
+    make_meeting(title_en="About to start", starts_at=starts_at, ends_at=starts_at + timedelta(hours=2))
+    assert "Taking place now" not in client.get("/en/").content.decode()
+
+    time.sleep(max(0, (starts_at - timezone.now()).total_seconds()) + 1.2)
+
+    assert "Taking place now" in section(client.get("/en/").content.decode(), "upcoming-heading")
+
+
+def test_a_logged_in_reader_gets_their_own_page(client):
+    make_meeting(title_en="Some meeting")
+    client.get("/en/")  # the anonymous copy is cached
+    client.force_login(make_user())
+    html = client.get("/en/").content.decode()
+    assert 'class="logout"' in html and "Some meeting" in html
 
 
 def test_lao_dates_use_the_lao_format_and_month_names(client):
