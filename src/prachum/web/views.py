@@ -1,4 +1,5 @@
 import hashlib
+import time
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -28,6 +29,21 @@ HOME_TEMPLATES = ("base.html", "web/home.html", "web/_meeting_card.html", "meeti
                   "meetings/_meeting_where.html", "reports/_home_news.html")
 
 
+# (monotonic time read, version): this process's memory, kept settings.PRACHUM_PUBLIC_PAGE_FRESHNESS
+# seconds like the meeting page's version; building the two aggregates was most of a cached visit's cost.
+_recent_home_version: list = []
+
+
+def _home_version(now):
+    freshness = settings.PRACHUM_PUBLIC_PAGE_FRESHNESS
+    clock = time.monotonic()
+    if _recent_home_version and clock - _recent_home_version[0][0] < freshness:
+        return _recent_home_version[0][1]
+    version = meeting_selectors.home_version(now=now)
+    _recent_home_version[:] = [(clock, version)] if freshness > 0 else []
+    return version
+
+
 def _home_context(now) -> dict:
     return {
         "now": now,
@@ -43,7 +59,7 @@ def home(request):
     now = timezone.now()
     if not is_anonymous_without_state(request):
         return render(request, "web/home.html", _home_context(now))
-    version = meeting_selectors.home_version(now=now)
+    version = _home_version(now)
     language = get_language()
     key = "prachum:home:" + hashlib.sha1(
         f"{language}:{version.stamp()}:{version.next_moment}:{deployment_fingerprint(HOME_TEMPLATES)}".encode()

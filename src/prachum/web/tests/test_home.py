@@ -132,3 +132,18 @@ def test_lao_dates_use_the_lao_format_and_month_names(client):
     start = datetime(2020, 9, 10, 7, 0, tzinfo=UTC)  # the ASEAN–Japan symposium, 14:00 in Vientiane
     make_meeting(starts_at=start, ends_at=start + timedelta(hours=2, minutes=30))
     assert "ວັນທີ 10 ກັນຍາ 2020" in client.get("/lo/").content.decode()
+
+
+def test_within_its_freshness_a_process_serves_the_cached_page_without_a_query(
+    client, settings, django_assert_num_queries
+):
+    from prachum.web import views
+
+    settings.PRACHUM_PUBLIC_PAGE_FRESHNESS = 60
+    views._recent_home_version.clear()
+    make_meeting(title_en="Fresh meeting", starts_at=timezone.now() + timedelta(days=3))
+    first = client.get("/en/")
+    with django_assert_num_queries(0):
+        second = client.get("/en/")
+    assert second.content == first.content
+    views._recent_home_version.clear()
