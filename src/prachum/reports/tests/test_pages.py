@@ -80,6 +80,8 @@ def test_the_email_option_names_the_consent_question_in_the_pages_language_or_sa
     login(client, make_organizer(meeting))
     without = client.get(reverse("reports:index", args=[meeting.slug])).content.decode()
     assert "add a yes/no question with the key email-in-list" in without
+    # The hint is the one the checkbox names for screen readers, below it rather than beside it.
+    assert 'aria-describedby="id_with_email_helptext"' in without and 'id="id_with_email_helptext"' in without
 
     question = CustomQuestion.objects.create(meeting=meeting, key="email-in-list")
     question.current_version = CustomQuestionVersion.objects.create(
