@@ -30,11 +30,12 @@ def test_a_meetings_fields_read_by_their_names_and_its_moments_in_its_own_zone()
     setup.update_meeting(meeting_id=meeting.pk, actor=organizer, format=Meeting.Format.HYBRID,
                          registration_opens_at=datetime(2026, 12, 1, 2, 0, tzinfo=UTC), capacity=80)
 
-    assert changes_of(meeting, "meeting.updated") == [
+    # In any order: PostgreSQL's jsonb keeps the keys of before and after in an order of its own.
+    assert sorted(changes_of(meeting, "meeting.updated"), key=str) == sorted([
         ("Format", "In person", "Hybrid"),
         ("Registration opens", None, "01/12/2026 09:00"),  # 02:00 UTC is 09:00 in Vientiane
         ("Capacity", None, "80"),
-    ]
+    ], key=str)
     lao = changes_of(meeting, "meeting.updated", "lo")
     assert [name for name, _before, _after in lao] != ["Format", "Registration opens", "Capacity"]
     assert all(any("\u0e80" <= c <= "\u0eff" for c in name) for name, _before, _after in lao)
