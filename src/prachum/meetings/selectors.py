@@ -46,7 +46,8 @@ class HomeVersion:
     next_moment: datetime | None
 
     def stamp(self) -> str:
-        return ":".join(str(value) for value in (self.meetings, self.meetings_changed, self.news, self.news_changed))
+        return ":".join(str(value) for value in (self.meetings, self.meetings_changed, self.news, self.news_changed,
+                                                 self.next_moment))
 
 
 def home_version(*, now: datetime) -> HomeVersion:

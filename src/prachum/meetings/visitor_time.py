@@ -3,10 +3,9 @@ cannot know that zone, so static/meetings/visitor-time.js writes them (templates
 says where; _visitor_time_scripts.html loads it). Used by the public meeting page and the participant's
 private page."""
 
-from django.conf import settings
-from django.utils import translation
 from django.utils.dates import MONTHS
 
+from prachum.core.bilingual import active_language
 from prachum.meetings.zone_cities import static_name
 
 SCRIPT = "meetings/visitor-time.js"
@@ -16,11 +15,8 @@ def script_context() -> dict:
     """What the script's tag needs, in the active language: its path, and the month names for browsers
     whose Intl has no dates in the page's language (Lao in some Chromium builds), so that a Lao page
     never shows English dates; and the script naming the visitor's city in that language."""
-    language = translation.get_language()
-    if language not in {code for code, _name in settings.LANGUAGES}:
-        language = settings.LANGUAGE_CODE
     return {
         "visitor_time_script": SCRIPT,
-        "zone_cities_script": static_name(language),
+        "zone_cities_script": static_name(active_language()),
         "month_names": ",".join(str(MONTHS[number]) for number in range(1, 13)),
     }

@@ -62,7 +62,7 @@ def home(request):
     version = _home_version(now)
     language = get_language()
     key = "prachum:home:" + hashlib.sha1(
-        f"{language}:{version.stamp()}:{version.next_moment}:{deployment_fingerprint(HOME_TEMPLATES)}".encode()
+        f"{language}:{version.stamp()}:{deployment_fingerprint(HOME_TEMPLATES)}".encode()
     ).hexdigest()
     html = cache.get(key)
     if html is None:
