@@ -71,6 +71,7 @@ FORM_TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
 CATEGORY_INPUT = re.compile(r'name="category" value="(\d+)"')
 MANAGE_LOCATION = re.compile(r"^/(?:lo|en)/r/([A-Za-z0-9_-]+)/$")
 CEILING_PATH = "/bench/insert/"
+CEILING_LOCATION = re.compile(r"^/bench/insert/$")
 
 MEETING_YAML = """\
 # Made by bench/registrations.py for one measured run; not part of the product.
@@ -179,7 +180,7 @@ def percentile(sorted_values: list[float], p: float) -> float | None:
 @dataclass
 class Row:
     database: str
-    target: str  # register, register+2q, insert (the ceiling)
+    target: str  # register, register+2q, form+insert (the floor of a registration), insert (the ceiling)
     path: str
     workers: str
     count: int = 0  # passes asked for (registrations or ceiling requests)
@@ -205,6 +206,7 @@ class Row:
     worker_cores: list = field(default_factory=list)
     busy_workers: int | None = None
     ratio: float | None = None  # rps / ceiling rps
+    floor_ratio: float | None = None  # registrations: rps / the form+insert row's rps
     note: str = ""
     attempts: list = field(default_factory=list)
     meeting: str = ""
@@ -410,8 +412,10 @@ class HttpxClient:
 CLIENTS = {"lean": LeanClient, "httpx": HttpxClient}
 
 
-async def register_once(client, path: str, plan: Plan, n: int, close: bool) -> Pass:
-    """One new visitor: GET the form, POST it; `close`: on one connection of its own."""
+async def register_once(client, path: str, plan: Plan, n: int, close: bool, *, post_to: str = "",
+                        expect: re.Pattern = MANAGE_LOCATION) -> Pass:
+    """One new visitor: GET the form, POST it (to `post_to` where given) and expect a 303 to a
+    location that `expect` matches; `close`: on one connection of its own."""
     client.new_visitor()
     t0 = time.perf_counter()
     try:
@@ -425,12 +429,12 @@ async def register_once(client, path: str, plan: Plan, n: int, close: bool) -> P
             return Pass(n, False, "GET: no csrfmiddlewaretoken or form_token in the form", ended=t1)
         body, content_type = multipart(plan.fields(n, csrf.group(1), token.group(1)))
         headers = {"Content-Type": content_type, "Origin": client.origin, "Referer": client.origin + path}
-        answer = await client.request("POST", path, body=body, headers=headers, close=close)
+        answer = await client.request("POST", post_to or path, body=body, headers=headers, close=close)
         t2 = time.perf_counter()
     except Exception as exc:  # timeouts, resets, refused connections
         return Pass(n, False, type(exc).__name__, ended=time.perf_counter())
     location = answer.headers.get("location", "")
-    if answer.status != 303 or not MANAGE_LOCATION.match(location):
+    if answer.status != 303 or not expect.match(location):
         what = f"POST HTTP {answer.status}"
         if answer.status == 200:  # the form came back: say why, in short
             m = re.search(r'class="[^"]*error[^"]*"[^>]*>\s*([^<]{1,120})', answer.text)
@@ -658,6 +662,7 @@ def bench_database(site: bench.Site, args, registered: dict) -> tuple[list[Row],
         def go(first: int, count: int, work):
             return asyncio.run(load(base, clients=args.clients, first=first, count=count, work=work,
                                     timeout=args.timeout, kind=args.client))
+        first_form = None  # (path, plan) of the first form, for the form+insert row
         for target, questions in variants:
             runs = []
             while len(runs) < args.attempts:
@@ -670,6 +675,7 @@ def bench_database(site: bench.Site, args, registered: dict) -> tuple[list[Row],
                     raise RuntimeError(f"{path} answers HTTP {page}; see {site.gunicorn_log}")
                 plan = Plan(tag=f"{run_tag}.{slug}", categories=categories, approval_share=args.approval_share,
                             questions=questions)
+                first_form = first_form or (path, plan)
                 close = not args.keep_alive
 
                 def work(client, n, plan=plan, path=path):
@@ -720,9 +726,37 @@ def bench_database(site: bench.Site, args, registered: dict) -> tuple[list[Row],
             if len(runs) < args.attempts:
                 log(f"      {'insert':<12} but {' and '.join(why)}: running it again")
         ceiling_row = pick(runs)
-        for row in rows:
+
+        # The floor of a registration: the same GET of the first form and the same POST (CSRF checked,
+        # multipart parsed), sent to the INSERT view, which writes its one row and answers 303. No
+        # registration could cost less than this pair; its ratio to the ceiling is the most any
+        # registration could reach (bench/README.md).
+        floor_path, floor_plan = first_form
+
+        def floor(client, n):
+            return register_once(client, floor_path, floor_plan, n, not args.keep_alive, post_to=CEILING_PATH,
+                                 expect=CEILING_LOCATION)
+
+        runs = []
+        while len(runs) < args.attempts:
+            go(0, args.warmup, floor)
+            row, _passes = measured(server, Row(site.name, "form+insert", floor_path, args.workers.label),
+                                    lambda: go(0, args.count, floor))
+            row.note = "; ".join(f"{k} x{v}" for k, v in row.error_kinds.items())
+            runs.append(row)
+            log(f"      {'form+insert':<12} {describe(row)}")
+            why = [f"other programs used {row.other_cores + row.steal_cores:.2f} cores"] if row.noisy else []
+            why += [balance_note(row)] if balance_note(row) else []
+            if not why:
+                break
+            if len(runs) < args.attempts:
+                log(f"      {'form+insert':<12} but {' and '.join(why)}: running it again")
+        floor_row = pick(runs)
+        for row in [*rows, floor_row]:
             row.ratio = row.rps / ceiling_row.rps if ceiling_row.rps else None
-        rows.append(ceiling_row)
+        for row in rows:
+            row.floor_ratio = row.rps / floor_row.rps if floor_row.rps else None
+        rows += [floor_row, ceiling_row]
     info["manage_links"] = len(locations)
     info["log_problems"] = bench.log_problems(site)
     info["verify"] = verify(site, registered, len(locations))
@@ -795,7 +829,7 @@ fmt = bench.fmt
 
 def print_table(rows: list[Row]) -> None:
     header = (f"{'database':<9} {'target':<12} {'done':>5} {'per s':>6} {'POST p50':>8} {'p95':>6} {'p99':>6} "
-              f"{'pair p50':>8} {'p95':>6} {'p99':>6} {'errors':>6} {'ratio':>6} {'cpu ms':>7} {'client':>6} {'other':>5}  note")
+              f"{'pair p50':>8} {'p95':>6} {'p99':>6} {'errors':>6} {'ratio':>6} {'floor':>6} {'cpu ms':>7} {'client':>6} {'other':>5}  note")
     log(header)
     log("-" * len(header))
     for r in rows:
@@ -805,9 +839,11 @@ def print_table(rows: list[Row]) -> None:
             f"{fmt(r.post_ms.get('p95'), '6.1f')} {fmt(r.post_ms.get('p99'), '6.1f')} {fmt(r.pair_ms.get('p50'), '8.1f')} "
             f"{fmt(r.pair_ms.get('p95'), '6.1f')} {fmt(r.pair_ms.get('p99'), '6.1f')} {r.errors:>6} "
             f"{fmt(None if r.ratio is None else r.ratio * 100, '5.0f')}{'%' if r.ratio is not None else ' '} "
+            f"{fmt(None if r.floor_ratio is None else r.floor_ratio * 100, '5.0f')}{'%' if r.floor_ratio is not None else ' '} "
             f"{fmt(cpu, '7.1f')} {fmt(r.client_cores, '6.2f')} {fmt(other, '5.2f')}  {r.note}")
     log("per s: registrations/s (303s to a manage page / elapsed), or the ceiling's requests/s. POST: the submit\n"
-        "alone (the ceiling: its one request); pair: GET of the form + POST. ratio: registrations/s / ceiling req/s.\n"
+        "alone (the ceiling: its one request); pair: GET of the form + POST. ratio: per s / the ceiling's per s.\n"
+        "floor: registrations/s / form+insert's per s (the same GET and POST, the POST only writing one row).\n"
         "cpu ms: gunicorn + PostgreSQL backends per registration (per request for the ceiling). client: cores the\n"
         "load generator took; other: cores other programs took. Latencies in ms.")
 
@@ -937,6 +973,10 @@ def main(argv: list[str] | None = None) -> int:
             log(f"postgres register: {r.rps:.0f} registrations/s (target ≥ {TARGET_RPS}), POST p99 {r.post_ms['p99']:.0f} ms "
                 f"(< {TARGET_P99_MS}; GET+POST p99 {r.pair_ms['p99']:.0f}), {r.ratio:.0%} of the ceiling "
                 f"(≥ {TARGET_RATIO:.0%}): {'MEETS the target' if all(checks) else 'MISSES the target'}")
+            floor = next((f for f in rows if f.database == r.database and f.target == "form+insert"), None)
+            if floor is not None and floor.ratio is not None:
+                log(f"postgres form+insert (the form's GET and POST, the POST writing one row and nothing else): "
+                    f"{floor.ratio:.0%} of the ceiling; register is {r.floor_ratio:.0%} of it")
 
     RESULTS_DIR.mkdir(exist_ok=True)
     out = RESULTS_DIR / f"registrations-{started:%Y%m%d-%H%M%S}.json"

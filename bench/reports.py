@@ -188,7 +188,6 @@ def run(args) -> int:
         walls, cpus, result = timed(
             lambda: list_of_participants_file(lop_meeting, language=language, file_format="pdf"), max(1, args.repeat // 2 + 1)
         )
-        pages = result[2].count(b"/Type /Page\n") or result[2].count(b"/Type/Page")
         ok &= line(f"List of Participants, {args.participants} people, PDF ({language})", walls, cpus, 5.0,
                    extra=f"  ({len(result[2]) // 1024} KiB)")
     walls, cpus, _ = timed(lambda: list_of_participants_file(lop_meeting, language="lo", file_format="xlsx"), 3)
