@@ -9,6 +9,7 @@ import pytest
 from prachum.demo.services import DEMO_DIR, load_demo_meetings
 from prachum.directory.services import load_organizations
 from prachum.meetings.loading import load_meeting_file
+from prachum.reports.selectors import email_consent_question, list_of_participants
 
 pytestmark = pytest.mark.django_db
 
@@ -97,6 +98,17 @@ def test_the_adgsom_demo_has_registrations_in_every_status(meetings):
     assert len(set(heads)) >= 10
     lao = registrations.filter(delegation__organization__code="LA")
     assert lao.exists() and all(r.name_lo and r.language == "lo" for r in lao)
+
+
+def test_the_adgsom_demo_list_of_participants_shows_the_emails_people_agreed_to_show(meetings):
+    _, adgsom = meetings
+    assert email_consent_question(adgsom) is not None
+    people = [p for d in list_of_participants(adgsom, language="en", with_email=True).delegations for p in d.people]
+    agreed = set(adgsom.registrations.filter(answers__question__key="email-in-list", answers__value=True)
+                 .values_list("pk", flat=True))
+    shown = {p.registration_id for p in people if p.email}
+    assert shown and shown == agreed & {p.registration_id for p in people}
+    assert any(not p.email for p in people)
 
 
 def test_loading_the_demo_files_again_the_same_day_changes_nothing(meetings):
