@@ -3,9 +3,9 @@
 Each field reads by its label: audit/kinds.py's FIELD_LABELS, else the verbose name of the field of the
 model the event is about (AuditEvent.object_type: "Registration opens" for a meeting's
 registration_opens_at). Each value reads in words: an id of a related object (a registration's category,
-a role's account, a check-in's session, the members of a delegation) by that object's name, read once
-for the whole page of events; a choice by its label; a moment in the meeting's time zone; a list as a
-list; else as audit/kinds.py's value_label writes it.
+a role's account, a check-in's session, the members of a delegation, the delegations an export covered)
+by that object's name, read once for the whole page of events; a choice by its label; a moment in the
+meeting's time zone; a list as a list; else as audit/kinds.py's value_label writes it.
 """
 
 from collections import defaultdict
@@ -52,8 +52,9 @@ def _is_id(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-# Keys that hold ids of registrations without being a field of the event's model.
-REGISTRATION_IDS = {"replaced_by", "members"}
+# Keys that hold ids without being a field of the event's model, and the model of those ids.
+ID_KEYS = {"replaced_by": "registration.Registration", "members": "registration.Registration",
+           "delegations": "meetings.Delegation"}  # an export's: the delegations a focal point's file covered
 
 
 def _points_to(field, name, value):
@@ -63,8 +64,8 @@ def _points_to(field, name, value):
         return None
     if field is not None and field.many_to_one:
         return field.related_model
-    if name in REGISTRATION_IDS:
-        return apps.get_model("registration", "Registration")
+    if name in ID_KEYS:
+        return apps.get_model(ID_KEYS[name])
     return None
 
 

@@ -193,6 +193,8 @@ def value_label(kind: str, name: str, value):
         return _counts(value)
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
+    if name == "delegations" and value == "all":  # an export by someone who sees every registration
+        return _("All delegations")
     if name == "status" and isinstance(value, str):
         # Imported here: audit is below the apps whose events it records.
         from prachum.meetings.models import MeetingStatus

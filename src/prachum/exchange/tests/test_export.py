@@ -8,7 +8,10 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
+from prachum.audit.changes import with_changes
+from prachum.audit.kinds import FIELD_LABELS
 from prachum.audit.models import AuditEvent
 from prachum.exchange.services.exporting import export_registrations
 from prachum.jobs.models import Job
@@ -110,3 +113,17 @@ def test_the_export_command(meeting, people, tmp_path):
         call_command("export", meeting.slug, "-o", str(out), "--columns", "q:passport-number")
     with pytest.raises(CommandError):
         call_command("export", "no-such-meeting", "-o", str(out))
+
+
+def test_the_audit_log_names_the_delegations_an_export_covered(meeting, people, manager, focal_vn):
+    export_registrations(access=MeetingAccess.of(focal_vn, meeting), columns=["email"], file_format="csv", language="en")
+    export_registrations(access=MeetingAccess.of(manager, meeting), columns=["email"], file_format="csv", language="en")
+
+    def covered(language):
+        with translation.override(language):
+            events = with_changes(AuditEvent.objects.filter(kind="registration.exported").order_by("pk"))
+            return [str(after) for event in events for name, _before, after in event.changes
+                    if name == FIELD_LABELS["delegations"]]
+
+    assert covered("en") == ["Viet Nam", "All delegations"]  # were "1" (an id) and "all"
+    assert covered("lo") == ["ຫວຽດນາມ", "ທຸກຄະນະຜູ້ແທນ"]
