@@ -4,8 +4,9 @@ Each field reads by its label: audit/kinds.py's FIELD_LABELS, else the verbose n
 model the event is about (AuditEvent.object_type: "Registration opens" for a meeting's
 registration_opens_at). Each value reads in words: an id of a related object (a registration's category,
 a role's account, a check-in's session, the members of a delegation, the delegations an export covered)
-by that object's name, read once for the whole page of events; a choice by its label; a moment in the
-meeting's time zone; a list as a list; else as audit/kinds.py's value_label writes it.
+by that object's name, read once for the whole page of events; an export's columns by their headings; a
+choice by its label; a moment in the meeting's time zone; a list as a list; else as audit/kinds.py's
+value_label writes it.
 """
 
 from collections import defaultdict
@@ -102,8 +103,10 @@ def field_name(model, name: str):
     return name
 
 
-def _readable(event, model, name, value, names, zones):
+def _readable(event, model, name, value, names, zones, columns):
     field = _field(model, name)
+    if event.kind == "registration.exported" and name in EXPORT_COLUMN_KEYS and isinstance(value, list):
+        return ", ".join(str(columns(event.meeting_id, key)) for key in value)
     if related := _points_to(field, name, value):
         known = names.get(related, {})
         return ", ".join(
@@ -142,12 +145,37 @@ class _MeetingZones:
         return self._zones.get(meeting_id)
 
 
+# What an export's event lists by key (exchange's columns: "given_name", "q:passport-number").
+EXPORT_COLUMN_KEYS = {"columns", "sensitive"}
+
+
+class _ExportColumns:
+    """The heading of an export's column in the active language, from the columns its meeting offers now
+    (a question deleted since reads by its key); read per meeting the first time one is asked."""
+
+    def __init__(self):
+        self._headings = {}
+
+    def __call__(self, meeting_id, key):
+        if meeting_id not in self._headings:
+            # Imported here: audit is below the apps whose events it records.
+            from prachum.exchange.services.exporting import available_columns
+
+            meeting = apps.get_model("meetings", "Meeting").objects.filter(pk=meeting_id).first()
+            self._headings[meeting_id] = (
+                {column.key: column.label for column in available_columns(meeting, sees_sensitive=True)}
+                if meeting else {}
+            )
+        return self._headings[meeting_id].get(key, key)
+
+
 def with_changes(events) -> list:
     """The events, each with `changes`: (field, before or None, after) for every field it names, before's
     order first. One query per kind of named object on the page, not one per event."""
     events = list(events)
     names = _names(events)
     zones = _MeetingZones(events)
+    columns = _ExportColumns()
     for event in events:
         model = _model(event)
         before, after = event.before or {}, event.after or {}
@@ -158,8 +186,8 @@ def with_changes(events) -> list:
         event.changes = [
             (
                 field_name(model, name),
-                _readable(event, model, name, before[name], names, zones) if before.get(name) is not None else None,
-                _readable(event, model, name, after[name], names, zones) if name in after else "—",
+                _readable(event, model, name, before[name], names, zones, columns) if before.get(name) is not None else None,
+                _readable(event, model, name, after[name], names, zones, columns) if name in after else "—",
             )
             for name in fields
         ]

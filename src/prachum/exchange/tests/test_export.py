@@ -127,3 +127,18 @@ def test_the_audit_log_names_the_delegations_an_export_covered(meeting, people, 
 
     assert covered("en") == ["Viet Nam", "All delegations"]  # were "1" (an id) and "all"
     assert covered("lo") == ["ຫວຽດນາມ", "ທຸກຄະນະຜູ້ແທນ"]
+
+
+def test_the_audit_log_names_an_exports_columns_by_their_headings(meeting, people, manager):
+    export_registrations(access=MeetingAccess.of(manager, meeting), columns=["given_name", "q:passport-number"],
+                         file_format="csv", language="en")
+
+    def columns(language):
+        with translation.override(language):
+            (event,) = with_changes(AuditEvent.objects.filter(kind="registration.exported"))
+            return {str(name): str(after) for name, _before, after in event.changes}
+
+    english = columns("en")
+    assert english["Columns"] == "Given name, Passport number"  # were the keys given_name, q:passport-number
+    assert english["Sensitive columns"] == "Passport number"
+    assert columns("lo")[str(FIELD_LABELS["sensitive"])] == "ເລກໜັງສືຜ່ານແດນ"
