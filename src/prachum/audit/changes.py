@@ -183,11 +183,12 @@ def with_changes(events) -> list:
             name for name in dict.fromkeys([*before, *after])
             if not (name in SAYS_AGAIN and _is_id(before.get(SAYS_AGAIN[name], after.get(SAYS_AGAIN[name]))))
         ]
+        lookups = (names, zones, columns)
         event.changes = [
             (
                 field_name(model, name),
-                _readable(event, model, name, before[name], names, zones, columns) if before.get(name) is not None else None,
-                _readable(event, model, name, after[name], names, zones, columns) if name in after else "—",
+                _readable(event, model, name, before[name], *lookups) if before.get(name) is not None else None,
+                _readable(event, model, name, after[name], *lookups) if name in after else "—",
             )
             for name in fields
         ]
