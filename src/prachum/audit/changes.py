@@ -169,9 +169,17 @@ class _ExportColumns:
         return self._headings[meeting_id].get(key, key)
 
 
+# What an after without a value reads as (a registration without a delegation, an export without sensitive columns).
+NOTHING = "—"
+
+
+def _has_value(value) -> bool:
+    return value is not None and value != "" and value != []
+
+
 def with_changes(events) -> list:
-    """The events, each with `changes`: (field, before or None, after) for every field it names, before's
-    order first. One query per kind of named object on the page, not one per event."""
+    """The events, each with `changes`: (field, before or None, after or NOTHING) for every field it names,
+    before's order first. One query per kind of named object on the page, not one per event."""
     events = list(events)
     names = _names(events)
     zones = _MeetingZones(events)
@@ -187,8 +195,8 @@ def with_changes(events) -> list:
         event.changes = [
             (
                 field_name(model, name),
-                _readable(event, model, name, before[name], *lookups) if before.get(name) is not None else None,
-                _readable(event, model, name, after[name], *lookups) if name in after else "—",
+                _readable(event, model, name, before[name], *lookups) if _has_value(before.get(name)) else None,
+                _readable(event, model, name, after[name], *lookups) if _has_value(after.get(name)) else NOTHING,
             )
             for name in fields
         ]

@@ -88,3 +88,20 @@ def test_a_deleted_session_reads_with_the_sessions_field_names():
 
     shown = dict((name, before) for name, before, _after in changes_of(meeting, "session.deleted"))
     assert shown["Title (English)"] == "Opening" and shown["Starts"] == "25/12/2026 09:00"
+
+
+def test_a_value_that_is_not_there_reads_as_a_dash_not_none():
+    meeting = make_meeting()
+    category = make_category(meeting, name_en="Observer")
+    AuditEvent.objects.create(
+        meeting=meeting, kind="registration.submitted", object_type="registration.registration",
+        after={"status": "pending", "category": category.pk, "delegation": None, "invitation": None, "position": ""},
+    )
+    AuditEvent.objects.create(meeting=meeting, kind="registration.exported",
+                              after={"format": "csv", "columns": ["email"], "sensitive": []})
+
+    submitted = changes_of(meeting, "registration.submitted")
+    assert ("Category", None, "Observer") in submitted
+    assert {after for _name, _before, after in submitted if _name not in ("Status", "Category")} == {"—"}
+    assert dict((name, after) for name, _before, after in changes_of(meeting, "registration.exported"))[
+        "Sensitive columns"] == "—"
