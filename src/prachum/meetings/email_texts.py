@@ -93,8 +93,13 @@ def _wanted_kind(meeting: Meeting, kind: str) -> str:
 
 def stored_text(meeting: Meeting, kind: str) -> EmailText | None:
     """The organizer's EmailText for this kind of email, in both languages, or None: read once for an
-    email written in both languages (organizer_text's `stored`)."""
-    return EmailText.objects.filter(meeting=meeting, kind=_wanted_kind(meeting, kind)).first()
+    email written in both languages (organizer_text's `stored`). Without a query where the meeting was
+    read with its email_texts (the public form's meeting: registration/forms.py)."""
+    wanted = _wanted_kind(meeting, kind)
+    prefetched = getattr(meeting, "_prefetched_objects_cache", {}).get("email_texts")
+    if prefetched is not None:
+        return next((text for text in prefetched if text.kind == wanted), None)
+    return EmailText.objects.filter(meeting=meeting, kind=wanted).first()
 
 
 _UNREAD = object()

@@ -66,16 +66,27 @@ def home_version(*, now: datetime) -> HomeVersion:
                        min(moments) if moments else None)
 
 
+# The order of a meeting's programme: by start, then the organizer's order (parallel sessions).
+PROGRAMME_ORDER = ("starts_at", "order", "pk")
+
+
+def with_programme(meetings):
+    """The meetings, each read with its sessions in programme order (for programme())."""
+    return meetings.prefetch_related(Prefetch("sessions", queryset=Session.objects.order_by(*PROGRAMME_ORDER)))
+
+
+def programme(meeting: Meeting) -> list[Session]:
+    """The meeting's sessions in programme order: without a query where the meeting was read
+    with_programme() (the public page's and the public form's meetings), else one."""
+    prefetched = getattr(meeting, "_prefetched_objects_cache", {}).get("sessions")
+    if prefetched is not None:
+        return list(prefetched)
+    return list(meeting.sessions.order_by(*PROGRAMME_ORDER))
+
+
 def meeting_for_public_page(slug: str) -> Meeting | None:
     """The meeting with everything its public page shows (its programme in order), or None."""
-    sessions = Session.objects.order_by("starts_at", "order", "pk")
-    return (
-        public_meetings()
-        .select_related("host")
-        .prefetch_related(Prefetch("sessions", queryset=sessions))
-        .filter(slug=slug)
-        .first()
-    )
+    return with_programme(public_meetings().select_related("host")).filter(slug=slug).first()
 
 
 @dataclass(frozen=True)

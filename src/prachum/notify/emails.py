@@ -27,6 +27,7 @@ from django.utils.formats import date_format, time_format
 from django.utils.translation import pgettext
 
 from prachum.meetings.email_texts import organizer_text, stored_text
+from prachum.meetings.selectors import programme
 from prachum.notify.links import manage_url
 from prachum.notify.qr import qr_code_pixel_size
 
@@ -105,7 +106,7 @@ def render_registration_email(*, registration, kind: str, language: str | None =
     attachments = ticket_attachments(kind, registration)
     zone = ZoneInfo(registration.meeting.time_zone)
     # Read once for every language of the email.
-    sessions = _sessions(registration.meeting)
+    sessions = programme(registration.meeting)
     stored = stored_text(registration.meeting, kind)
     contexts, subjects = [], []
     for code in languages:
@@ -145,17 +146,13 @@ def _join_html(first: str, others: list[tuple[str, str]]) -> str:
     return first[:end] + added + first[end:]
 
 
-def _sessions(meeting) -> list:
-    return list(meeting.sessions.order_by("starts_at", "order", "pk"))
-
-
 def _context(registration, *, language: str, attachments: list, sessions: list | None = None) -> dict:
     """What the templates of a registration's email get, in `language`; `sessions`: the meeting's, in
     programme order, where the caller has read them."""
     meeting = registration.meeting
     zone = ZoneInfo(meeting.time_zone)
     zone_name = email_zone_name(meeting.time_zone, language)
-    sessions = _sessions(meeting) if sessions is None else sessions
+    sessions = programme(meeting) if sessions is None else sessions
     offsets = {_offset_label(moment.astimezone(zone)) for s in [meeting, *sessions] for moment in (s.starts_at, s.ends_at)}
     online = not attends_in_person(registration)
     return {

@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from prachum.meetings.selectors import programme
 from prachum.notify import emails as notify_emails
 from prachum.notify.models import Message
 from prachum.online.zones import participant_zone, two_zones
@@ -25,7 +26,7 @@ def render_online_email(*, registration, kind: str, session=None) -> notify_emai
     attachments = [notify_emails.ICS_ATTACHMENT] if kind == "online.calendar_updated" else []
     languages = notify_emails.email_languages(registration)
     zone = ZoneInfo(registration.meeting.time_zone)
-    sessions = notify_emails._sessions(registration.meeting)  # once for every language
+    sessions = programme(registration.meeting)  # once for every language
     contexts, subjects = [], []
     for code in languages:
         with translation.override(code), timezone.override(zone):

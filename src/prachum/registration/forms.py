@@ -31,7 +31,7 @@ from django.utils.translation import pgettext_lazy
 from prachum.core.bilingual import active_language, pick
 from prachum.core.collation import lao_sort_key
 from prachum.meetings.models import Category, CustomQuestion, Delegation, Meeting, QuestionKind
-from prachum.meetings.selectors import public_meetings
+from prachum.meetings.selectors import public_meetings, with_programme
 from prachum.registration.models import Participation, Registration
 
 # The person's own data, as registration.services takes it.
@@ -347,7 +347,8 @@ class FormDefinition:
 
 
 def _load_form_definition(slug: str) -> FormDefinition | None:
-    meeting = public_meetings().filter(slug=slug).first()
+    # With what a submission's email is written from, so that writing it reads neither again.
+    meeting = with_programme(public_meetings()).prefetch_related("email_texts").filter(slug=slug).first()
     if meeting is None:
         return None
     delegations = meeting.delegations.select_related("organization").order_by(

@@ -4,8 +4,12 @@
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
+from prachum.meetings.models import EmailText
+from prachum.meetings.tests.factories import make_session
 from prachum.notify.models import Message
 from prachum.registration.models import Registration
 from prachum.registration.tests.factories import make_registration
@@ -199,6 +203,25 @@ def test_a_blank_form_served_from_memory_still_carries_each_visitors_own_tokens(
         data = valid_data(category, form_token=token, email=email, csrfmiddlewaretoken=csrf_token)
         assert client.post(register_url(meeting), data).status_code == 303
     assert Registration.objects.count() == 2
+
+
+def test_a_form_served_from_memory_writes_its_email_from_the_programme_and_texts_it_read(settings, client, meeting):
+    """The email of a submission comes from the meeting the form's definition read, with its sessions and the
+    organizer's texts: writing it reads neither again."""
+    settings.PRACHUM_PUBLIC_PAGE_FRESHNESS = 60
+    category = open_category(meeting, needs_approval=True)
+    make_session(meeting, title_en="Opening plenary")
+    EmailText.objects.create(meeting=meeting, kind="registration.received", body_en="Bring your passport, {given_name}.")
+    token = form_token_in(client.get(register_url(meeting)))
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(register_url(meeting), valid_data(category, form_token=token))
+
+    assert response.status_code == 303
+    read = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "meetings_session" not in read and "meetings_emailtext" not in read
+    body = Message.objects.get().body_text
+    assert "Opening plenary" in body and "Bring your passport, Keo." in body
 
 
 def test_a_category_closed_a_moment_ago_is_refused_even_by_a_form_served_from_memory(settings, client, meeting):
