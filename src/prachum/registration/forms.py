@@ -659,6 +659,11 @@ class RegistrationForm(forms.Form):
         data = self.cleaned_data
         return {name: data.get(name, "") if name != "family_name_first" else bool(data.get(name)) for name in PERSON_FIELDS}
 
+    def asked_questions(self) -> dict:
+        """Question key → the question as this form showed it (with its current_version then): what the
+        answers answer."""
+        return {spec.key: spec.question for spec in self.questions}
+
     def answers(self) -> dict:
         """Question key → value. A new registration: the answers given to questions that apply.
         An edit: every question (None removes an answer that no longer applies or was emptied),

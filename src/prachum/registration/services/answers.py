@@ -34,13 +34,15 @@ def _json(value):
     return value
 
 
-def _questions(registration: Registration, keys) -> dict:
-    questions = {
-        q.key: q
-        for q in CustomQuestion.objects.filter(meeting_id=registration.meeting_id, key__in=list(keys)).select_related(
-            "current_version"
-        )
-    }
+def _questions(registration: Registration, keys, asked: dict | None = None) -> dict:
+    if asked is not None and set(keys) <= set(asked):
+        questions = {key: asked[key] for key in keys if asked[key].meeting_id == registration.meeting_id}
+    else:
+        questions = {
+            q.key: q
+            for q in CustomQuestion.objects.filter(meeting_id=registration.meeting_id, key__in=list(keys))
+            .select_related("current_version")
+        }
     unknown = set(keys) - set(questions)
     if unknown:
         raise ValueError(f"no such questions at this meeting: {sorted(unknown)}")
@@ -65,12 +67,14 @@ def _answer(registration: Registration, question: CustomQuestion, value) -> Answ
     return answer
 
 
-def save_answers(registration: Registration, answers: dict | None) -> None:
-    """Store the answers of a new registration (empty answers are not stored)."""
+def save_answers(registration: Registration, answers: dict | None, *, asked: dict | None = None) -> None:
+    """Store the answers of a new registration (empty answers are not stored). `asked`: question key →
+    the question with the current_version the form showed (RegistrationForm.asked_questions), where the
+    caller has them: the answers are stored against that version, and the questions are not read again."""
     answers = {key: value for key, value in (answers or {}).items() if not _is_empty(value)}
     if not answers:
         return
-    questions = _questions(registration, answers)
+    questions = _questions(registration, answers, asked)
     Answer.objects.bulk_create([_answer(registration, questions[key], value) for key, value in answers.items()])
 
 

@@ -104,6 +104,7 @@ def submit_registration(
     category: Category,
     person: dict,
     answers: dict | None = None,
+    asked_questions: dict | None = None,
     delegation: Delegation | None = None,
     organization_name: str = "",
     participation: str | None = None,
@@ -117,8 +118,9 @@ def submit_registration(
     """Register one person at a meeting: a seat if one is free, else the waiting list.
 
     The form has validated and normalised `person` (PERSON_FIELDS) and `answers` (question key →
-    value, or an UploadedFile for file and photo questions). `client_token` is the form's one-time
-    token: submitting it again returns the first registration (created=False).
+    value, or an UploadedFile for file and photo questions); `asked_questions`: the questions as the form
+    showed them (save_answers' `asked`). `client_token` is the form's one-time token: submitting it
+    again returns the first registration (created=False).
     `consented`: the person agreed to the privacy notice now. `nominated_by`: the focal point of
     `delegation` who registers this person. `actor`: the logged-in user submitting, if any.
 
@@ -182,7 +184,7 @@ def submit_registration(
         if invitation is not None:  # one registration per invitation: someone else used it meanwhile
             raise RegistrationError("invitation_required") from None
         raise
-    save_answers(registration, answers)
+    save_answers(registration, answers, asked=asked_questions)
     email = render_registration_email(registration=registration, kind=SUBMITTED_MESSAGE[guess])
     record = dict(actor=actor, nominated_by=nominated_by, email=email, guess=guess)
 

@@ -12,7 +12,7 @@ from prachum.meetings.models import EmailText
 from prachum.meetings.tests.factories import make_session
 from prachum.notify.models import Message
 from prachum.registration.models import Registration
-from prachum.registration.tests.factories import make_registration
+from prachum.registration.tests.factories import make_question, make_registration, new_question_version
 from prachum.registration.tests.web import (
     CSRF_TOKEN,
     form_token_in,
@@ -222,6 +222,25 @@ def test_a_form_served_from_memory_writes_its_email_from_the_programme_and_texts
     assert "meetings_session" not in read and "meetings_emailtext" not in read
     body = Message.objects.get().body_text
     assert "Opening plenary" in body and "Bring your passport, Keo." in body
+
+
+def test_an_answer_is_stored_against_the_wording_its_form_showed_without_reading_the_questions_again(
+    settings, client, meeting
+):
+    settings.PRACHUM_PUBLIC_PAGE_FRESHNESS = 60
+    category = open_category(meeting)
+    question = make_question(meeting, "dietary", label_en="Dietary needs")
+    shown = question.current_version
+    token = form_token_in(client.get(register_url(meeting)))
+    new_question_version(question, label_en="Food you cannot eat")  # reworded after the form was shown
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(register_url(meeting), valid_data(category, form_token=token, q_dietary="No fish"))
+
+    assert response.status_code == 303
+    assert "meetings_customquestion" not in " ".join(query["sql"] for query in queries.captured_queries)
+    answer = Registration.objects.get().answers.get()
+    assert (answer.value, answer.question_version_id) == ("No fish", shown.pk)
 
 
 def test_a_category_closed_a_moment_ago_is_refused_even_by_a_form_served_from_memory(settings, client, meeting):

@@ -142,7 +142,8 @@ def register(request, slug):
         try:
             result = services.submit_registration(
                 meeting=meeting, category=form.cleaned_data["category"], person=form.person(),
-                answers=form.answers(), delegation=delegation, organization_name=organization_name,
+                answers=form.answers(), asked_questions=form.asked_questions(), delegation=delegation,
+                organization_name=organization_name,
                 participation=form.cleaned_data.get("participation") or None, language=get_language(),
                 client_token=form.cleaned_data["form_token"], invitation=invitation, consented=True,
             )
