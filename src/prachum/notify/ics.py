@@ -21,6 +21,7 @@ import icalendar
 from django.utils import timezone, translation
 from django.utils.translation import gettext, pgettext
 
+from prachum.meetings.selectors import programme
 from prachum.notify.links import manage_url
 
 PRODID = "-//Prachum//Meeting registration//EN"
@@ -42,7 +43,7 @@ def registration_calendar(registration, *, language: str | None = None, now: dat
     meeting = registration.meeting
     zone = ZoneInfo(meeting.time_zone)
     stamp = (now or timezone.now()).astimezone(ZoneInfo("UTC"))
-    sessions = list(meeting.sessions.order_by("starts_at", "order", "pk"))
+    sessions = programme(meeting)
     online = joins_online(registration)
     method = calendar_method(registration)
     sequence = meeting.calendar_sequence + (1 if method == "CANCEL" else 0)

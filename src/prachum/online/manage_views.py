@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from prachum.meetings.permissions import Capability, meeting_access_required
+from prachum.meetings.selectors import programme
 from prachum.online import selectors, services
 from prachum.online.forms import OnlineRoomForm, ReminderRuleForm
 from prachum.online.models import OnlineRoom, Provider, ReminderRule
@@ -27,7 +28,7 @@ def index(request, slug, access):
     return _page(
         request, access, "index.html",
         meeting_room=rooms.get(None),
-        sessions=[(s, rooms.get(s.pk)) for s in meeting.sessions.order_by("starts_at", "order", "pk")],
+        sessions=[(s, rooms.get(s.pk)) for s in programme(meeting)],
         rules=ReminderRule.objects.filter(meeting=meeting),
         rule_form=ReminderRuleForm(),
         attendance=selectors.attendance_by_session(meeting),

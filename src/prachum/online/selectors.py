@@ -9,6 +9,7 @@ from datetime import datetime
 
 from django.db.models import Count, Min
 
+from prachum.meetings.selectors import programme
 from prachum.checkin.models import CheckIn
 from prachum.online.models import Join
 from prachum.registration.models import Registration
@@ -30,7 +31,7 @@ class SessionAttendance:
 def attendance_by_session(meeting) -> list[SessionAttendance]:
     """Per session: people checked in at the door, people who joined online (by link or seen in the
     provider's list), each person counted once per way. Three grouped queries."""
-    sessions = list(meeting.sessions.order_by("starts_at", "order", "pk"))
+    sessions = programme(meeting)
     rows = {s.pk: SessionAttendance(session=s) for s in sessions}
     for session_id, n in (
         CheckIn.objects.filter(registration__meeting=meeting, session__in=sessions, undone_at__isnull=True, is_conflict=False)

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from prachum.audit.services import record_audit
 from prachum.meetings.models import Meeting, Session
+from prachum.meetings.selectors import programme
 from prachum.online.links import registration_for_join_token
 from prachum.online.models import Join, OnlineRoom, Provider
 from prachum.online.providers import BigBlueButton, ProviderError, jitsi_token, jitsi_url
@@ -310,7 +311,7 @@ def participant_sessions(registration: Registration, *, language: str, browser_z
         and OnlineRoom.objects.filter(meeting=meeting).exists()
     )
     if sessions is None:
-        sessions = list(meeting.sessions.order_by("starts_at", "order", "pk"))
+        sessions = programme(meeting)
     return {
         "joins_online": online,
         "may_join": may_join,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from prachum.core.bilingual import TranslatedText, pick
 from prachum.meetings.models import Meeting
-from prachum.meetings.selectors import co_chairs
+from prachum.meetings.selectors import co_chairs, programme
 from prachum.registration.models import Registration
 from prachum.reports import selectors
 
@@ -145,7 +145,7 @@ def draft_news(meeting: Meeting, *, language: str) -> NewsDraft:
         description = pick(meeting, "description", language)
         if description:
             paragraphs.append(marked(description))
-        sessions = list(meeting.sessions.order_by("starts_at", "order", "pk"))
+        sessions = programme(meeting)
         if sessions:
             agenda = [_("The meeting discussed:")]
             agenda += [f"{number}. {marked(pick(s, 'title', language))}" for number, s in enumerate(sessions, 1)]

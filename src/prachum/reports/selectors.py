@@ -22,6 +22,7 @@ from prachum.core.bilingual import TranslatedText, pick
 from prachum.core.collation import lao_sort_key
 from prachum.directory.models import Organization
 from prachum.meetings.models import CustomQuestion, Meeting, Session
+from prachum.meetings.selectors import programme
 from prachum.online.models import Join
 from prachum.registration.models import Answer, Registration
 
@@ -264,7 +265,7 @@ def attendance_by_session(meeting: Meeting, *, language: str) -> list[SessionAtt
         .annotate(first=Min("joined_at"))
         .order_by()
     }
-    sessions = list(meeting.sessions.order_by("starts_at", "order", "pk"))
+    sessions = programme(meeting)
     result = []
     for session in sessions:
         start, end = _local_day_bounds(session.starts_at, zone)
@@ -377,7 +378,7 @@ def attendance_rates(meeting: Meeting) -> list[dict]:
     """Per session: approved participants, how many checked in, joined online, attended either way.
     One aggregate query for all sessions."""
     zone = zoneinfo.ZoneInfo(meeting.time_zone)
-    sessions = list(meeting.sessions.order_by("starts_at", "order", "pk"))
+    sessions = programme(meeting)
     if not sessions:
         return []
     aggregates = {"expected": Count("pk")}

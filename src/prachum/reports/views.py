@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 from prachum.jobs.services import start_job
 from prachum.meetings.models import Document
 from prachum.meetings.permissions import Capability, MeetingAccess, meeting_access_required
-from prachum.meetings.selectors import PUBLIC_STATUSES
+from prachum.meetings.selectors import PUBLIC_STATUSES, programme
 from prachum.registration.models import Registration
 from prachum.registration.selectors import registration_by_manage_token
 from prachum.reports import forms, selectors, services, statistics
@@ -72,7 +72,7 @@ def index(request, slug, access):
         ),
         "attendance_form": forms.AttendanceForm(initial={"language": language}),
         "language_form": forms.LanguageForm(initial={"language": language}),
-        "sessions": list(meeting.sessions.order_by("starts_at", "order", "pk")),
+        "sessions": programme(meeting),
         "approved": Registration.objects.filter(meeting=meeting, status=Registration.Status.APPROVED).count(),
     })
 
