@@ -696,62 +696,41 @@ def bench_database(site: bench.Site, args, registered: dict) -> tuple[list[Row],
                     row.note = (row.note + "; " if row.note else "") + f"{warm_errors} error(s) in the warm-up"
                 runs.append(row)
                 log(f"      {target:<12} {describe(row)}")
-                why = [f"other programs used {row.other_cores + row.steal_cores:.2f} cores"] if row.noisy else []
-                why += [balance_note(row)] if balance_note(row) else []
-                if not why:
+                if not (why := disturbed(row)):
                     break
                 if len(runs) < args.attempts:
                     log(f"      {target:<12} but {' and '.join(why)}: running it again (a new meeting)")
             rows.append(pick(runs))
 
+        def repeated(target: str, path: str, work) -> Row:
+            """--count passes of `work` after a warm-up; again (--attempts in all) while disturbed."""
+            runs = []
+            while len(runs) < args.attempts:
+                go(0, args.warmup, work)
+                row, _passes = measured(server, Row(site.name, target, path, args.workers.label),
+                                        lambda: go(0, args.count, work))
+                row.note = "; ".join(f"{k} x{v}" for k, v in row.error_kinds.items())
+                runs.append(row)
+                log(f"      {target:<12} {describe(row)}")
+                if not (why := disturbed(row)):
+                    break
+                if len(runs) < args.attempts:
+                    log(f"      {target:<12} but {' and '.join(why)}: running it again")
+            return pick(runs)
+
         # The ceiling: the same visitors, the same server, --count GETs of the INSERT view.
         if bench.http_status(base + CEILING_PATH) != 200:
             raise RuntimeError(f"{CEILING_PATH} does not answer 200; see {site.gunicorn_log}")
-
-        def ceiling(client, n):
-            return insert_once(client, CEILING_PATH, n, not args.keep_alive)
-
-        runs = []
-        while len(runs) < args.attempts:
-            go(0, args.warmup, ceiling)
-            row, _passes = measured(server, Row(site.name, "insert", CEILING_PATH, args.workers.label),
-                                    lambda: go(0, args.count, ceiling))
-            row.note = "; ".join(f"{k} x{v}" for k, v in row.error_kinds.items())
-            runs.append(row)
-            log(f"      {'insert':<12} {describe(row)}")
-            why = [f"other programs used {row.other_cores + row.steal_cores:.2f} cores"] if row.noisy else []
-            why += [balance_note(row)] if balance_note(row) else []
-            if not why:
-                break
-            if len(runs) < args.attempts:
-                log(f"      {'insert':<12} but {' and '.join(why)}: running it again")
-        ceiling_row = pick(runs)
+        ceiling_row = repeated("insert", CEILING_PATH,
+                               lambda client, n: insert_once(client, CEILING_PATH, n, not args.keep_alive))
 
         # The floor of a registration: the same GET of the first form and the same POST (CSRF checked,
         # multipart parsed), sent to the INSERT view, which writes its one row and answers 303. No
         # registration could cost less than this pair; its ratio to the ceiling is the most any
         # registration could reach (bench/README.md).
         floor_path, floor_plan = first_form
-
-        def floor(client, n):
-            return register_once(client, floor_path, floor_plan, n, not args.keep_alive, post_to=CEILING_PATH,
-                                 expect=CEILING_LOCATION)
-
-        runs = []
-        while len(runs) < args.attempts:
-            go(0, args.warmup, floor)
-            row, _passes = measured(server, Row(site.name, "form+insert", floor_path, args.workers.label),
-                                    lambda: go(0, args.count, floor))
-            row.note = "; ".join(f"{k} x{v}" for k, v in row.error_kinds.items())
-            runs.append(row)
-            log(f"      {'form+insert':<12} {describe(row)}")
-            why = [f"other programs used {row.other_cores + row.steal_cores:.2f} cores"] if row.noisy else []
-            why += [balance_note(row)] if balance_note(row) else []
-            if not why:
-                break
-            if len(runs) < args.attempts:
-                log(f"      {'form+insert':<12} but {' and '.join(why)}: running it again")
-        floor_row = pick(runs)
+        floor_row = repeated("form+insert", floor_path, lambda client, n: register_once(
+            client, floor_path, floor_plan, n, not args.keep_alive, post_to=CEILING_PATH, expect=CEILING_LOCATION))
         for row in [*rows, floor_row]:
             row.ratio = row.rps / ceiling_row.rps if ceiling_row.rps else None
         for row in rows:
@@ -761,6 +740,12 @@ def bench_database(site: bench.Site, args, registered: dict) -> tuple[list[Row],
     info["log_problems"] = bench.log_problems(site)
     info["verify"] = verify(site, registered, len(locations))
     return rows, info
+
+
+def disturbed(row: Row) -> list[str]:
+    """Why a run should be repeated: other programs took cores, or the load stuck to some workers."""
+    why = [f"other programs used {row.other_cores + row.steal_cores:.2f} cores"] if row.noisy else []
+    return why + ([balance_note(row)] if balance_note(row) else [])
 
 
 def pick(runs: list[Row]) -> Row:
