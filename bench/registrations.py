@@ -662,75 +662,81 @@ def bench_database(site: bench.Site, args, registered: dict) -> tuple[list[Row],
         def go(first: int, count: int, work):
             return asyncio.run(load(base, clients=args.clients, first=first, count=count, work=work,
                                     timeout=args.timeout, kind=args.client))
-        first_form = None  # (path, plan) of the first form, for the form+insert row
-        for target, questions in variants:
+
+        def repeated(target: str, attempt, again: str = "") -> Row:
+            """`attempt(n)` measures run n and returns its row; run again (--attempts in all) while disturbed."""
             runs = []
             while len(runs) < args.attempts:
-                attempt = len(runs) + 1
-                slug = f"bench-{target.replace('+', '-')}-{attempt}"
-                categories = make_meeting(site, slug, questions=questions, capacity=args.capacity)
-                path = f"/{args.lang}/m/{slug}/register/"
-                page = bench.http_status(base + path)
-                if page != 200:
-                    raise RuntimeError(f"{path} answers HTTP {page}; see {site.gunicorn_log}")
-                plan = Plan(tag=f"{run_tag}.{slug}", categories=categories, approval_share=args.approval_share,
-                            questions=questions)
-                first_form = first_form or (path, plan)
-                close = not args.keep_alive
-
-                def work(client, n, plan=plan, path=path):
-                    return register_once(client, path, plan, n, close)
-
-                warm, _, _ = go(0, args.warmup, work)
-                row = Row(site.name, target, path, args.workers.label, meeting=slug)
-                row, passes = measured(server, row, lambda: go(args.warmup, args.count, work))
-                for p in warm + passes:
-                    if p.ok:
-                        registered.setdefault(slug, {"emails": set(), "auto": 0, "approval": 0, "questions": questions})
-                        entry = registered[slug]
-                        entry["emails"].add(plan.email(p.n))
-                        entry["approval" if plan.category(p.n) == plan.approval else "auto"] += 1
-                        locations.add(p.location)
-                row.note = "; ".join(f"{k} x{v}" for k, v in row.error_kinds.items())
-                if warm_errors := sum(not p.ok for p in warm):
-                    row.note = (row.note + "; " if row.note else "") + f"{warm_errors} error(s) in the warm-up"
+                row = attempt(len(runs) + 1)
                 runs.append(row)
                 log(f"      {target:<12} {describe(row)}")
                 if not (why := disturbed(row)):
                     break
                 if len(runs) < args.attempts:
-                    log(f"      {target:<12} but {' and '.join(why)}: running it again (a new meeting)")
-            rows.append(pick(runs))
-
-        def repeated(target: str, path: str, work) -> Row:
-            """--count passes of `work` after a warm-up; again (--attempts in all) while disturbed."""
-            runs = []
-            while len(runs) < args.attempts:
-                go(0, args.warmup, work)
-                row, _passes = measured(server, Row(site.name, target, path, args.workers.label),
-                                        lambda: go(0, args.count, work))
-                row.note = "; ".join(f"{k} x{v}" for k, v in row.error_kinds.items())
-                runs.append(row)
-                log(f"      {target:<12} {describe(row)}")
-                if not (why := disturbed(row)):
-                    break
-                if len(runs) < args.attempts:
-                    log(f"      {target:<12} but {' and '.join(why)}: running it again")
+                    log(f"      {target:<12} but {' and '.join(why)}: running it again{again}")
             return pick(runs)
+
+        def passes_of(target: str, path: str, work) -> Row:
+            """--count passes of `work` after a warm-up."""
+            go(0, args.warmup, work)
+            row, _passes = measured(server, Row(site.name, target, path, args.workers.label),
+                                    lambda: go(0, args.count, work))
+            row.note = "; ".join(f"{k} x{v}" for k, v in row.error_kinds.items())
+            return row
+
+        forms = []  # (path, plan) of every form measured; the first is the form+insert row's
+
+        def registrations(target: str, questions: int, attempt: int) -> Row:
+            """--count registrations, after a warm-up, in a new meeting of their own."""
+            slug = f"bench-{target.replace('+', '-')}-{attempt}"
+            categories = make_meeting(site, slug, questions=questions, capacity=args.capacity)
+            path = f"/{args.lang}/m/{slug}/register/"
+            page = bench.http_status(base + path)
+            if page != 200:
+                raise RuntimeError(f"{path} answers HTTP {page}; see {site.gunicorn_log}")
+            plan = Plan(tag=f"{run_tag}.{slug}", categories=categories, approval_share=args.approval_share,
+                        questions=questions)
+            forms.append((path, plan))
+
+            def work(client, n):
+                return register_once(client, path, plan, n, not args.keep_alive)
+
+            warm, _, _ = go(0, args.warmup, work)
+            row = Row(site.name, target, path, args.workers.label, meeting=slug)
+            row, passes = measured(server, row, lambda: go(args.warmup, args.count, work))
+            for p in warm + passes:
+                if p.ok:
+                    registered.setdefault(slug, {"emails": set(), "auto": 0, "approval": 0, "questions": questions})
+                    entry = registered[slug]
+                    entry["emails"].add(plan.email(p.n))
+                    entry["approval" if plan.category(p.n) == plan.approval else "auto"] += 1
+                    locations.add(p.location)
+            row.note = "; ".join(f"{k} x{v}" for k, v in row.error_kinds.items())
+            if warm_errors := sum(not p.ok for p in warm):
+                row.note = (row.note + "; " if row.note else "") + f"{warm_errors} error(s) in the warm-up"
+            return row
+
+        for target, questions in variants:
+            rows.append(repeated(target, lambda attempt, t=target, q=questions: registrations(t, q, attempt),
+                                 again=" (a new meeting)"))
 
         # The ceiling: the same visitors, the same server, --count GETs of the INSERT view.
         if bench.http_status(base + CEILING_PATH) != 200:
             raise RuntimeError(f"{CEILING_PATH} does not answer 200; see {site.gunicorn_log}")
-        ceiling_row = repeated("insert", CEILING_PATH,
-                               lambda client, n: insert_once(client, CEILING_PATH, n, not args.keep_alive))
+        ceiling_row = repeated("insert", lambda _attempt: passes_of(
+            "insert", CEILING_PATH, lambda client, n: insert_once(client, CEILING_PATH, n, not args.keep_alive)))
 
         # The floor of a registration: the same GET of the first form and the same POST (CSRF checked,
         # multipart parsed), sent to the INSERT view, which writes its one row and answers 303. No
         # registration could cost less than this pair; its ratio to the ceiling is the most any
         # registration could reach (bench/README.md).
-        floor_path, floor_plan = first_form
-        floor_row = repeated("form+insert", floor_path, lambda client, n: register_once(
-            client, floor_path, floor_plan, n, not args.keep_alive, post_to=CEILING_PATH, expect=CEILING_LOCATION))
+        floor_path, floor_plan = forms[0]
+
+        def floor(client, n):
+            return register_once(client, floor_path, floor_plan, n, not args.keep_alive, post_to=CEILING_PATH,
+                                 expect=CEILING_LOCATION)
+
+        floor_row = repeated("form+insert", lambda _attempt: passes_of("form+insert", floor_path, floor))
         for row in [*rows, floor_row]:
             row.ratio = row.rps / ceiling_row.rps if ceiling_row.rps else None
         for row in rows:
@@ -824,7 +830,8 @@ def print_table(rows: list[Row]) -> None:
             f"{fmt(r.post_ms.get('p95'), '6.1f')} {fmt(r.post_ms.get('p99'), '6.1f')} {fmt(r.pair_ms.get('p50'), '8.1f')} "
             f"{fmt(r.pair_ms.get('p95'), '6.1f')} {fmt(r.pair_ms.get('p99'), '6.1f')} {r.errors:>6} "
             f"{fmt(None if r.ratio is None else r.ratio * 100, '5.0f')}{'%' if r.ratio is not None else ' '} "
-            f"{fmt(None if r.floor_ratio is None else r.floor_ratio * 100, '5.0f')}{'%' if r.floor_ratio is not None else ' '} "
+            f"{fmt(None if r.floor_ratio is None else r.floor_ratio * 100, '5.0f')}"
+            f"{'%' if r.floor_ratio is not None else ' '} "
             f"{fmt(cpu, '7.1f')} {fmt(r.client_cores, '6.2f')} {fmt(other, '5.2f')}  {r.note}")
     log("per s: registrations/s (303s to a manage page / elapsed), or the ceiling's requests/s. POST: the submit\n"
         "alone (the ceiling: its one request); pair: GET of the form + POST. ratio: per s / the ceiling's per s.\n"
