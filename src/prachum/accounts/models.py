@@ -11,6 +11,7 @@ class User(AbstractUser):
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
+        permissions = [("administer_site", _("Can invite and deactivate organizer accounts and grant their rights"))]
         constraints = [
             models.UniqueConstraint(Lower("email"), condition=~models.Q(email=""), name="user_email_unique_ci"),
         ]

@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from prachum.accounts.roles import may_create_meetings
 from prachum.core.bilingual import LANGUAGE_CODES
 
 from . import setup
@@ -25,10 +26,6 @@ from .forms import (
 )
 from .models import Category, CustomQuestion, CustomQuestionVersion, Delegation, EmailText, EmailTextKind, Meeting, MeetingRole, Role, Session
 from .permissions import Capability, meeting_access_required
-
-
-def may_create_meetings(user) -> bool:
-    return user.is_superuser or user.has_perm("meetings.add_meeting")
 
 
 def _apply(form, exc) -> None:

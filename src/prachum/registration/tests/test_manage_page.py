@@ -52,13 +52,13 @@ def test_the_lao_page_shows_lao(client, meeting, category):
     assert '<html lang="lo">' in html and "ກອງປະຊຸມທົດລອງ" in html and "ອາຫານມັງສະວິລັດ" in html
 
 
-def test_the_page_is_private_uncached_unindexed_and_sends_no_referrer(client, meeting, category):
+def test_the_page_is_private_uncached_unindexed_and_sends_no_referrer_to_other_sites(client, meeting, category):
     token = registered(client, meeting, category)
     for what in ("", "cancel/", "ticket.png", "ticket.pdf", "calendar.ics"):
         response = client.get(manage_url(token, what=what))
         assert response.status_code == 200, what
         assert response["Cache-Control"] == "no-store"
-        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["Referrer-Policy"] == "same-origin"
         assert response["X-Robots-Tag"] == "noindex, nofollow"
     assert '<meta name="robots" content="noindex, nofollow">' in client.get(manage_url(token)).content.decode()
 

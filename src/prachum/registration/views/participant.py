@@ -58,7 +58,9 @@ def private_page(*methods: str):
                 except Http404:
                     response = _not_found(request)
             response["Cache-Control"] = "no-store"
-            response["Referrer-Policy"] = "no-referrer"
+            # same-origin, not no-referrer: with no-referrer Chromium posts the page's forms with
+            # "Origin: null", which CSRF refuses; other sites still get no Referer (with the token).
+            response["Referrer-Policy"] = "same-origin"
             response["X-Robots-Tag"] = "noindex, nofollow"
             if response.status_code >= 400:
                 response._has_been_logged = True

@@ -113,7 +113,8 @@ def call(message) -> str:
 
 
 def render() -> str:
-    lines = [HEADER.format(version=django.get_version())]
+    # The feature release only: a patch release changes no message, and the lock file decides the patch.
+    lines = [HEADER.format(version="%s.%s" % django.VERSION[:2])]
     current = None
     for source, message in select_messages():
         if source != current:

@@ -1,0 +1,15 @@
+"""Site-wide rights, apart from the per-meeting roles of meetings.permissions.
+
+A site administrator invites and deactivates organizer accounts and grants "may create meetings";
+both are Django permissions (accounts.administer_site, meetings.add_meeting), so a superuser has them."""
+
+ADMINISTER_SITE = "accounts.administer_site"
+CREATE_MEETINGS = "meetings.add_meeting"
+
+
+def is_site_administrator(user) -> bool:
+    return bool(getattr(user, "is_active", False)) and user.has_perm(ADMINISTER_SITE)
+
+
+def may_create_meetings(user) -> bool:
+    return bool(getattr(user, "is_active", False)) and user.has_perm(CREATE_MEETINGS)
