@@ -6,17 +6,30 @@ BIN := $(VENV)/bin
 DEBIAN_PACKAGES := chromium zbar-tools poppler-utils gettext fonts-noto-core wrk
 DEBIAN_COMMANDS := chromium zbarimg pdftotext msgfmt wrk
 
-.PHONY: demo test install install-test system-packages bench clean messages
+.PHONY: demo test install install-test system-packages bench clean messages lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
 
+# Every library at the version and hash the lock files name (requirements/*.txt, made by `make lock`), then the
+# project itself, built with the locked setuptools. pip --require-hashes refuses anything else.
 install: $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements/main.txt
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 
 install-test: $(BIN)/python system-packages
-	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements/test.txt
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+
+# Upgrade the libraries on purpose: resolve pyproject.toml's ranges again for Python 3.11 on every platform,
+# with the hashes of every file of each release. uv resolves in a second and needs no pip internals; pip installs.
+UV_VERSION := 0.13.9
+lock: $(BIN)/python
+	$(BIN)/pip install --quiet "uv==$(UV_VERSION)"
+	$(BIN)/uv pip compile --quiet --upgrade --universal --python-version 3.11 --generate-hashes \
+	    pyproject.toml requirements/build.in -o requirements/main.txt
+	$(BIN)/uv pip compile --quiet --upgrade --universal --python-version 3.11 --generate-hashes \
+	    pyproject.toml requirements/build.in --extra test -c requirements/main.txt -o requirements/test.txt
 
 # Debian packages the tests use (a real browser, QR decoder, PDF tools); installed only when missing.
 system-packages:
