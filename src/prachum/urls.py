@@ -15,6 +15,7 @@ urlpatterns += i18n_patterns(
     path("m/", include("prachum.meetings.urls")),
     # The organizer area: each app adds its pages under manage/<slug>/.
     path("manage/jobs/", include("prachum.jobs.urls")),
+    path("manage/", include("prachum.notify.urls")),  # before <slug>/: manage/outbox/ is not a meeting
     path("manage/", include("prachum.meetings.manage_urls")),
     path("manage/", include("prachum.registration.organizer_urls")),
     path("manage/", include("prachum.registration.focal_point_urls")),

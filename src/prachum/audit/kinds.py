@@ -27,6 +27,7 @@ KIND_LABELS = {
     "invitation.created": _("Invited"),
     "delegation.submitted": _("Delegation submitted to the secretariat"),
     "delegation.resubmitted": _("Delegation submitted again after a change"),
+    "message.resent": _("Email sent again from the outbox"),
     # The meeting and its setup
     "meeting.created": _("Meeting created"),
     "meeting.cloned": _("Meeting copied"),
@@ -198,9 +199,11 @@ def value_label(kind: str, name: str, value):
     if name == "status" and isinstance(value, str):
         # Imported here: audit is below the apps whose events it records.
         from prachum.meetings.models import MeetingStatus
+        from prachum.notify.models import MessageStatus
         from prachum.registration.models import RegistrationStatus
 
-        choices = MeetingStatus if kind.startswith("meeting.") else RegistrationStatus
+        choices = (MeetingStatus if kind.startswith("meeting.")
+                   else MessageStatus if kind.startswith("message.") else RegistrationStatus)
         return choices(value).label if value in choices.values else value
     if name in ("participation", "role") and isinstance(value, str):
         from prachum.meetings.models import Role

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -11,8 +12,14 @@ class MessageStatus(models.TextChoices):
     SENDING = "sending", pgettext_lazy("message status", "Being sent")
     SENT = "sent", pgettext_lazy("message status", "Sent")
     FAILED = "failed", pgettext_lazy("message status", "Failed, will retry")
-    GAVE_UP = "gave_up", pgettext_lazy("message status", "Failed")
+    GAVE_UP = "gave_up", pgettext_lazy("message status", "Failed, gave up")
     HELD = "held", pgettext_lazy("message status", "Kept in the outbox (no mail server)")
+
+
+def initial_status() -> str:
+    """A new message waits for sending, or, without a mail server, is kept in the outbox for organizers to
+    read: the default of every Message, so that no place that writes one can leave it "queued" forever."""
+    return MessageStatus.QUEUED if settings.PRACHUM_EMAIL_ENABLED else MessageStatus.HELD
 
 
 class Message(models.Model):
@@ -32,7 +39,7 @@ class Message(models.Model):
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)
     attachments = models.JSONField(default=list, blank=True, help_text="Descriptions of attachments to build when sending.")
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=initial_status)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)

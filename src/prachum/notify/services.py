@@ -23,6 +23,7 @@
 4. `send_queued_messages(now=…)` sends every message that is due: the command
    `prachum send-queued-messages` and the Celery beat entry "send-queued-messages" (every minute) run it.
    So when the mail server is down nothing is lost: messages wait as "failed" and go out when it is back.
+5. `resend_message(message_id=…, actor=…)`: an organizer's "Resend" on the outbox's page.
 """
 
 import logging
@@ -37,7 +38,9 @@ from django.core.mail.message import SafeMIMEMultipart, SafeMIMEText
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from prachum.audit.services import record_audit
 from prachum.notify.emails import ICS_ATTACHMENT, QR_ATTACHMENT, QR_CONTENT_ID, render_registration_email
 from prachum.notify.ics import calendar_method, registration_calendar
 from prachum.notify.models import Message
@@ -89,6 +92,8 @@ def queue_message(*, registration, kind: str, rendered=None) -> Message:
 
 def schedule_delivery(message: Message) -> None:
     """Hand a committed message over for sending (see the module's docstring for the three modes)."""
+    if message.status == Status.HELD:
+        return  # written without a mail server (Message's default): it stays in the outbox
     mode = getattr(settings, "PRACHUM_DELIVERY", "thread")
     if mode == "celery":
         from prachum.notify.tasks import send_message as send_message_task
@@ -302,3 +307,51 @@ def send_queued_messages(*, now: datetime | None = None) -> dict[str, int]:
         if _is_unreachable(error):
             break
     return dict(counts)
+
+
+# --- 4. Resend ---------------------------------------------------------------------------------------
+
+
+class OutboxError(Exception):
+    def __init__(self, code: str, message):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+RESEND_REFUSED = {
+    Status.QUEUED: _("This email is waiting to be sent already."),
+    Status.SENDING: _("This email is being sent at this moment."),
+}
+
+
+@transaction.atomic(durable=True)
+def resend_message(*, message_id: int, actor) -> Message:
+    """Send a message again: one that was sent gets a new copy in the outbox (the row of the first stays
+    as the record of what went out); one that failed, gave up or was held goes back into the queue itself.
+    Without a mail server the message stays held (the caller says so), and a held one is left as it is.
+    Returns the message that will go out (the copy, or the same one). Raises OutboxError for a message
+    that is on its way already."""
+    message = Message.objects.select_for_update().get(pk=message_id)
+    if message.status in RESEND_REFUSED:
+        raise OutboxError(message.status, RESEND_REFUSED[message.status])
+    held = not settings.PRACHUM_EMAIL_ENABLED
+    if held and message.status == Status.HELD:
+        return message
+    before = message.status
+    if message.status == Status.SENT:
+        message = Message.objects.create(
+            meeting=message.meeting, registration=message.registration, kind=message.kind, to_email=message.to_email,
+            language=message.language, subject=message.subject, body_text=message.body_text,
+            body_html=message.body_html, attachments=message.attachments,
+        )
+    else:
+        message.status, message.next_attempt_at = (Status.HELD if held else Status.QUEUED), None
+        message.save(update_fields=["status", "next_attempt_at"])
+    record_audit(
+        kind="message.resent", actor=actor, meeting=message.meeting, registration=message.registration, obj=message,
+        before={"status": before}, after={"message": message.pk, "status": message.status},
+    )
+    if not held:
+        transaction.on_commit(lambda: schedule_delivery(message), robust=True)
+    return message

@@ -1,0 +1,25 @@
+"""Reads of the outbox for its pages."""
+
+from prachum.notify.models import Message
+
+# What one page of the outbox lists.
+OUTBOX_FIELDS = ("id", "kind", "to_email", "language", "subject", "status", "attempts", "last_error",
+                 "created_at", "sent_at", "meeting_id", "registration_id")
+
+
+def outbox_messages(*, meeting=None, status: str = "", kind: str = "", search: str = ""):
+    """A meeting's messages, newest first, or, with no meeting, the account messages that belong to no
+    meeting; narrowed to a status, a kind and a part of the recipient's address where given."""
+    messages = Message.objects.filter(meeting=meeting)  # meeting=None: IS NULL
+    if status:
+        messages = messages.filter(status=status)
+    if kind:
+        messages = messages.filter(kind=kind)
+    if search:
+        messages = messages.filter(to_email__icontains=search)
+    return messages.only(*OUTBOX_FIELDS).order_by("-created_at", "-pk")
+
+
+def kinds_in(*, meeting=None) -> list[str]:
+    """The kinds of message written so far for the meeting (or to accounts), for the filter."""
+    return list(Message.objects.filter(meeting=meeting).order_by("kind").values_list("kind", flat=True).distinct())

@@ -1,0 +1,16 @@
+"""The outbox: /<lang>/manage/outbox/… (account emails) and /<lang>/manage/<slug>/outbox/… (a meeting's)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "outbox"
+
+urlpatterns = [
+    path("outbox/", views.account_outbox, name="account_outbox"),
+    path("outbox/<int:pk>/", views.account_message, name="account_message"),
+    path("outbox/<int:pk>/resend/", views.account_resend, name="account_resend"),
+    path("<slug:slug>/outbox/", views.meeting_outbox, name="outbox"),
+    path("<slug:slug>/outbox/<int:pk>/", views.meeting_message, name="message"),
+    path("<slug:slug>/outbox/<int:pk>/resend/", views.meeting_resend, name="resend"),
+]

@@ -1,0 +1,130 @@
+"""The outbox's pages: every email of a meeting (/<lang>/manage/<slug>/outbox/) for those who manage it,
+and the account emails that belong to no meeting (/<lang>/manage/outbox/) for site administrators.
+
+The emails hold private links (a participant's page, a set-password link): hence MANAGE, not REVIEW, and
+pages that no cache keeps. An email's HTML is the sender's markup: it is shown only inside a sandboxed
+iframe (no scripts, no forms, no navigation of our page), never inline in our page."""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from prachum.accounts.roles import is_site_administrator
+from prachum.meetings.permissions import Capability, meeting_access_required
+from prachum.notify import selectors
+from prachum.notify.forms import OutboxFilterForm
+from prachum.notify.kinds import kind_label
+from prachum.notify.models import Message
+from prachum.notify.services import OutboxError, resend_message
+
+PAGE_SIZE = 50
+# The detail page's own policy: even if the sandbox were missing, the email's markup (which inherits it in
+# the srcdoc iframe) could run no script and send no form.
+DETAIL_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+                 "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
+
+def _list(request, *, meeting, template, context):
+    form = OutboxFilterForm(request.GET or None, kinds=selectors.kinds_in(meeting=meeting))
+    filters = form.filters()
+    page = Paginator(selectors.outbox_messages(meeting=meeting, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    for message in page.object_list:
+        message.kind_label = kind_label(message.kind)
+    query = {key: value for key, value in (("status", filters["status"]), ("kind", filters["kind"]),
+                                           ("q", filters["search"])) if value}
+    return render(request, template, {
+        **context, "form": form, "page": page, "filtered": bool(query),
+        "mail_enabled": settings.PRACHUM_EMAIL_ENABLED,
+        "query": urlencode(query),
+    })
+
+
+def _detail(request, message, *, template, context):
+    message.kind_label = kind_label(message.kind)
+    response = render(request, template, {
+        **context, "message": message, "mail_enabled": settings.PRACHUM_EMAIL_ENABLED,
+        "may_resend": message.status not in (Message.Status.QUEUED, Message.Status.SENDING),
+    })
+    response["Content-Security-Policy"] = DETAIL_POLICY
+    return response
+
+
+def _resend(request, message, *, back):
+    try:
+        sent = resend_message(message_id=message.pk, actor=request.user)
+    except OutboxError as error:
+        messages.error(request, error.message)
+        return redirect(back(message.pk))
+    if sent.status == Message.Status.HELD:
+        messages.warning(request, _("There is no mail server: the email is kept in the outbox, not sent. "
+                                    "Read it here and pass its link on."))
+    elif sent.pk != message.pk:
+        messages.success(request, _("A new copy of the email is in the queue."))
+    else:
+        messages.success(request, _("The email is back in the queue."))
+    return redirect(back(sent.pk))
+
+
+# --- A meeting's outbox -------------------------------------------------------------------------------
+
+
+@never_cache
+@meeting_access_required(Capability.MANAGE)
+def meeting_outbox(request, slug, access):
+    return _list(request, meeting=access.meeting, template="notify/outbox/meeting_outbox.html",
+                 context={"access": access, "tab": "outbox"})
+
+
+@never_cache
+@meeting_access_required(Capability.MANAGE)
+def meeting_message(request, slug, pk, access):
+    message = get_object_or_404(Message.objects.select_related("registration"), pk=pk, meeting=access.meeting)
+    return _detail(request, message, template="notify/outbox/meeting_message.html",
+                   context={"access": access, "tab": "outbox"})
+
+
+@require_POST
+@meeting_access_required(Capability.MANAGE)
+def meeting_resend(request, slug, pk, access):
+    message = get_object_or_404(Message, pk=pk, meeting=access.meeting)
+    return _resend(request, message, back=lambda pk: reverse("outbox:message", args=[slug, pk]))
+
+
+# --- Account emails (no meeting) ----------------------------------------------------------------------
+
+
+def _administrator(request):
+    if not is_site_administrator(request.user):
+        raise PermissionDenied("account_outbox")
+
+
+@never_cache
+@login_required
+def account_outbox(request):
+    _administrator(request)
+    return _list(request, meeting=None, template="notify/outbox/account_outbox.html", context={})
+
+
+@never_cache
+@login_required
+def account_message(request, pk):
+    _administrator(request)
+    message = get_object_or_404(Message, pk=pk, meeting=None)
+    return _detail(request, message, template="notify/outbox/account_message.html", context={})
+
+
+@require_POST
+@login_required
+def account_resend(request, pk):
+    _administrator(request)
+    message = get_object_or_404(Message, pk=pk, meeting=None)
+    return _resend(request, message, back=lambda pk: reverse("outbox:account_message", args=[pk]))
