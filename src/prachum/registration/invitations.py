@@ -40,6 +40,7 @@ REQUIRED_COLUMNS = ("email",)
 _COLUMN_ORDER = {column: index for index, column in enumerate(INVITATION_COLUMNS)}
 LANGUAGES = ("lo", "en")
 MESSAGE_KIND = "invitation.sent"
+REMINDER_KIND = "invitation.reminder"
 AUDIT_KIND = "invitation.created"
 MAX_LENGTHS = {"email": 254, "honorific": 40, "given_name": 150, "family_name": 150}
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -280,7 +281,7 @@ def invite_people(*, meeting: Meeting, rows: list[dict], actor=None) -> InviteRe
                 meeting=meeting, email=values["email"], honorific=values["honorific"],
                 given_name=values["given_name"], family_name=values["family_name"],
                 category=values["category"], delegation=values["delegation"], language=values["language"],
-                invited_by=actor,
+                invited_by=actor, sent_at=timezone.now(),
             )
             invitation.set_token()
             invitation.save()
@@ -292,29 +293,37 @@ def invite_people(*, meeting: Meeting, rows: list[dict], actor=None) -> InviteRe
                     "delegation": values["delegation"].organization.code if values["delegation"] else None,
                 },
             )
-            message = _invitation_message(invitation, meeting=meeting)
+            message = invitation_message(invitation, meeting=meeting)
             transaction.on_commit(lambda message=message: schedule_delivery(message), robust=True)
             result.invitations.append(invitation)
             result.messages.append(message)
     return result
 
 
-def invitation_url(invitation: Invitation, meeting: Meeting) -> str:
+def invitation_url(invitation: Invitation, meeting: Meeting, language: str | None = None) -> str:
     """The personal link: {base}/{language}/m/{slug}/register/?invitation={token}."""
-    return f"{settings.PRACHUM_BASE_URL}/{invitation.language}/m/{meeting.slug}/register/?invitation={invitation.token}"
+    language = language or invitation.language
+    return f"{settings.PRACHUM_BASE_URL}/{language}/m/{meeting.slug}/register/?invitation={invitation.token}"
 
 
-def _invitation_message(invitation: Invitation, *, meeting: Meeting) -> Message:
-    subject, text, html = render_invitation_email(invitation, meeting=meeting)
+def invitation_message(invitation: Invitation, *, meeting: Meeting, language: str | None = None,
+                       reminder: bool = False) -> Message:
+    """The invitation's email written to the outbox (the caller schedules its delivery after commit), in
+    `language` when the organizer chose one for it, else in the invitation's."""
+    language = language or invitation.language
+    subject, text, html = render_invitation_email(invitation, meeting=meeting, language=language, reminder=reminder)
     return Message.objects.create(
-        meeting=meeting, kind=MESSAGE_KIND, to_email=invitation.email, language=invitation.language,
-        subject=subject[:300], body_text=text, body_html=html,
+        meeting=meeting, kind=REMINDER_KIND if reminder else MESSAGE_KIND, to_email=invitation.email,
+        language=language, subject=subject[:300], body_text=text, body_html=html,
     )
 
 
-def render_invitation_email(invitation: Invitation, *, meeting: Meeting) -> tuple[str, str, str]:
-    """Subject, text and HTML of an invitation, in its language, times in the meeting's zone."""
-    language = invitation.language
+
+def render_invitation_email(invitation: Invitation, *, meeting: Meeting, language: str | None = None,
+                            reminder: bool = False) -> tuple[str, str, str]:
+    """Subject, text and HTML of an invitation (or of a reminder of it), in `language` (default: the
+    invitation's), times in the meeting's zone."""
+    language = language or invitation.language
     zone = ZoneInfo(meeting.time_zone)
     with translation.override(language), timezone.override(zone):
         context = {
@@ -331,7 +340,8 @@ def render_invitation_email(invitation: Invitation, *, meeting: Meeting) -> tupl
             "category": invitation.category.name if invitation.category else "",
             "organization": invitation.delegation.organization.name if invitation.delegation else "",
             "registration_closes_at": meeting.registration_closes_at,
-            "invitation_url": invitation_url(invitation, meeting),
+            "invitation_url": invitation_url(invitation, meeting, language),
+            "reminder": reminder,
         }
         subject = " ".join(render_to_string("registration/emails/invitation.subject.txt", context).split())
         context["subject"] = subject

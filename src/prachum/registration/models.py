@@ -243,6 +243,13 @@ class Invitation(models.Model):
     used_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # The first time the person opened their link (the registration form with a usable token): a time,
+    # nothing about who or from where.
+    opened_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    # The key of the organizer's last "send again" (one per button shown): the same key again, from a
+    # double click or a job run twice, sends nothing.
+    send_key = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("invitation")
@@ -256,6 +263,10 @@ class Invitation(models.Model):
 
     def __str__(self):
         return self.email
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.given_name, self.family_name) if part)
 
     def set_token(self) -> str:
         """Make a new invitation link (revoking the old one); returns its token."""

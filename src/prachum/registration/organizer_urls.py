@@ -1,6 +1,6 @@
 from django.urls import path
 
-from prachum.registration.views import organizer
+from prachum.registration.views import invitations, organizer
 
 app_name = "organizer"
 
@@ -10,6 +10,12 @@ urlpatterns = [
     path("<slug:slug>/registrations/<int:pk>/", organizer.registration_detail, name="registration"),
     path("<slug:slug>/registrations/bulk/", organizer.bulk_action, name="bulk"),
     path("<slug:slug>/registrations/bulk/<uuid:job_id>/", organizer.bulk_result, name="bulk_result"),
+    path("<slug:slug>/invitations/", invitations.invitations, name="invitations"),
+    path("<slug:slug>/invitations/<int:pk>/resend/", invitations.invitation_resend, name="invitation_resend"),
+    path("<slug:slug>/invitations/<int:pk>/revoke/", invitations.invitation_revoke, name="invitation_revoke"),
+    path("<slug:slug>/invitations/remind/", invitations.invitations_remind, name="invitations_remind"),
+    path("<slug:slug>/invitations/resend/", invitations.invitations_resend, name="invitations_resend"),
+    path("<slug:slug>/invitations/jobs/<uuid:job_id>/", invitations.invitations_job, name="invitations_job"),
     path("<slug:slug>/messages/new/", organizer.message_new, name="message_new"),
     path("<slug:slug>/audit/", organizer.audit_log, name="audit"),
 ]

@@ -5,12 +5,14 @@ counts every seat, except at a hybrid meeting, where it counts the people who co
 `online_capacity` counts those who take part online. Category and delegation quotas count both.
 """
 
-from django.db import connection
-from django.db.models import Count, Q, QuerySet, Value
+from django.db import connection, models
+from django.db.models import Case, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from prachum.meetings.models import Category, Delegation, Meeting
-from prachum.registration.models import Participation, Registration, hash_token
+from prachum.registration.models import Invitation, Participation, Registration, hash_token
 
 
 def seat_limit(meeting: Meeting, participation: str) -> int | None:
@@ -283,3 +285,68 @@ def recent_activity_of(user, meetings, limit: int = 10):
         AuditEvent.objects.filter(Q(meeting_id__in=reviewing) | Q(registration__delegation_id__in=delegations))
         .select_related("meeting", "registration")[:limit]
     )
+
+
+# --- Invitations and how far each has come ---------------------------------------------------------
+
+
+class InvitationState(models.TextChoices):
+    """Where an invitation stands, derived from its times and the meeting's registrations (not stored):
+    withdrawn by the organizers, else registered, else no longer usable, else opened, else sent."""
+
+    SENT = "sent", pgettext_lazy("invitation state", "Sent")
+    OPENED = "opened", pgettext_lazy("invitation state", "Opened")
+    REGISTERED = "registered", pgettext_lazy("invitation state", "Registered")
+    EXPIRED = "expired", pgettext_lazy("invitation state", "Expired")
+    REVOKED = "revoked", pgettext_lazy("invitation state", "Revoked")
+
+
+# Who a reminder is for: invited, and neither registered, withdrawn nor past the time the link works.
+NOT_YET_REGISTERED = (InvitationState.SENT, InvitationState.OPENED)
+
+
+def invitations_with_state(meeting: Meeting, *, now=None) -> QuerySet[Invitation]:
+    """The meeting's invitations, each with `state` (an InvitationState value) and `registered` (bool).
+
+    Registered: the link was used, or someone registered with the invitation's email some other way
+    (the public form of a meeting that is not invitation-only): a reminder would be wrong either way.
+    Expired: its own expiry passed, or the meeting takes no more registrations (the link leads nowhere)."""
+    from prachum.meetings import selectors as meeting_selectors
+
+    now = now or timezone.now()
+    registered_by_email = Registration.objects.filter(
+        meeting=meeting, status__in=Registration.ACTIVE
+    ).annotate(email_lower=Lower("email")).filter(email_lower=Lower(OuterRef("email")))
+    phase = meeting_selectors.registration_phase(meeting, now=now)
+    closed = phase in (meeting_selectors.RegistrationPhase.CLOSED, meeting_selectors.RegistrationPhase.CANCELLED)
+    expired = Q(pk__isnull=False) if closed else Q(expires_at__lte=now)
+    return (
+        Invitation.objects.filter(meeting=meeting)
+        .annotate(registered=ExpressionWrapper(
+            Q(used_at__isnull=False) | Exists(registered_by_email), output_field=models.BooleanField()
+        ))
+        .annotate(state=Case(
+            When(revoked_at__isnull=False, then=Value(InvitationState.REVOKED.value)),
+            When(registered=True, then=Value(InvitationState.REGISTERED.value)),
+            When(expired, then=Value(InvitationState.EXPIRED.value)),
+            When(opened_at__isnull=False, then=Value(InvitationState.OPENED.value)),
+            default=Value(InvitationState.SENT.value),
+            output_field=models.CharField(),
+        ))
+    )
+
+
+def invitation_state_counts(queryset: QuerySet[Invitation]) -> dict[str, int]:
+    """State → number of invitations, every state present (0 where none), in one grouped query."""
+    counts = dict.fromkeys(InvitationState.values, 0)
+    counts.update(queryset.order_by().values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
+    return counts
+
+
+def search_invitations(queryset: QuerySet[Invitation], text: str) -> QuerySet[Invitation]:
+    """Invitations whose email, given or family name contains every word of `text` (any case)."""
+    for word in text.split()[:10]:
+        queryset = queryset.filter(
+            Q(email__icontains=word) | Q(given_name__icontains=word) | Q(family_name__icontains=word)
+        )
+    return queryset

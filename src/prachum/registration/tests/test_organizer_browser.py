@@ -71,8 +71,9 @@ def test_typing_a_name_filters_the_rows_in_place_and_a_bulk_approval_shows_its_p
     assert page.locator("input[name=row]:checked").count() == 3
     page.select_option("#id_action", "approve")
     page.locator(".bulk__actions button[type=submit]").click()
-    expect(page.locator("#job-progress")).to_contain_text("3 of 3")
-    expect(page.locator("#job-progress")).to_contain_text("3 done, 0 skipped.")
+    expect(page.locator("#job-result")).to_have_attribute("data-finished", "true")
+    expect(page.locator("#job-result")).to_contain_text("3 registrations done.")
+    expect(page.locator("ul.skipped")).to_have_count(0)
     page.screenshot(path=str(screenshots / "organizer-bulk-job.png"), full_page=True)
     assert set(Registration.objects.filter(given_name__startswith="Keo").values_list("status", flat=True)) == {"approved"}
 

@@ -68,7 +68,8 @@ def test_bulk_approve_runs_as_a_job_and_approves_and_audits_each_row(client, mee
     response = bulk(client, meeting, [row(r) for r in registrations], django_capture_on_commit_callbacks, action="approve")
 
     job = Job.objects.get()
-    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("organizer:bulk_result", args=[meeting.slug, job.pk])
     assert (job.status, job.done, job.total, job.created_by) == ("done", 3, 3, reviewer)
     assert set(Registration.objects.values_list("status", flat=True)) == {Status.APPROVED}
     assert AuditEvent.objects.filter(kind="registration.approved", actor=reviewer).count() == 3
@@ -93,8 +94,11 @@ def test_a_row_cancelled_by_someone_else_after_the_page_was_shown_is_skipped_and
     assert changed.status == Status.CANCELLED
     result = client.get(reverse("organizer:bulk_result", args=[meeting.slug, job.pk]))
     page = result.content.decode()
-    assert "2 registrations done." in page and changed.full_name in page
-    assert "changed by someone else after you opened the page" in page
+    assert "2 registrations done." in page and "1 registration skipped" in page
+    # Who, and why: the name, the email and the status now, not only a count.
+    skipped = page.split('class="skipped"')[1]
+    assert changed.full_name in skipped and changed.email in skipped and "Cancelled" in skipped
+    assert "changed by someone else after you opened the page" in skipped
 
 
 def test_a_row_that_was_edited_but_kept_its_status_is_skipped_too(client, meeting, category, reviewer,

@@ -189,7 +189,8 @@ def bulk_action(request, slug, access):
         meeting=access.meeting, actor=request.user, action=action, rows=rows,
         reason=form.cleaned_data["reason"].strip(), category_id=form.cleaned_data["new_category"], language=get_language(),
     )
-    return redirect(job)
+    # Its own result page, not the job's: that page ends by naming each registration skipped and why.
+    return redirect("organizer:bulk_result", access.meeting.slug, job.pk)
 
 
 def _back_to_list(request, access):
@@ -205,7 +206,8 @@ def bulk_result(request, slug, job_id, access):
         access.deny(request, "bulk_result")
     summary = job.summary or {}
     skipped = summary.get("skipped", [])
-    names = {r.pk: r for r in access.registrations().filter(pk__in=[row["id"] for row in skipped])}
+    names = {r.pk: r for r in access.registrations().select_related("delegation__organization")
+             .filter(pk__in=[row["id"] for row in skipped])}
     rows = [{"registration": names.get(row["id"]), "id": row["id"], "why": bulk.skip_reason(row["code"])} for row in skipped]
     return render(request, "registration/organizer/bulk_result.html", {
         "access": access, "tab": "registrations", "job": job, "done": len(summary.get("done", [])), "skipped": rows,

@@ -22,6 +22,7 @@ from prachum.registration import services
 from prachum.registration.forms import RegistrationForm, ResendLinkForm, new_form_token, public_form_definition
 from prachum.registration.models import Invitation, Registration, hash_token
 from prachum.registration.ratelimits import limit_posts
+from prachum.registration.services.invitation_followup import mark_invitation_opened
 
 # Which field a refusal of the service is about; others are shown above the form.
 ERROR_FIELDS = {
@@ -75,11 +76,17 @@ def _invitation(meeting: Meeting, token: str) -> Invitation | None:
     """The usable invitation a link's token names, or None (unknown, another meeting's, used, revoked, expired).
     The service checks it again under its lock."""
     invitation = Invitation.objects.filter(meeting=meeting, token_hash=hash_token(token)).first()
-    if invitation is None or invitation.used_at or invitation.revoked_at:
+    if invitation is not None and invitation.revoked_at:
+        raise InvitationWithdrawn
+    if invitation is None or invitation.used_at:
         return None
     if invitation.expires_at and invitation.expires_at <= timezone.now():
         return None
     return invitation
+
+
+class InvitationWithdrawn(Exception):
+    """The link is of an invitation the organizers withdrew: the person is told so, not that it is broken."""
 
 
 def see_other(url: str) -> HttpResponseRedirect:
@@ -121,10 +128,15 @@ def register(request, slug):
     invitation = None
     token = request.GET.get("invitation", "")
     if token or meeting.registration_mode == Meeting.RegistrationMode.INVITATION:
-        invitation = _invitation(meeting, token) if token else None
+        try:
+            invitation = _invitation(meeting, token) if token else None
+        except InvitationWithdrawn:
+            return render(request, "registration/invitation_withdrawn.html", context, status=410)
         if invitation is None:
             return render(request, "registration/invitation_invalid.html", {**context, "had_link": bool(token)},
                           status=403)
+        if request.method != "POST":
+            mark_invitation_opened(invitation)
 
     if request.method != "POST" and invitation is None and is_anonymous_without_state(request) and any(
         c.allows_self_registration for c in definition.categories
