@@ -35,7 +35,6 @@ ERRORS = {
     "title": _("Give a title in at least one language."),
     "name": _("Give a name in at least one language."),
     "label": _("Give the question in at least one language."),
-    "session_outside": _("The session must take place during the meeting (%(start)s – %(end)s)."),
     "duplicate_slug": _("Another meeting already uses this short name. Please choose another one."),
     "duplicate_code": _("Another category of this meeting already has this code."),
     "duplicate_key": _("Another question of this meeting already has this key."),
@@ -156,6 +155,8 @@ class MeetingForm(SetupForm):
         )
         for name in ("starts_at", "ends_at"):
             fields[name] = LocalDateTimeField(label=get(name).verbose_name)
+        fields["ends_at"].help_text = _("Sessions take place on these days. Once it has sessions on its first and "
+                                        "last days, the meeting starts with the first and ends with the last.")
         fields["venue_lo"], fields["venue_en"] = texts["venue_lo"], texts["venue_en"]
         fields["host"] = forms.ModelChoiceField(
             label=get("host").verbose_name, required=False, queryset=Organization.objects.order_by("protocol_order", "name_en"),
@@ -271,13 +272,8 @@ class SessionForm(SetupForm):
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", ValidationError(ERRORS["ends_before_start"], code="ends_before_start"))
-        elif starts and ends:
-            first = self.meeting.starts_at.astimezone(zone).date()
-            last = self.meeting.ends_at.astimezone(zone).date()
-            if starts.date() < first or ends.date() > last:
-                self.add_error("starts_at", ValidationError(
-                    ERRORS["session_outside"], code="session_outside",
-                    params={"start": first.isoformat(), "end": last.isoformat()}))
+        # Whether the session falls on the meeting's days is checked by setup.save_session, under the
+        # meeting's lock: the days may change while this form is open.
         return data
 
 

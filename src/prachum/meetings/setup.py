@@ -47,6 +47,9 @@ MESSAGES = {
     "last_owner": _("A meeting needs at least one owner: give the role to someone else first."),
     "owner_only": _("Only an owner of the meeting may give or take away the owner's role."),
     "bad_status": _("This cannot be done while the meeting is “%(status)s”."),
+    "session_outside": _("The session must take place on the meeting's days (%(days)s). To add a day, "
+                         "change the meeting's dates in its settings first."),
+    "sessions_outside": _("Sessions take place outside these days (%(sessions)s): move or delete them first."),
     "incomplete": _("Before publishing, the meeting needs: %(missing)s."),
 }
 
@@ -128,6 +131,67 @@ def _give_free_seats(meeting: Meeting, actor) -> None:
     _promote_waitlisted(meeting, actor=actor)
 
 
+# -- the meeting's days and its sessions -------------------------------------------------------------
+#
+# An organizer sets the meeting's days (its settings); sessions must fall on them, and a session outside
+# them is refused beside its field, so that a typo in a date cannot stretch the meeting by a month. Within
+# those days the meeting's start and end times follow its sessions: the first session on its first day
+# starts it, the last session on its last day ends it. Emails, calendar files, the public page and PDFs
+# read the meeting's start and end, so moving the last session to 16:30 makes all of them say 16:30.
+
+def _days(meeting: Meeting):
+    zone = ZoneInfo(meeting.time_zone)
+    return meeting.starts_at.astimezone(zone).date(), meeting.ends_at.astimezone(zone).date()
+
+
+def _day_text(day) -> str:
+    from django.utils.formats import date_format
+
+    return date_format(day, "DATE_FORMAT")
+
+
+def _check_on_meeting_days(meeting: Meeting, starts_at: datetime, ends_at: datetime) -> None:
+    zone = ZoneInfo(meeting.time_zone)
+    first, last = _days(meeting)
+    start_off = not first <= starts_at.astimezone(zone).date() <= last
+    if start_off or not first <= ends_at.astimezone(zone).date() <= last:
+        days = _day_text(first) if first == last else f"{_day_text(first)} – {_day_text(last)}"
+        raise SetupError("session_outside", field="starts_at" if start_off else "ends_at", days=days)
+
+
+def _times_from_sessions(meeting: Meeting) -> None:
+    """Set (unsaved) the meeting's start to its first session's where that session is on the meeting's
+    first day, and its end to its last session's where that one is on the last day."""
+    sessions = list(meeting.sessions.values_list("starts_at", "ends_at"))
+    if not sessions:
+        return
+    zone = ZoneInfo(meeting.time_zone)
+    first, last = _days(meeting)
+    earliest, latest = min(s for s, _e in sessions), max(e for _s, e in sessions)
+    if earliest.astimezone(zone).date() == first:
+        meeting.starts_at = earliest
+    if latest.astimezone(zone).date() == last:
+        meeting.ends_at = latest
+
+
+def _follow_sessions(meeting: Meeting, actor) -> None:
+    """After a session changed: the meeting's times follow its sessions, saved and audited as a change
+    of the meeting, in the caller's transaction with the meeting locked."""
+    before = _snapshot(meeting, ("starts_at", "ends_at"))
+    _times_from_sessions(meeting)
+    old, new = _changes(before, _snapshot(meeting, ("starts_at", "ends_at")))
+    if new:
+        meeting.save(update_fields=["starts_at", "ends_at", "updated_at"])
+        record_audit(kind="meeting.updated", actor=actor, meeting=meeting, obj=meeting, before=old, after=new)
+
+
+def _sessions_outside(meeting: Meeting) -> list[Session]:
+    zone = ZoneInfo(meeting.time_zone)
+    first, last = _days(meeting)
+    return [s for s in meeting.sessions.order_by("starts_at", "order")
+            if s.starts_at.astimezone(zone).date() < first or s.ends_at.astimezone(zone).date() > last]
+
+
 # -- the meeting ---------------------------------------------------------------------------------------
 
 MEETING_FIELDS = (
@@ -164,6 +228,12 @@ def update_meeting(*, meeting_id: int, actor, **values) -> Meeting:
     if meeting.format == Meeting.Format.HYBRID and meeting.online_capacity is not None:
         if meeting.online_capacity < taken["online"]:
             raise SetupError("online_capacity_below_use", field="online_capacity", taken=taken["online"])
+    outside = _sessions_outside(meeting)
+    if outside:
+        late = any(s.ends_at > meeting.ends_at for s in outside)
+        raise SetupError("sessions_outside", field="ends_at" if late else "starts_at",
+                         sessions=", ".join(str(s.title) for s in outside))
+    _times_from_sessions(meeting)
     _save(meeting, unique_code="duplicate_slug", unique_field="slug")
     old, new = _changes(before, _snapshot(meeting, MEETING_FIELDS))
     if not new:
@@ -367,10 +437,12 @@ def save_session(*, meeting_id: int, actor, session_id: int | None = None, **val
     for name, value in values.items():
         setattr(session, name, value)
     session.full_clean()
+    _check_on_meeting_days(meeting, session.starts_at, session.ends_at)
     session.save()
     old, new = _changes(before, _snapshot(session, SESSION_FIELDS))
     record_audit(kind="session.saved", actor=actor, meeting=meeting, obj=session, before=old, after=new)
     if any(name in new for name in ("starts_at", "ends_at")):
+        _follow_sessions(meeting, actor)
         _times_changed(meeting)
     return session
 
@@ -386,6 +458,7 @@ def delete_session(*, meeting_id: int, actor, session_id: int) -> None:
     except (ProtectedError, IntegrityError):
         raise SetupError("in_use") from None
     record_audit(kind="session.deleted", actor=actor, meeting=meeting, before=snapshot)
+    _follow_sessions(meeting, actor)
     _times_changed(meeting)
 
 
@@ -547,8 +620,10 @@ def _add_role(meeting: Meeting, *, actor, role: str, email: str, given_name: str
     record_audit(kind="role.given", actor=actor, meeting=meeting, obj=meeting_role,
                  after={"role": role, "user": user.pk, "delegation": delegation.pk if delegation else None,
                         "account_created": created})
+    # The language the sender chose for this email wins over the one an existing account keeps.
     queue_role_invitation(user=user, meeting=meeting, role_label=Role(role).label,
-                          organization=delegation.organization if delegation else None, invited_by=actor)
+                          organization=delegation.organization if delegation else None, invited_by=actor,
+                          language=language)
     return meeting_role
 
 
