@@ -6,9 +6,10 @@
     job = start_message_job(meeting=…, actor=…, draft=draft, registration_ids=[…], language="lo")
 
 Each recipient gets one Message in the outbox (prachum.notify sends it after commit, retries, keeps it)
-and one AuditEvent "registration.message_sent": both show in the registration's history. A person reads
-it in their own language (the other language's text when theirs was left empty); where the meeting asks
-for emails in both languages, in both, theirs first, as prachum.notify.emails does for its own emails.
+and one AuditEvent "registration.message_sent": both show in the registration's history. The sender
+chooses the language (Draft.language): Lao, English, both (Lao, then English), or, by default, each
+person's own (the other language's text when theirs was left empty; where the meeting asks for emails
+in both languages, in both, theirs first, as prachum.notify.emails does for its own emails).
 """
 
 import string
@@ -35,6 +36,14 @@ from prachum.registration.services.notices import audit
 
 KIND = "registration.organizer_message"
 LANGUAGES = ("lo", "en")
+# Draft.language: who reads which language.
+OWN_LANGUAGE, BOTH_LANGUAGES = "own", "both"
+LANGUAGE_CHOICES = (
+    (OWN_LANGUAGE, _("Each person's own language (both, where the meeting writes its emails in both)")),
+    ("lo", _("Lao, for everyone")),
+    ("en", _("English, for everyone")),
+    (BOTH_LANGUAGES, _("Both, for everyone: Lao, then English")),
+)
 
 # The placeholders a message may use, with what each stands for (shown next to the form).
 PLACEHOLDERS = {
@@ -55,6 +64,13 @@ class Draft:
     body_lo: str = ""
     subject_en: str = ""
     body_en: str = ""
+    language: str = OWN_LANGUAGE  # one of LANGUAGE_CHOICES
+
+    def chosen_languages(self) -> tuple:
+        """The languages the sender chose for everyone; empty: each person's own."""
+        if self.language == BOTH_LANGUAGES:
+            return LANGUAGES
+        return (self.language,) if self.language in LANGUAGES else ()
 
     def has_language(self, code: str) -> bool:
         return bool(getattr(self, f"subject_{code}").strip() and getattr(self, f"body_{code}").strip())
@@ -64,6 +80,8 @@ class Draft:
         found = []
         if not any(self.has_language(code) for code in LANGUAGES):
             found.append(_("Write a subject and a text in at least one language."))
+        elif any(not self.has_language(code) for code in self.chosen_languages()):
+            found.append(_("Write the subject and the text in each language you chose the message to be read in."))
         for code in LANGUAGES:
             if bool(getattr(self, f"subject_{code}").strip()) != bool(getattr(self, f"body_{code}").strip()):
                 found.append(_("A subject needs a text, and a text needs a subject, in the same language."))
@@ -104,8 +122,10 @@ def _values(registration: Registration, code: str) -> dict:
 
 
 def _languages(registration: Registration, draft: Draft) -> tuple:
-    """The languages this person reads the message in: theirs (or the one written), then, where the
-    meeting asks for both, the other, when it was written."""
+    """The languages this person reads the message in: those the sender chose; else theirs (or the one
+    written), then, where the meeting asks for both, the other, when it was written."""
+    if draft.chosen_languages():
+        return draft.chosen_languages()
     written = [code for code in LANGUAGES if draft.has_language(code)]
     wanted = [code for code in email_languages(registration) if code in written]
     return tuple(wanted or written[:1])

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from prachum.registration.models import Registration
+from prachum.registration.services import messaging
 from prachum.registration.services.bulk import ACTIONS
 from prachum.registration.services.messaging import Draft
 
@@ -106,6 +107,9 @@ class BulkActionForm(forms.Form):
 
 
 class MessageForm(forms.Form):
+    # Not required: a form sent without it (an older page) means each person's own language.
+    language = forms.ChoiceField(label=_("Who reads which language"), choices=messaging.LANGUAGE_CHOICES,
+                                 initial=messaging.OWN_LANGUAGE, required=False, widget=forms.RadioSelect)
     subject_lo = forms.CharField(label=_("Subject (Lao)"), required=False, max_length=200)
     body_lo = forms.CharField(label=_("Text (Lao)"), required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 8}))
     subject_en = forms.CharField(label=_("Subject (English)"), required=False, max_length=200)
@@ -113,7 +117,8 @@ class MessageForm(forms.Form):
 
     def draft(self) -> Draft:
         data = self.cleaned_data
-        return Draft(subject_lo=data["subject_lo"], body_lo=data["body_lo"], subject_en=data["subject_en"], body_en=data["body_en"])
+        return Draft(subject_lo=data["subject_lo"], body_lo=data["body_lo"], subject_en=data["subject_en"],
+                     body_en=data["body_en"], language=data.get("language") or messaging.OWN_LANGUAGE)
 
     def clean(self):
         data = super().clean()
