@@ -1,4 +1,5 @@
-import time
+import signal
+import threading
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
@@ -20,6 +21,11 @@ class Command(BaseCommand):
     def handle(self, *args, once, interval, **options):
         if interval <= 0:
             raise CommandError("--interval must be more than 0 seconds")
+        stopped = threading.Event()
+        if not once and threading.current_thread() is threading.main_thread():
+            # SIGTERM (a process manager, `prachum demo` stopping) or Ctrl-C: end after the round under way.
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(signum, lambda *_: stopped.set())
         while True:
             try:
                 result = run_scheduled()
@@ -30,11 +36,7 @@ class Command(BaseCommand):
             else:
                 if once or options["verbosity"] > 1:
                     self.stdout.write(self._describe(result))
-            if once:
-                return
-            try:
-                time.sleep(interval)
-            except KeyboardInterrupt:
+            if once or stopped.wait(interval):
                 return
             # A long-running loop: drop a connection the database closed meanwhile (as a request would).
             close_old_connections()

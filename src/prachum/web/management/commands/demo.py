@@ -1,7 +1,9 @@
 import os
+import signal
 import socket
 import subprocess
 import sys
+import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, no_translations
@@ -65,16 +67,15 @@ class Command(BaseCommand):
         self.stdout.write(f"Serving on {host}:{port} with gunicorn; press Ctrl-C to stop.")
         self.stdout.flush()
         os.environ.setdefault("PRACHUM_BASE_URL", base_url)
-        # Reminders and the outbox's retries (Celery beat's work in production): a child process that
-        # stops with the demo (Ctrl-C reaches the whole process group).
-        subprocess.Popen([sys.executable, "-m", "prachum", "run-scheduled"], env=os.environ.copy())
+        # Reminders and the outbox's retries (Celery beat's work in production) beside the web server.
+        scheduled = [sys.executable, "-m", "prachum", "run-scheduled"]
         gunicorn = [
             sys.executable, "-m", "gunicorn", "prachum.wsgi:application",
             "--config", "python:prachum.gunicorn_config",  # workers and the log as bench/ measured best
             "--bind", f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
             "--access-logfile", "-",
         ]
-        os.execv(sys.executable, gunicorn)
+        raise SystemExit(supervise([gunicorn, scheduled]))
 
     def _check_port_is_free(self, host: str, port: int) -> None:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -84,3 +85,36 @@ class Command(BaseCommand):
                 probe.bind((host, port))
             except OSError as exc:
                 raise CommandError(f"cannot serve on {host}:{port}: {exc.strerror}; try --port {port + 1}") from None
+
+
+def supervise(commands: list[list[str]], *, grace: float = 20.0) -> int:
+    """Run `commands` as children until one of them ends or this process is told to stop (SIGTERM from a
+    process manager, SIGINT from Ctrl-C, SIGHUP when the terminal closes); then stop the others (SIGTERM,
+    SIGKILL after `grace` seconds) and return the first command's exit status. This process stays the
+    parent, instead of becoming gunicorn by exec, so that stopping it stops everything the demo started."""
+    children = [subprocess.Popen(command) for command in commands]
+    stopping = False
+
+    def stop(signum=None, frame=None):
+        nonlocal stopping
+        stopping = True
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, stop)
+    while not stopping and all(child.poll() is None for child in children):
+        time.sleep(0.2)
+    asked_to_stop = stopping
+    stop()
+    deadline = time.monotonic() + grace
+    for child in children:
+        try:
+            child.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+    status = children[0].returncode
+    # Asked to stop is a clean end, whatever signal the children ended by.
+    return 0 if asked_to_stop and status < 0 else status
