@@ -22,6 +22,12 @@ BUNDLE_STATUS = {Status.APPROVED: "a", Status.PENDING: "p", Status.WAITLISTED: "
 SEARCH_LIMIT = 20
 
 
+def staff_name(user) -> str:
+    """The name of the staff member who checked someone in, as the desk shows it to other staff: their
+    full name, or "" when the account has none. Never the username: it is their email."""
+    return user.get_full_name().strip()
+
+
 def expected_registrations(meeting):
     """Who is expected at the door: approved, in person."""
     return Registration.objects.filter(meeting=meeting, status=Status.APPROVED, participation=Participation.IN_PERSON)
@@ -206,8 +212,8 @@ def attendance(meeting, session=None, *, include_absent: bool = False) -> list[A
             conflicts.setdefault(checkin.registration_id, []).append(checkin)
             continue
         by = ""
-        if checkin.checked_in_by_id:
-            by = checkin.checked_in_by.get_full_name() or checkin.checked_in_by.get_username()
+        if checkin.checked_in_by_id:  # organizers read this page: an account without a name is known by its email
+            by = staff_name(checkin.checked_in_by) or checkin.checked_in_by.get_username()
         rows[checkin.registration_id] = AttendanceRow(
             registration=checkin.registration, checked_in_at=checkin.checked_in_at, by=by,
             device=checkin.device.name if checkin.device_id else "", conflicts=[],

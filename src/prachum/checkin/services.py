@@ -590,7 +590,7 @@ def person_json(registration: Registration) -> dict:
 def checkin_json(checkin: CheckIn) -> dict:
     by = ""
     if checkin.checked_in_by_id:
-        by = checkin.checked_in_by.get_full_name() or checkin.checked_in_by.get_username()
+        by = selectors.staff_name(checkin.checked_in_by)
     elif checkin.device_id:
         by = checkin.device.name
     return {

@@ -43,27 +43,29 @@ def _strings() -> dict:
         "already": str(_("Already checked in")),
         "conflict": str(_("Already checked in")),
         "refused": str(_("Do not let in")),
+        "failed": str(_("Not checked in")),
         "queued": str(_("Checked in on this device; it will be sent when the network is back.")),
+        "queued_server": str(_("The server is not answering: decided from this device's list. "
+                               "The check-in will be sent when the server answers.")),
+        "sent": str(_("Sent to the server.")),
         "offline": str(_("Offline: check-ins are kept on this device.")),
+        "unreachable": str(_("Server not answering — decided from this device's list; will sync")),
         "online": str(_("Connected to the network")),
         "pending": str(_("Waiting to be sent: %(n)s")),
-        "synced": str(_("All check-ins are sent.")),
         "undone": str(_("The last check-in was undone.")),
         "nothing_to_undo": str(_("There is nothing to undo.")),
         "camera_failed": str(_("The camera could not be started. Search by name instead.")),
         "no_results": str(_("No one found.")),
         "already_at": str(_("Already checked in at %(time)s.")),
-        "already_at_by": str(_("Already checked in at %(time)s by %(by)s.")),
-        "unreadable": str(services.REFUSALS["unreadable"]),
-        "unknown": str(services.REFUSALS["unknown"]),
-        "cancelled": str(services.REFUSALS["cancelled"]),
-        "rejected": str(services.REFUSALS["rejected"]),
-        "not_approved": str(services.REFUSALS["not_approved"]),
-        "waitlisted": str(services.REFUSALS["waitlisted"]),
-        "online_only": str(services.REFUSALS["online"]),
+        # What the server found when this device's queued check-ins reached it.
+        "sync_conflict": str(_("%(name)s was already checked in at %(time)s. Both check-ins are kept; "
+                               "the earlier one counts.")),
+        "sync_conflict_by": str(_("%(name)s was already checked in at %(time)s by %(by)s. Both check-ins are "
+                                  "kept; the earlier one counts.")),
+        "sync_refused": str(_("%(name)s was not checked in: %(reason)s")),
+        "refusals": {code: str(message) for code, message in services.REFUSALS.items()},
         "bundle_missing": str(_("No participant list on this device yet: connect to the network once.")),
         "print_badge": str(_("Print badge")),
-        "check_in": str(_("Check in")),
         "error": str(_("Something went wrong. Try again.")),
     }
 
@@ -90,10 +92,10 @@ def desk(request, slug, access):
                     "site_css": static("prachum/css/prachum.css")},
         "badge_url": _badge_url_template(meeting.slug),
         "strings": _strings(),
-        "user": request.user.get_full_name() or request.user.get_username(),
     }
     return render(request, "checkin/desk.html", {
         "access": access, "meeting": meeting, "sessions": sessions, "current_session": current, "config": config,
+        "staff_name": selectors.staff_name(request.user),
     })
 
 

@@ -1,9 +1,11 @@
 /* The check-in desk: camera scanning, search, offline queue. docs/checkin-api.md describes the API.
  *
- * Online, every check-in is sent at once (POST redeem). When the network is down the page decides from
- * the meeting's bundle (kept in localStorage, dropped after the meeting) and queues the check-in; the
- * queue is sent (POST sync) when the network is back. Every check-in carries a UUID made here, so a
- * check-in sent twice counts once. */
+ * Online, every check-in is sent at once (POST redeem). When the network is down, or the server does not
+ * answer (an error 5xx, an answer that is not JSON, no answer within LIVE_SECONDS), the page decides from
+ * the meeting's bundle (kept in localStorage, dropped after the meeting) and queues the check-in: a server
+ * in trouble must never turn an approved delegate away. The queue is sent (POST sync) once the server
+ * answers again, and what the server found then (the person was let in at another desk meanwhile, or was
+ * cancelled) is shown. Every check-in carries a UUID made here, so a check-in sent twice counts once. */
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("checkin-config").textContent);
@@ -11,7 +13,12 @@
   var BUNDLE_KEY = "prachum.checkin.bundle." + config.slug;
   var QUEUE_KEY = "prachum.checkin.queue." + config.slug;
   var $ = function (id) { return document.getElementById(id); };
+  // A person waits at the door while the desk asks: after this long the desk decides from its own list.
+  var LIVE_SECONDS = 4;
+  // The bundle and a sync batch are bigger, and nobody waits for them.
+  var BULK_SECONDS = 30;
   var last = null; // the last green check-in: {client_id, code, session, queued}
+  var shown = null; // the client_id of the queued check-in the result box speaks of
   var recent = {}; // code -> time it was last scanned (a code held in front of the camera is read once)
   var bundle = null;
   var byCode = {};
@@ -59,13 +66,15 @@
   }
   function refreshBundle() {
     if (dropBundleAfterMeeting()) return Promise.resolve();
-    return api("GET", config.api.bundle).then(function (data) {
-      save(BUNDLE_KEY, data); useBundle(data);
-    }).catch(function () { /* offline: keep what we have */ });
+    return api("GET", config.api.bundle, undefined, BULK_SECONDS).then(function (data) {
+      setState("online"); save(BUNDLE_KEY, data); useBundle(data);
+    }).catch(function (err) { if (err.unreachable) lostServer(); /* and keep what we have */ });
   }
 
   // ------------------------------------------------------------------ network
-  function api(method, url, body) {
+  // An error's `unreachable` is true when the server could not decide (no network, no answer in time,
+  // 5xx, not JSON): the desk decides then. Otherwise the server refused the request itself (4xx, JSON).
+  function api(method, url, body, seconds) {
     var options = { method: method, credentials: "same-origin", headers: { "Accept": "application/json",
       "Accept-Language": config.lang } };
     if (body !== undefined) {
@@ -73,21 +82,38 @@
       options.headers["Content-Type"] = "application/json";
       options.headers["X-CSRFToken"] = config.csrf_token;
     }
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = null;
+    if (controller) {
+      options.signal = controller.signal;
+      timer = setTimeout(function () { controller.abort(); }, (seconds || LIVE_SECONDS) * 1000);
+    }
+    function fail(status, data) {
+      var err = new Error("http"); err.status = status; err.data = data;
+      err.unreachable = !status || status >= 500 || data === null;
+      throw err;
+    }
     return fetch(url, options).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (data) {
-        if (!response.ok) { var err = new Error("http"); err.status = response.status; err.data = data; throw err; }
+      var isJson = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+      return (isJson ? response.json() : Promise.reject()).catch(function () { return null; }).then(function (data) {
+        clearTimeout(timer);
+        if (!response.ok || data === null) fail(response.status, data);
         return data;
       });
-    });
+    }, function () { clearTimeout(timer); fail(0, null); });
   }
-  function isNetworkError(err) { return !err.status; }
-  var online = navigator.onLine;
+  // "online": the server answers; "offline": the device has no network; "unreachable": it has, but the
+  // server does not answer. Only "online" asks the server before deciding.
+  var state = navigator.onLine ? "online" : "offline";
+  function setState(value) { state = value; showNet(); }
+  function lostServer() { setState(navigator.onLine ? "unreachable" : "offline"); }
   function showNet() {
     var n = queue().length;
-    var text = online ? S.online : S.offline;
+    var text = S[state];
     if (n) text += " · " + fmt(S.pending, { n: n });
     $("net").textContent = text;
-    $("net").className = "desk__net " + (online ? "desk__net--online" : "desk__net--offline");
+    $("net").className = "desk__net desk__net--" + state;
+    $("net").dataset.state = state;
   }
 
   // ------------------------------------------------------------------ result
@@ -115,8 +141,9 @@
     $("result-name-lo").textContent = p.name_lo || "";
     $("result-meta").textContent = [p.delegation, p.category].filter(Boolean).join(" · ");
     var message = data.message || "";
-    if (data.queued) message = S.queued;
+    if (data.queued) message = data.queued === "server" ? S.queued_server : S.queued;
     $("result-message").textContent = message;
+    shown = data.queued ? data.client_id : null;
     var link = $("print-badge");
     if (config.badge_url && p.id) {
       link.href = config.badge_url.replace("999999999", String(p.id));
@@ -138,7 +165,8 @@
   }
   function refreshCounter() {
     var url = config.api.counter + "?session=" + sessionKey();
-    return api("GET", url).then(setCounter).catch(function () { localCounter(); });
+    return api("GET", url).then(function (data) { setState("online"); setCounter(data); })
+      .catch(function (err) { if (err.unreachable) lostServer(); localCounter(); });
   }
 
   // ------------------------------------------------------------------ offline decision, from the bundle
@@ -148,13 +176,15 @@
     return { id: row[6], name: row[1], name_lo: row[2], delegation: names[0], category: category[0], colour: category[1],
       searchable: [row[1], row[2]].concat(names).join(" ").toLowerCase() };
   }
-  var REFUSAL_OF_STATUS = { c: "cancelled", r: "rejected", p: "not_approved", w: "waitlisted", o: "online_only" };
+  var REFUSAL_OF_STATUS = { c: "cancelled", r: "rejected", p: "not_approved", w: "waitlisted", o: "online" };
   function decideLocally(code, clientId) {
     if (!bundle) return { outcome: "refused", colour: "red", message: S.bundle_missing };
     var row = byCode[code];
-    if (!row) return { outcome: "refused", colour: "red", message: S.unknown };
+    if (!row) return { outcome: "refused", colour: "red", message: S.refusals.unknown };
     var person = personOf(row);
-    if (row[5] !== "a") return { outcome: "refused", colour: "red", person: person, message: S[REFUSAL_OF_STATUS[row[5]]] };
+    if (row[5] !== "a") {
+      return { outcome: "refused", colour: "red", person: person, message: S.refusals[REFUSAL_OF_STATUS[row[5]]] };
+    }
     var key = sessionKey();
     var earlier = (bundle.checked_in[key] || []).filter(function (e) { return e[0] === code; })[0];
     var queued = queue().filter(function (q) { return q.code === code && String(q.session || 0) === key; })[0];
@@ -166,32 +196,47 @@
     var items = queue(); items.push(item); setQueue(items);
     last = { client_id: clientId, code: code, session: session(), queued: true };
     $("undo").disabled = false;
-    return { outcome: "ok", colour: "green", person: person, queued: true };
+    return { outcome: "ok", colour: "green", person: person, client_id: clientId,
+      queued: state === "offline" ? "network" : "server" };
   }
 
   // ------------------------------------------------------------------ check in
   var CODE = /^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{12}$/;
   function checkIn(raw) {
     var code = String(raw || "").replace(/[\s-]/g, "").toUpperCase();
-    if (!CODE.test(code)) { show({ outcome: "refused", colour: "red", message: S.unreadable }); return Promise.resolve(); }
+    if (!CODE.test(code)) {
+      show({ outcome: "refused", colour: "red", message: S.refusals.unreadable }); return Promise.resolve();
+    }
     var clientId = uuid();
+    if (state !== "online") {
+      // The server was not answering a moment ago: the person is not kept waiting for it again.
+      show(decideLocally(code, clientId)); localCounter(); return Promise.resolve();
+    }
     var body = { code: code, session: session(), client_id: clientId };
     return api("POST", config.api.redeem, body).then(function (data) {
-      online = true; showNet();
+      setState("online");
       if (data.outcome === "ok") {
         last = { client_id: clientId, code: code, session: session(), queued: false };
         $("undo").disabled = false;
-        if (bundle) { var key = sessionKey(); (bundle.checked_in[key] = bundle.checked_in[key] || []).push([code, Date.now() / 1000]); save(BUNDLE_KEY, bundle); }
+        rememberCheckedIn(code, session(), Date.now() / 1000);
       }
       show(data); setCounter(data.counter);
     }).catch(function (err) {
-      if (isNetworkError(err)) {
-        online = false; showNet();
-        show(decideLocally(code, clientId)); localCounter();
+      if (err.unreachable) {
+        // The same client_id: if the server did store it before failing, the sync counts it once.
+        lostServer(); show(decideLocally(code, clientId)); localCounter();
       } else {
-        show({ outcome: "refused", colour: "red", message: (err.data && err.data.error && err.data.error.message) || S.error });
+        // The server refused the request (not the person): say so, without "do not let in".
+        var message = (err.data && err.data.error && err.data.error.message) || S.error;
+        show({ outcome: "failed", colour: "amber", message: message });
       }
     });
+  }
+  function rememberCheckedIn(code, sessionId, at) {
+    if (!bundle) return;
+    var key = String(sessionId || 0);
+    (bundle.checked_in[key] = bundle.checked_in[key] || []).push([code, at]);
+    save(BUNDLE_KEY, bundle);
   }
 
   function undo() {
@@ -226,20 +271,58 @@
     if (syncing || !items.length) return Promise.resolve();
     syncing = true;
     var batch = items.slice(0, 500);
-    return api("POST", config.api.sync, { sent_at: new Date().toISOString(), items: batch }).then(function (data) {
-      online = true;
-      var done = {};
-      (data.results || []).forEach(function (r) { if (r.client_id) done[r.client_id] = 1; });
-      setQueue(queue().filter(function (q) { return !done[q.client_id]; }));
-      if (last && done[last.client_id]) last.queued = false;
-      syncing = false;
-      if (queue().length) return syncQueue();
-      refreshBundle(); refreshCounter();
-    }).catch(function (err) {
-      syncing = false;
-      if (isNetworkError(err)) online = false;
-      showNet();
-    });
+    var sent = {};
+    batch.forEach(function (q) { sent[q.client_id] = q; });
+    return api("POST", config.api.sync, { sent_at: new Date().toISOString(), items: batch }, BULK_SECONDS)
+      .then(function (data) {
+        setState("online");
+        var done = {};
+        (data.results || []).forEach(function (r) {
+          var item = r.client_id && sent[r.client_id];
+          if (!item) return;
+          done[r.client_id] = 1;
+          if (r.outcome === "ok") rememberCheckedIn(item.code, item.session, Date.parse(item.checked_in_at) / 1000);
+          var note = syncNote(r, item);
+          if (note) addSyncNote(note);
+          if (shown === r.client_id) settleShown(r, note);
+        });
+        setQueue(queue().filter(function (q) { return !done[q.client_id]; }));
+        if (last && done[last.client_id]) last.queued = false;
+        syncing = false;
+        if (queue().length) return syncQueue();
+        refreshBundle(); refreshCounter();
+      }).catch(function (err) {
+        syncing = false;
+        if (err.unreachable) lostServer(); else showNet();
+      });
+  }
+  // What the server found about one queued check-in, in the page's language; "" when it was stored as is.
+  function syncNote(result, item) {
+    var name = (result.person && result.person.name) || item.code;
+    if (result.outcome === "conflict" && result.checkin) {
+      var values = { name: name, time: timeOf(result.checkin.checked_in_at), by: result.checkin.by };
+      return fmt(values.by ? S.sync_conflict_by : S.sync_conflict, values);
+    }
+    if (result.outcome === "refused") {
+      return fmt(S.sync_refused, { name: name, reason: S.refusals[result.code] || result.message });
+    }
+    return "";
+  }
+  // The result box still speaks of a queued check-in: it says now what the server made of it.
+  function settleShown(result, note) {
+    shown = null;
+    $("result-message").textContent = note || S.sent;
+    if (!note) return;
+    var box = $("result");
+    box.className = "result result--" + (result.outcome === "refused" ? "red" : "amber");
+    box.dataset.outcome = result.outcome;
+    $("result-title").textContent = S[result.outcome] || result.outcome;
+  }
+  function addSyncNote(text) {
+    var li = document.createElement("li");
+    li.textContent = text;
+    $("sync-notes-list").appendChild(li);
+    $("sync-notes").hidden = false;
   }
 
   // ------------------------------------------------------------------ search
@@ -273,10 +356,11 @@
   function search() {
     var q = $("search-input").value.trim();
     if (q.length < 2) { $("search-results").textContent = ""; return; }
+    if (state !== "online") { renderResults(searchLocally(q)); return; }
     api("GET", config.api.search + "?q=" + encodeURIComponent(q) + "&session=" + sessionKey()).then(function (data) {
       renderResults(data.results || []);
     }).catch(function (err) {
-      if (isNetworkError(err)) { online = false; showNet(); renderResults(searchLocally(q)); }
+      if (err.unreachable) { lostServer(); renderResults(searchLocally(q)); }
     });
   }
 
@@ -333,6 +417,11 @@
   }
 
   // ------------------------------------------------------------------ start
+  function probe() {
+    if (state === "offline" && !navigator.onLine) return;
+    if (queue().length) syncQueue(); else refreshCounter();
+  }
+
   function start() {
     if ("serviceWorker" in navigator) {
       navigator.serviceWorker.register(config.service_worker, { scope: config.scope }).catch(function () { });
@@ -354,9 +443,12 @@
     $("search-input").addEventListener("input", function () { clearTimeout(searchTimer); searchTimer = setTimeout(search, 250); });
     $("undo").addEventListener("click", undo);
     $("session").addEventListener("change", function () { last = null; $("undo").disabled = true; refreshCounter(); });
-    window.addEventListener("online", function () { online = true; showNet(); syncQueue(); });
-    window.addEventListener("offline", function () { online = false; showNet(); });
-    setInterval(function () { if (queue().length) syncQueue(); else refreshCounter(); }, 10000);
+    window.addEventListener("online", probe);
+    window.addEventListener("offline", function () { setState("offline"); });
+    // While the server is not answering it is asked every few seconds (a sync, or the counter), so that
+    // the desk goes back to asking it soon after it is back.
+    var ticks = 0;
+    setInterval(function () { ticks += 1; if (state !== "online" || ticks % 2 === 0) probe(); }, 5000);
     document.body.dataset.checkinReady = "1";
   }
   start();

@@ -1,8 +1,11 @@
 /* The check-in desk's service worker: keeps the app (its page, script, styles and the QR decoder) so
- * that the desk opens and scans without the network. It never touches /api/: check-ins and the
- * participant bundle go to the network, and the page keeps its own offline copy and queue. */
+ * that the desk opens and scans without the network, and when the server is in trouble (an error 5xx, or
+ * no answer within NAVIGATION_SECONDS): the desk then decides from its own list, and its last copy is
+ * better than an error page at the door. It never touches /api/: check-ins and the participant bundle
+ * go to the network, and the page keeps its own offline copy and queue. */
 "use strict";
 var CACHE = "prachum-checkin-v1";
+var NAVIGATION_SECONDS = 5;
 
 self.addEventListener("install", function (event) { self.skipWaiting(); });
 self.addEventListener("activate", function (event) {
@@ -24,13 +27,7 @@ self.addEventListener("fetch", function (event) {
   var url = new URL(request.url);
   if (url.origin !== self.location.origin || url.pathname.indexOf("/api/") === 0) return;
   if (request.mode === "navigate") {
-    // The page: the network first (fresh CSRF token, sessions), the last copy when offline.
-    event.respondWith(fetch(request).then(function (response) {
-      if (response.ok) { var copy = response.clone(); caches.open(CACHE).then(function (c) { c.put(request, copy); }); }
-      return response;
-    }).catch(function () {
-      return caches.match(request, { ignoreSearch: true }).then(function (hit) { return hit || Response.error(); });
-    }));
+    event.respondWith(navigate(request));
     return;
   }
   if (isAppAsset(url)) {
@@ -42,3 +39,19 @@ self.addEventListener("fetch", function (event) {
     }));
   }
 });
+
+// The page: the network first (fresh CSRF token, sessions); the last copy when the network fails, the
+// server answers 5xx, or it takes too long. Without a copy, whatever the server says.
+function navigate(request) {
+  var network = fetch(request).then(function (response) {
+    if (response.ok) { var copy = response.clone(); caches.open(CACHE).then(function (c) { c.put(request, copy); }); }
+    return response;
+  });
+  var late = new Promise(function (resolve) { setTimeout(resolve, NAVIGATION_SECONDS * 1000, null); });
+  return Promise.race([network.catch(function () { return null; }), late]).then(function (response) {
+    if (response && response.status < 500) return response;
+    return caches.match(request, { ignoreSearch: true }).then(function (hit) {
+      return hit || response || network.catch(function () { return Response.error(); });
+    });
+  });
+}
