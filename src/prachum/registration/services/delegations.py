@@ -104,28 +104,35 @@ def submit_delegation(*, delegation_id: int, actor) -> Delegation:
 def _tell_secretariat(meeting, delegation, members, actor) -> list[Message]:
     from prachum.notify.services import schedule_delivery
 
-    recipients = sorted({
-        email for email in MeetingRole.objects.filter(
+    # Each in their account's language (the meeting's where it has none).
+    recipients = dict(sorted(
+        (email, language if language in ("lo", "en") else (meeting.default_language or "lo"))
+        for email, language in MeetingRole.objects.filter(
             meeting=meeting, role__in=[MeetingRole.Role.OWNER, MeetingRole.Role.MANAGER]
-        ).values_list("user__email", flat=True) if email
-    })
-    language = meeting.default_language or "lo"
+        ).values_list("user__email", "user__language") if email
+    ))
     held = not settings.PRACHUM_EMAIL_ENABLED
-    with translation.override(language):
-        context = {
-            "title": meeting.title, "organization": delegation.organization.name,
-            "focal_point": actor.get_full_name() or actor.get_username(),
-            "members": [
-                {"name": m.full_name, "category": m.category.name, "status": m.get_status_display(),
-                 "is_head": m.is_head_of_delegation}
-                for m in members
-            ],
-            "review_url": settings.PRACHUM_BASE_URL + reverse("web:manage"),
-        }
-        subject = " ".join(render_to_string("registration/focal_point/emails/delegation_submitted.subject.txt", context).split())
-        text = render_to_string("registration/focal_point/emails/delegation_submitted.txt", context).strip() + "\n"
+    rendered = {}
+    for language in sorted(set(recipients.values())):
+        with translation.override(language):
+            context = {
+                "title": meeting.title, "organization": delegation.organization.name,
+                "focal_point": actor.get_full_name() or actor.get_username(),
+                "members": [
+                    {"name": m.full_name, "category": m.category.name, "status": m.get_status_display(),
+                     "is_head": m.is_head_of_delegation}
+                    for m in members
+                ],
+                "review_url": settings.PRACHUM_BASE_URL + reverse("web:manage"),
+            }
+            rendered[language] = (
+                " ".join(render_to_string("registration/focal_point/emails/delegation_submitted.subject.txt",
+                                          context).split()),
+                render_to_string("registration/focal_point/emails/delegation_submitted.txt", context).strip() + "\n",
+            )
     messages = []
-    for email in recipients:
+    for email, language in recipients.items():
+        subject, text = rendered[language]
         message = Message.objects.create(
             status=Message.Status.HELD if held else Message.Status.QUEUED, meeting=meeting,
             kind=SUBMITTED_MESSAGE, to_email=email, language=language, subject=subject[:300], body_text=text,

@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from prachum.notify.emails import TEXT_SEPARATOR, email_languages
 from prachum.notify.links import manage_url
 from prachum.notify.models import Message
 from prachum.registration.errors import RegistrationError
@@ -79,20 +80,24 @@ def _queue_endorsed_email(registration: Registration) -> Message:
     from prachum.notify.services import schedule_delivery
 
     meeting = registration.meeting
-    language = registration.language
-    with translation.override(language):
-        context = {
-            "person_name": registration.full_name, "title": meeting.title, "language": language,
-            "organization": registration.delegation.organization.name if registration.delegation else "",
-            "manage_url": manage_url(registration, language),
-        }
-        subject = " ".join(render_to_string("registration/focal_point/emails/endorsed.subject.txt", context).split())
-        text = render_to_string("registration/focal_point/emails/endorsed.txt", context)
+    # The person's language, then the other where the meeting writes its emails in both.
+    languages = email_languages(registration)
+    subjects, texts = [], []
+    for language in languages:
+        with translation.override(language):
+            context = {
+                "person_name": registration.full_name, "title": meeting.title, "language": language,
+                "organization": registration.delegation.organization.name if registration.delegation else "",
+                "manage_url": manage_url(registration, language),
+            }
+            subjects.append(" ".join(
+                render_to_string("registration/focal_point/emails/endorsed.subject.txt", context).split()))
+            texts.append(render_to_string("registration/focal_point/emails/endorsed.txt", context).strip() + "\n")
     held = not settings.PRACHUM_EMAIL_ENABLED
     message = Message.objects.create(
         status=Message.Status.HELD if held else Message.Status.QUEUED, meeting=meeting, registration=registration,
-        kind=ENDORSED_MESSAGE, to_email=registration.email, language=language, subject=subject[:300],
-        body_text=text.strip() + "\n",
+        kind=ENDORSED_MESSAGE, to_email=registration.email, language=languages[0], subject=" / ".join(subjects)[:300],
+        body_text=TEXT_SEPARATOR.join(texts),
     )
     if not held:
         transaction.on_commit(lambda: schedule_delivery(message), robust=True)
