@@ -14,6 +14,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("prachum.accounts.urls")),
     path("m/", include("prachum.meetings.urls")),
     # The organizer area: each app adds its pages under manage/<slug>/.
+    path("manage/accounts/", include("prachum.accounts.manage_urls")),
     path("manage/jobs/", include("prachum.jobs.urls")),
     path("manage/", include("prachum.notify.urls")),  # before <slug>/: manage/outbox/ is not a meeting
     path("manage/", include("prachum.meetings.manage_urls")),

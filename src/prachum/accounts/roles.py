@@ -13,3 +13,9 @@ def is_site_administrator(user) -> bool:
 
 def may_create_meetings(user) -> bool:
     return bool(getattr(user, "is_active", False)) and user.has_perm(CREATE_MEETINGS)
+
+
+# The action codes a refusal (PermissionDenied) carries for these rights: the 403 page says, by them, what is
+# missing and who grants it (web.views.permission_denied).
+CREATE_MEETINGS_ACTION = "create_meeting"
+ADMINISTER_SITE_ACTION = "administer_site"

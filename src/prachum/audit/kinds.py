@@ -77,6 +77,13 @@ KIND_LABELS = {
     "photo.deleted": _("Photo deleted"),
     # Security
     "access.denied": _("Access refused"),
+    # Accounts and their site-wide rights (accounts.services): no meeting
+    "account.invited": _("Organizer account invited"),
+    "account.invitation_resent": _("Link to choose a password sent again"),
+    "account.deactivated": _("Account deactivated"),
+    "account.reactivated": _("Account reactivated"),
+    "account.right_granted": _("Right granted"),
+    "account.right_revoked": _("Right taken away"),
 }
 
 
@@ -104,6 +111,9 @@ FIELD_LABELS = {
     "visibility": pgettext_lazy("audit", "Who may see it"),
     "changes": pgettext_lazy("audit", "What changed"),
     "account_created": pgettext_lazy("audit", "New account"),
+    "may_create_meetings": _("May create meetings"),
+    "administrator": _("Site administrator"),
+    "is_active": pgettext_lazy("account", "Active"),
     "background": pgettext_lazy("audit", "Background"),
     "band_position": pgettext_lazy("audit", "Colour band"),
     "beyond_seats": pgettext_lazy("audit", "Beyond the seats"),

@@ -15,11 +15,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from prachum.accounts.roles import may_create_meetings
+from prachum.accounts.roles import CREATE_MEETINGS_ACTION, may_create_meetings
 from prachum.core.bilingual import LANGUAGE_CODES
 
 from . import setup
-from .email_texts import PLACEHOLDERS, fill, sample_values
+from .email_texts import PLACEHOLDERS, preview
 from .forms import (
     TIME_ZONES, CategoryForm, CloneForm, ConfirmForm, DelegationForm, EmailTextForm, MeetingForm, QuestionForm,
     RoleForm, SessionForm,
@@ -49,7 +49,7 @@ def _page(request, access, template, tab, **context):
 
 def _creator_required(request):
     if not may_create_meetings(request.user):
-        raise PermissionDenied("create_meeting")
+        raise PermissionDenied(CREATE_MEETINGS_ACTION)
 
 
 @login_required

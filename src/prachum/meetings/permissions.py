@@ -113,8 +113,9 @@ class MeetingAccess:
             return True
         return self.is_focal_point and registration.delegation_id in self.delegation_ids
 
-    def deny(self, request, action: str, **details):
-        """Audit a refusal and raise PermissionDenied (a 403 page in the user's language)."""
+    def deny(self, request, action: str, *, needed=(), **details):
+        """Audit a refusal and raise MeetingAccessDenied (a 403 page in the user's language that says which
+        of the capabilities `needed` was missing and who at this meeting gives roles)."""
         from django.db import transaction
 
         from prachum.audit.services import record_audit
@@ -126,7 +127,16 @@ class MeetingAccess:
                 actor=self.user if getattr(self.user, "is_authenticated", False) else None,
                 after={"wanted": action, "path": request.path, **details},
             )
-        raise PermissionDenied(action)
+        raise MeetingAccessDenied(action, meeting=self.meeting, needed=needed)
+
+
+class MeetingAccessDenied(PermissionDenied):
+    """A refusal at one meeting: the action wanted, and the capabilities that would have allowed it (empty
+    where the view's own rule refused, e.g. another delegation's registration)."""
+
+    def __init__(self, action: str, *, meeting: Meeting, needed=()):
+        super().__init__(action)
+        self.action, self.meeting, self.needed = action, meeting, tuple(needed)
 
 
 def meeting_access_required(*capabilities: Capability):
@@ -140,7 +150,7 @@ def meeting_access_required(*capabilities: Capability):
             meeting = get_object_or_404(Meeting, slug=slug)
             access = MeetingAccess.of(request.user, meeting)
             if not any(access.can(c) for c in capabilities):
-                access.deny(request, view.__name__)
+                access.deny(request, view.__name__, needed=capabilities)
             return view(request, slug, *args, access=access, **kwargs)
 
         return wrapped

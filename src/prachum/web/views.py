@@ -14,10 +14,12 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from prachum.accounts.roles import is_site_administrator, may_create_meetings
 from prachum.core.page_cache import deployment_fingerprint, is_anonymous_without_state
 from prachum.meetings import selectors as meeting_selectors
 from prachum.meetings.views import PUBLIC_MAX_AGE
 from prachum.registration import selectors as registration_selectors
+from prachum.web.refusals import refusal_of
 
 # The home page lists every upcoming meeting; of the past ones only the latest.
 PAST_MEETINGS_SHOWN = 30
@@ -82,7 +84,9 @@ def manage(request):
     return render(
         request,
         "web/manage.html",
-        {"meetings": meetings, "activity": registration_selectors.recent_activity_of(request.user, meetings)},
+        {"meetings": meetings, "activity": registration_selectors.recent_activity_of(request.user, meetings),
+         "may_create_meetings": may_create_meetings(request.user),
+         "is_site_administrator": is_site_administrator(request.user)},
     )
 
 
@@ -115,4 +119,5 @@ def page_not_found(request, exception):
 
 
 def permission_denied(request, exception):
-    return render(request, "403.html", status=403)
+    """A 403 page that says what is missing and who can give it (web/refusals.py)."""
+    return render(request, "403.html", {"refusal": refusal_of(request, exception)}, status=403)
