@@ -33,12 +33,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language, override
-from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_safe
 
-from prachum.core.bilingual import LANGUAGE_CODES, TranslatedText
+from prachum.core.bilingual import LANGUAGE_CODES, TranslatedText, active_language
 from prachum.core.page_cache import deployment_fingerprint, is_anonymous_without_state
 from prachum.meetings import selectors, visitor_time
+from prachum.meetings.zone_cities import zone_city
 from prachum.registration.selectors import seats_left
 
 # Bump when what the cached page depends on changes in a way the fingerprint below cannot see.
@@ -57,26 +57,6 @@ PAGE_TEMPLATES = (
     "meetings/_visitor_time_scripts.html",
     "reports/_public_outcome.html",  # the published news item and public documents (reports' template tag)
 )
-
-# Names of the time zones meetings are usually held in, for "Vientiane (UTC+7)". Any other zone
-# shows the last part of its IANA name ("America/New_York" → "New York").
-ZONE_NAMES = {
-    "Asia/Vientiane": pgettext_lazy("time zone", "Vientiane"),
-    "Asia/Bangkok": pgettext_lazy("time zone", "Bangkok"),
-    "Asia/Ho_Chi_Minh": pgettext_lazy("time zone", "Ho Chi Minh City"),
-    "Asia/Phnom_Penh": pgettext_lazy("time zone", "Phnom Penh"),
-    "Asia/Yangon": pgettext_lazy("time zone", "Yangon"),
-    "Asia/Kuala_Lumpur": pgettext_lazy("time zone", "Kuala Lumpur"),
-    "Asia/Singapore": pgettext_lazy("time zone", "Singapore"),
-    "Asia/Brunei": pgettext_lazy("time zone", "Bandar Seri Begawan"),
-    "Asia/Jakarta": pgettext_lazy("time zone", "Jakarta"),
-    "Asia/Manila": pgettext_lazy("time zone", "Manila"),
-    "Asia/Dili": pgettext_lazy("time zone", "Dili"),
-    "Asia/Tokyo": pgettext_lazy("time zone", "Tokyo"),
-    "Asia/Seoul": pgettext_lazy("time zone", "Seoul"),
-    "Asia/Shanghai": pgettext_lazy("time zone", "Beijing"),
-}
-
 
 @memoize
 def _deployment_fingerprint() -> str:
@@ -214,10 +194,11 @@ def _co_chair(registration, language: str) -> dict:
 
 
 def zone_label(time_zone: str, at) -> str:
-    """A time zone as people say it, with its offset at `at`: "Vientiane (UTC+7)", "Yangon (UTC+6:30)"."""
+    """A time zone as people say it, with its offset at `at`: "Vientiane (UTC+7)", "Yangon (UTC+6:30)"; the
+    city's name is the one emails and the visitor-time script give (zone_cities.zone_city)."""
     if time_zone in ("UTC", "Etc/UTC"):
         return "UTC"
-    name = ZONE_NAMES.get(time_zone) or time_zone.rsplit("/", 1)[-1].replace("_", " ")
+    name = zone_city(time_zone, active_language())
     return f"{name} ({utc_offset(at.astimezone(zoneinfo.ZoneInfo(time_zone)))})"
 
 

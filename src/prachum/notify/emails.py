@@ -4,7 +4,7 @@ One kind of email per thing that happened (`KINDS`); each has three templates un
 notify/emails/: `<kind>.subject.txt`, `<kind>.txt` (plain text) and `<kind>.html`. They are rendered
 inside `translation.override(language)` and `timezone.override(<meeting's zone>)`, so sentences come
 from the catalog in that language, dates use its formats (ວັນທີ 10 ກັນຍາ 2020) and times are the
-meeting's local times, with the zone named ("Laos Time (UTC+7)"). Names are escaped in the HTML
+meeting's local times, with the zone named ("Vientiane (UTC+7)"). Names are escaped in the HTML
 (autoescape) and written as they are in the text version.
 
 Where the meeting asks for it (Meeting.emails_in_both_languages) an email is written in both
@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import get_timezone_location
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format, time_format
@@ -28,6 +27,7 @@ from django.utils.translation import pgettext
 
 from prachum.meetings.email_texts import organizer_text, stored_text
 from prachum.meetings.selectors import programme
+from prachum.meetings.zone_cities import zone_city
 from prachum.notify.links import manage_url
 from prachum.notify.qr import qr_code_pixel_size
 
@@ -191,7 +191,7 @@ def _context(registration, *, language: str, attachments: list, sessions: list |
 
 def email_span(starts_at: datetime, ends_at: datetime, zone: ZoneInfo, zone_name: str) -> dict:
     """A meeting's or a session's times in `zone`, and `text`: how an email writes them in the active
-    language, e.g. "10 September 2020, 14:00–16:30 Laos Time (UTC+7)". Written here once for both the
+    language, e.g. "10 September 2020, 14:00–16:30 Vientiane (UTC+7)". Written here once for both the
     text and the HTML version (each used to format the same dates in a template of its own)."""
     start, end = starts_at.astimezone(zone), ends_at.astimezone(zone)
     start_offset, end_offset = _offset_label(start), _offset_label(end)
@@ -230,11 +230,9 @@ def _offset_label(local: datetime) -> str:
 
 
 def email_zone_name(tzid: str, language: str) -> str:
-    """The zone as people say it, in their language, from CLDR: "Laos Time", "ເວລາ ລາວ"."""
-    try:
-        return get_timezone_location(tzid, locale=language)
-    except Exception:  # a zone or a locale CLDR does not know: its identifier is still clear
-        return tzid
+    """The zone by its city, in the reader's language ("Vientiane", "ວຽງຈັນ"): the one name every page and
+    email gives it (meetings.zone_cities.zone_city), so that an email never names one zone two ways."""
+    return zone_city(tzid, language)
 
 
 def _person_name(registration, language: str) -> str:

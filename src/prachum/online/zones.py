@@ -8,13 +8,13 @@ a zone with summer time (Sydney, Brussels) says the offset of that day.
 
 from __future__ import annotations
 
-import functools
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel.dates import get_timezone_location
 from django.utils import formats
 from django.utils.translation import get_language, gettext, pgettext
+
+from prachum.meetings.zone_cities import zone_city
 
 
 def valid_zone(name: str | None) -> ZoneInfo | None:
@@ -44,16 +44,7 @@ def offset_label(local: datetime) -> str:
 
 
 def city(zone: str, language: str | None = None) -> str:
-    return _city(zone, language or get_language() or "en")
-
-
-@functools.lru_cache(maxsize=1024)
-def _city(zone: str, language: str) -> str:
-    # CLDR's names do not change while the process runs; looking one up took a tenth of an email's rendering.
-    try:
-        return get_timezone_location(zone, locale=language, return_city=True)
-    except Exception:  # a zone or a locale CLDR does not know: the identifier's last part is still clear
-        return zone.rsplit("/", 1)[-1].replace("_", " ")
+    return zone_city(zone, language or get_language() or "en")
 
 
 def _in_zone(starts_at: datetime, ends_at: datetime, zone: str, *, with_day: bool) -> str:
