@@ -19,7 +19,7 @@ from prachum.accounts.roles import CREATE_MEETINGS_ACTION, may_create_meetings
 from prachum.core.bilingual import LANGUAGE_CODES
 
 from . import setup
-from .email_texts import PLACEHOLDERS, preview
+from .email_texts import PLACEHOLDERS, fill, sample_values
 from .forms import (
     TIME_ZONES, CategoryForm, CloneForm, ConfirmForm, DelegationForm, EmailTextForm, MeetingForm, QuestionForm,
     RoleForm, SessionForm,
