@@ -33,6 +33,7 @@ from prachum.core.collation import lao_sort_key
 from prachum.meetings.models import Category, CustomQuestion, Delegation, Meeting, QuestionKind
 from prachum.meetings.selectors import public_meetings, with_programme
 from prachum.registration.models import Participation, Registration
+from prachum.registration.phones import PHONE_REGION, readable_phone
 
 # The person's own data, as registration.services takes it.
 PERSON_FIELDS = (
@@ -49,7 +50,6 @@ TEXT_ANSWER_MAX_LENGTH = 500
 LONG_TEXT_ANSWER_MAX_LENGTH = 4000
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_UPLOAD_MEGABYTES = MAX_UPLOAD_BYTES // (1024 * 1024)
-PHONE_REGION = "LA"
 FORM_TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 RADIO_CHOICES_UP_TO = 6  # more choices than this: a drop-down list
 
@@ -177,6 +177,10 @@ class PhoneField(forms.CharField):
         if not phonenumbers.is_valid_number(number):
             raise ValidationError(MESSAGES["phone"], code="phone")
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    def prepare_value(self, value):
+        # A stored number is shown as people write it (020 55 512 300), which this field reads back.
+        return readable_phone(value, PHONE_REGION) if isinstance(value, str) and value.startswith("+") else value
 
 
 class NumberField(forms.DecimalField):

@@ -38,7 +38,7 @@ def test_the_page_shows_the_status_in_words_the_details_and_the_answers(client, 
 
     html = client.get(manage_url(token)).content.decode()
     assert "Approved" in html and "Your registration is confirmed." in html
-    assert "Ms. Keo Phommachanh" in html and "ແກ້ວ ພົມມະຈັນ" in html and "+8562055512345" in html
+    assert "Ms. Keo Phommachanh" in html and "ແກ້ວ ພົມມະຈັນ" in html and "020 55 512 345" in html
     assert "Dietary requirements" in html and "Vegetarian" in html
     assert "Passport number" in html and "•••••816" in html and "P0473816" not in html
     assert "Test meeting" in html
