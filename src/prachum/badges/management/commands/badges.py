@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, no_translations
+from django.utils import translation
 
 from prachum.badges.layouts import Layout
 from prachum.badges.models import BadgeLanguage
@@ -23,9 +24,12 @@ class Command(BaseCommand):
         parser.add_argument("--lang", choices=BadgeLanguage.values,
                             help="language of the badges: lo, en, or participant (each person's own); "
                                  "default: the meeting's badge design's")
+        # The labels are the badge page's, translated: the help is in English, as every command's is,
+        # though the site's default language (what --help runs in) is Lao.
+        with translation.override("en"):
+            papers = "; ".join(f"{c.value} = {c.label}" for c in Layout)
         parser.add_argument("--layout", choices=Layout.values,
-                            help="paper: " + "; ".join(f"{c.value} = {c.label}" for c in Layout)
-                                 + " (default: the meeting's badge design's)")
+                            help=f"paper: {papers} (default: the meeting's badge design's)")
         parser.add_argument("--not-printed", action="store_true",
                             help="only registrations whose badge was never printed (by this command, the page or the desk)")
         parser.add_argument("--category", action="append", metavar="CODE",
