@@ -35,6 +35,8 @@ ROOM_CACHE_PREFIX = "online:session-room:"
 ROOM_CACHE_SECONDS = 30
 # How long a Jitsi token stays valid after its session ends (a session that runs over).
 JWT_GRACE = timedelta(hours=1)
+# Following one's join link again within this time is the same join, not another one.
+JOIN_REPEAT_WINDOW = timedelta(minutes=1)
 
 
 # --- Who joins online ----------------------------------------------------------------------------
@@ -183,10 +185,21 @@ def provider_url(room: OnlineRoom, session: Session, registration: Registration,
     raise ProviderError(f"unknown provider {room.provider!r}")
 
 
+@transaction.atomic
 def record_join(*, registration: Registration, session: Session, user_agent: str = "", now: datetime | None = None) -> Join:
+    """Record that the person followed their link into the session, unless they followed it less than
+    JOIN_REPEAT_WINDOW ago (a double click, a reload, a mail app that opens the link too): that is the same
+    join. The person's row is locked first, so that two such requests at once write one Join."""
+    now = now or timezone.now()
+    Registration.objects.select_for_update(no_key=True).filter(pk=registration.pk).values_list("pk").first()
+    recent = Join.objects.filter(
+        registration=registration, session=session, source=Join.Source.LINK, joined_at__gt=now - JOIN_REPEAT_WINDOW,
+    ).order_by("-joined_at").first()
+    if recent is not None:
+        return recent
     return Join.objects.create(
-        registration=registration, session=session, joined_at=now or timezone.now(),
-        source=Join.Source.LINK, user_agent=(user_agent or "")[:300],
+        registration=registration, session=session, joined_at=now, source=Join.Source.LINK,
+        user_agent=(user_agent or "")[:300],
     )
 
 

@@ -9,9 +9,11 @@ import pytest
 from prachum.meetings.tests.factories import make_category
 from prachum.online.links import join_path, join_token, registration_for_join_token
 from prachum.online.models import Join, OnlineRoom
+from prachum.online.services import join_session, record_join
 from prachum.online.tests.bbb_server import FakeBigBlueButton
 from prachum.online.tests.factories import japanese_delegate, make_room, online_meeting
 from prachum.registration.tests.factories import make_registration
+from prachum.testing.races import race
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +162,26 @@ def test_a_session_room_overrides_the_meetings(client):
     make_room(meeting, session=session, join_link="https://teams.example.org/l/meetup-join/xyz")
     registration = japanese_delegate(meeting)
     assert client.get(join_path(registration, session, "en"))["Location"] == "https://teams.example.org/l/meetup-join/xyz"
+
+
+def test_following_the_link_again_within_a_minute_is_the_same_join(client):
+    meeting, session = online_meeting()
+    make_room(meeting)
+    registration = japanese_delegate(meeting)
+    for _ in range(3):  # a double click, then a reload
+        assert client.get(join_path(registration, session, "en")).status_code == 302
+    first = Join.objects.get()
+
+    later = first.joined_at + timedelta(minutes=1, seconds=1)  # dropped, and back a minute later
+    again = record_join(registration=registration, session=session, now=later)
+    assert again.pk != first.pk and Join.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_follows_at_the_same_moment_write_one_join():
+    meeting, session = online_meeting()
+    make_room(meeting)
+    registration = japanese_delegate(meeting)
+    results = race([lambda: join_session(token=join_token(registration), session_id=session.pk)] * 2)
+    assert [result.code for result in results] == ["redirect", "redirect"]
+    assert Join.objects.filter(registration=registration, session=session).count() == 1
