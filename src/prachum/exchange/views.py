@@ -17,13 +17,14 @@ from django.views.decorators.http import require_POST
 
 from prachum.exchange.forms import ExportForm, MappingForm, UploadForm
 from prachum.exchange.services import exporting
-from prachum.exchange.services.importing import check_mapping, fields_for, guess_mapping
+from prachum.exchange.services.importing import check_mapping, fields_for, guess_mapping, invites_instead
 from prachum.exchange.services.tables import TableError, read_table
 from prachum.exchange.services.uploads import read_upload, store_upload
 from prachum.jobs.models import Job
 from prachum.jobs.services import start_job
 from prachum.meetings.models import Delegation
 from prachum.meetings.permissions import Capability, meeting_access_required
+from prachum.registration.invitations import INVITATION_COLUMNS
 
 SESSION_KEY = "exchange_uploads"
 SAMPLE_ROWS = 3
@@ -100,28 +101,34 @@ def import_columns(request, slug, key, access):
         mapping = form.mapping()
         errors = check_mapping(fields, mapping)
         if not errors:
-            upload["mapping"] = mapping
-            uploads = request.session.get(SESSION_KEY, {})
-            uploads[key] = upload
-            request.session[SESSION_KEY] = uploads
-            with transaction.atomic():  # the job starts on commit, once it knows its review page
-                job = start_job(
-                    kind="exchange.import_check", function="prachum.exchange.services.importing.check_import_job",
-                    params={
-                        "meeting_id": meeting.pk, "upload": key, "target": upload["target"], "mapping": mapping,
-                        "delegation_id": upload["delegation_id"], "nominate": upload["nominate"],
-                        "language": get_language(), "back_url": reverse("exchange:import_columns", args=[slug, key]),
-                    }, meeting=meeting, user=request.user, label=_("Dry run of an import"),
-                )
-                job.params["review_url"] = reverse("exchange:import_review", args=[slug, key, job.pk])
-                Job.objects.filter(pk=job.pk).update(params=job.params)
-            return redirect(reverse("exchange:import_review", args=[slug, key, job.pk]))
+            return _start_dry_run(request, access, key, upload, mapping)
     samples = [[row.get(header, "") for row in table.rows[:SAMPLE_ROWS]] for header in table.headers]
     return render(request, "exchange/import_columns.html", {
         "access": access, "tab": "import", "form": form, "upload": upload, "key": key, "errors": errors,
         "columns": list(zip([form[f"column_{i}"] for i in range(len(table.headers))], samples)),
         "encoding": table.encoding_name, "row_count": len(table.rows),
     })
+
+
+def _start_dry_run(request, access, key, upload, mapping):
+    """Keep the upload's target and mapping, start its dry run (a job), and go to its review page."""
+    meeting, slug = access.meeting, access.meeting.slug
+    upload["mapping"] = mapping
+    uploads = request.session.get(SESSION_KEY, {})
+    uploads[key] = upload
+    request.session[SESSION_KEY] = uploads
+    with transaction.atomic():  # the job starts on commit, once it knows its review page
+        job = start_job(
+            kind="exchange.import_check", function="prachum.exchange.services.importing.check_import_job",
+            params={
+                "meeting_id": meeting.pk, "upload": key, "target": upload["target"], "mapping": mapping,
+                "delegation_id": upload["delegation_id"], "nominate": upload["nominate"],
+                "language": get_language(), "back_url": reverse("exchange:import_columns", args=[slug, key]),
+            }, meeting=meeting, user=request.user, label=_("Dry run of an import"),
+        )
+        job.params["review_url"] = reverse("exchange:import_review", args=[slug, key, job.pk])
+        Job.objects.filter(pk=job.pk).update(params=job.params)
+    return redirect(reverse("exchange:import_review", args=[slug, key, job.pk]))
 
 
 def _own_job(request, access, job_id, kind) -> Job:
@@ -143,9 +150,28 @@ def import_review(request, slug, key, job_id, access):
     errors = [{**error, "column": headers.get(error["column"], error["column"])} for error in summary.get("errors", [])]
     return render(request, "exchange/import_review.html", {
         "access": access, "tab": "import", "job": job, "upload": upload, "key": key, "summary": summary,
+        "invite_instead": access.can_manage and invites_instead(
+            access.meeting, target=job.params.get("target", ""), nominate=job.params.get("nominate", False)),
         "errors": errors[:SHOWN_ERRORS], "hidden_errors": max(0, len(errors) - SHOWN_ERRORS),
         "outcomes": summary.get("outcomes", {}),
     })
+
+
+@require_POST
+@meeting_access_required(Capability.MANAGE)
+def import_as_invitations(request, slug, key, job_id, access):
+    """The second step an invitation-only meeting offers after a dry run of registrations: the same file,
+    its columns kept where an invitation has them, checked again as invitations (a new dry run); saving
+    that invites everyone or no one, as `prachum invite` does."""
+    upload = _upload(request, access, key)
+    check = _own_job(request, access, job_id, "exchange.import_check")
+    if not invites_instead(access.meeting, target=check.params.get("target", ""),
+                           nominate=check.params.get("nominate", False)):
+        raise Http404("this import cannot become invitations")
+    mapping = {header: field if field in INVITATION_COLUMNS else ""
+               for header, field in (check.params.get("mapping") or {}).items()}
+    upload["target"] = "invitations"
+    return _start_dry_run(request, access, key, upload, mapping)
 
 
 @require_POST

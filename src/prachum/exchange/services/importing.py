@@ -57,6 +57,10 @@ MESSAGES = {
     "file_question": _("Files and photos cannot be imported from a spreadsheet."),
     "taken_meanwhile": _("Someone registered with one of these emails during the import. Check the file again."),
     "meeting": "%(message)s",
+    "invitation_only": _(
+        "Registration for this meeting is by invitation only, so this person cannot be registered from a file. "
+        "Invite the people of this file instead: each gets a personal link to register."
+    ),
 }
 
 # Other names spreadsheets give these columns (besides the field's key and its label in both languages).
@@ -395,16 +399,24 @@ def _already_registered(meeting, cleaned, first_line_of=None):
     return errors, [row for row in cleaned if row.person["email"].lower() not in registered]
 
 
-def _meeting_errors(meeting: Meeting, *, nominate: bool) -> list[RowError]:
-    """Refusals that concern every row: registration closed, or a mode the import cannot serve."""
+def invites_instead(meeting: Meeting, *, target: str, nominate: bool) -> bool:
+    """Whether a file of registrations can only become invitations here: the meeting is invitation-only."""
+    return (target == "registrations" and not nominate
+            and meeting.registration_mode == Meeting.RegistrationMode.INVITATION)
+
+
+def _meeting_errors(meeting: Meeting, *, nominate: bool, lines: list[int]) -> list[RowError]:
+    """Refusals that concern every row (registration closed, or a mode the import cannot serve): one per
+    row, each with its line, so that the review lists what it lists for any other refusal."""
     try:
         check_open(meeting, timezone.now())
         if meeting.registration_mode == Meeting.RegistrationMode.NOMINATION and not nominate:
             raise RegistrationError("nomination_only")
         if meeting.registration_mode == Meeting.RegistrationMode.INVITATION and not nominate:
-            raise RegistrationError("invitation_required")
+            return [_error(line, "", "invitation_only") for line in lines] or [_error(None, "", "invitation_only")]
     except RegistrationError as error:
-        return [_error(None, "", "meeting", message=str(error.message))]
+        return [_error(line, "", "meeting", message=str(error.message)) for line in lines] or [
+            _error(None, "", "meeting", message=str(error.message))]
     return []
 
 
@@ -421,8 +433,26 @@ def _predict_seats(meeting: Meeting, cleaned: list[BulkRow], report: ImportRepor
 # --- The dry run and the apply -------------------------------------------------------------------------
 
 
-def _invitation_rows(rows):
-    return [{key: row.get(key, "") for key in (*invitations.INVITATION_COLUMNS, "line")} for row in rows]
+LANGUAGE_WORDS = {"ລາວ": "lo", "lao": "lo", "english": "en", "ອັງກິດ": "en"}
+
+
+def _invitation_rows(meeting: Meeting, rows):
+    """The rows as invite_people reads them. A file made for registrations names categories and delegations
+    as the registration import reads them (by code or by name in either language): given by their codes."""
+    lookup = _Lookup(meeting)
+    result = []
+    for row in rows:
+        values = {key: row.get(key, "") for key in (*invitations.INVITATION_COLUMNS, "line")}
+        category = lookup.categories.get(_norm(values["category"])) if values["category"] else None
+        if category is not None:
+            values["category"] = category.code
+        delegation = lookup.delegations.get(_norm(values["delegation"])) if values["delegation"] else None
+        if delegation is not None:
+            values["delegation"] = delegation.organization.code
+        language = str(values["language"] or "").strip()
+        values["language"] = LANGUAGE_WORDS.get(language.casefold(), language)
+        result.append(values)
+    return result
 
 
 def check_import(*, meeting: Meeting, data: bytes, target: str, mapping: dict, delegation: Delegation | None = None,
@@ -439,12 +469,12 @@ def check_import(*, meeting: Meeting, data: bytes, target: str, mapping: dict, d
     if not rows:
         errors.append(_error(None, "", "no_rows"))
     if target == "invitations":
-        result = invitations.check_invitation_rows(meeting=meeting, rows=_invitation_rows(rows))
+        result = invitations.check_invitation_rows(meeting=meeting, rows=_invitation_rows(meeting, rows))
         errors.extend(result.errors)
         report.outcomes["invited"] = len(result.rows)
         report.rows = [{"line": r["line"], "email": r["email"], "outcome": "invited"} for r in result.rows]
     else:
-        errors.extend(_meeting_errors(meeting, nominate=nominate))
+        errors.extend(_meeting_errors(meeting, nominate=nominate, lines=[row["line"] for row in rows]))
         row_errors, cleaned = _check_registration_rows(meeting, rows, delegation=delegation, nominate=nominate,
                                                        progress=progress)
         errors.extend(row_errors)
@@ -472,7 +502,7 @@ def apply_import(*, meeting: Meeting, data: bytes, target: str, mapping: dict, a
         if errors:
             report.errors = errors
             return report
-        result = invitations.invite_people(meeting=meeting, rows=_invitation_rows(rows), actor=actor)
+        result = invitations.invite_people(meeting=meeting, rows=_invitation_rows(meeting, rows), actor=actor)
         report.errors = result.errors
         report.saved = len(result.invitations)
         report.outcomes["invited"] = report.saved
@@ -503,7 +533,7 @@ def apply_import(*, meeting: Meeting, data: bytes, target: str, mapping: dict, a
     # and the rows; register_in_bulk takes the meeting lock after its INSERT, as submit_registration does.
     with transaction.atomic(durable=True):
         meeting = Meeting.objects.get(pk=meeting.pk)
-        errors = _meeting_errors(meeting, nominate=nominate)
+        errors = _meeting_errors(meeting, nominate=nominate, lines=[row.line for row in cleaned])
         registered_errors, cleaned = _already_registered(meeting, cleaned)
         errors.extend(registered_errors)
         if not errors:

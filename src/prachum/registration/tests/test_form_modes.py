@@ -94,13 +94,15 @@ def test_an_unusable_invitation_link_gives_a_clear_page(client, meeting, invitat
     elif change == "other_meeting":
         meeting = open_meeting(registration_mode=INVITATION)
 
+    # A withdrawn invitation says so (410 Gone); any other unusable link, that it cannot be used.
+    refused = 410 if change == "revoked" else 403
     response = client.get(invited_url(meeting, token))
     html = response.content.decode()
-    assert response.status_code == 403
-    assert "This invitation link cannot be used" in html
+    assert response.status_code == refused
+    assert ("This invitation has been withdrawn" if change == "revoked" else "This invitation link cannot be used") in html
     assert "form_token" not in html
     response = client.post(invited_url(meeting, token), valid_data(head_of_delegation, email="somsak@example.la"))
-    assert response.status_code == 403
+    assert response.status_code == refused
     assert not Registration.objects.exists()
 
 
