@@ -80,6 +80,33 @@ def test_the_attendance_page_lists_who_came_when_through_which_device_and_confli
     assert lao.status_code == 200
 
 
+def test_a_conflict_from_a_browser_desk_is_named_by_the_staff_member_not_by_a_dash(door, client):
+    sync_checkins(meeting=door.meeting, device=door.device, items=[
+        {"client_id": new_id(), "code": door.lan.badge_code, "session": door.day1.pk}])
+    sync_checkins(meeting=door.meeting, actor=door.staff, items=[
+        {"client_id": new_id(), "code": door.lan.badge_code, "session": door.day1.pk}])
+    client.force_login(door.manager)
+    html = client.get(f"/en/manage/{door.meeting.slug}/attendance/?session={door.day1.pk}").content.decode()
+    assert re.search(r"Also checked in at \d\d:\d\d by Noy Desk on the check-in page \(conflict\)", html)
+    assert " on – " not in html
+
+
+def test_the_desk_names_staff_by_their_name_never_by_the_email_they_log_in_with(door, client):
+    from prachum.meetings.models import MeetingRole
+    from prachum.registration.tests.factories import make_organizer
+
+    nameless = make_organizer(door.meeting, role=MeetingRole.Role.CHECKIN, username="door2@example.org",
+                              email="door2@example.org")
+    client.force_login(door.staff)
+    assert "Checking in as Noy Desk" in client.get(f"/en/checkin/{door.meeting.slug}/").content.decode()
+    check_in(meeting=door.meeting, code=door.keo.badge_code, session=door.day1, client_id=new_id(), actor=nameless)
+    client.force_login(nameless)
+    assert "door2@example.org" not in client.get(f"/en/checkin/{door.meeting.slug}/").content.decode()
+    again = check_in(meeting=door.meeting, code=door.keo.badge_code, session=door.day1, client_id=new_id(),
+                     actor=door.staff)
+    assert again.outcome == "already" and "door2" not in again.message
+
+
 def test_the_attendance_selector_for_reports(door):
     from prachum.checkin.selectors import attendance
 

@@ -276,11 +276,12 @@
     return api("POST", config.api.sync, { sent_at: new Date().toISOString(), items: batch }, BULK_SECONDS)
       .then(function (data) {
         setState("online");
-        var done = {};
+        var done = {}, refusedNow = {};
         (data.results || []).forEach(function (r) {
           var item = r.client_id && sent[r.client_id];
           if (!item) return;
           done[r.client_id] = 1;
+          if (r.outcome === "refused") refusedNow[r.client_id] = 1;
           if (r.outcome === "ok") rememberCheckedIn(item.code, item.session, Date.parse(item.checked_in_at) / 1000);
           var note = syncNote(r, item);
           if (note) addSyncNote(note);
@@ -288,6 +289,7 @@
         });
         setQueue(queue().filter(function (q) { return !done[q.client_id]; }));
         if (last && done[last.client_id]) last.queued = false;
+        if (last && refusedNow[last.client_id]) { last = null; $("undo").disabled = true; } // nothing stored to undo
         syncing = false;
         if (queue().length) return syncQueue();
         refreshBundle(); refreshCounter();
