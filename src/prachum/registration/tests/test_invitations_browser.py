@@ -168,3 +168,37 @@ def test_an_organizer_on_a_phone_follows_up_the_invitations_in_lao(live_server, 
     expect(page.locator("h1")).to_have_text("This invitation has been withdrawn")
     page.screenshot(path=str(screenshots / "invitation-withdrawn-en-phone.png"), full_page=True)
     assert Registration.objects.get(email="somsak@example.la").status == Registration.Status.APPROVED
+
+
+def test_an_organizer_on_a_computer_filters_and_sends_ticked_invitations_again(live_server, invited, chromium,
+                                                                               screenshots):
+    from playwright.sync_api import expect
+
+    inbox = invited["mail"]
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/en/accounts/login/")
+    page.fill("input[name=username]", "secretariat")
+    page.fill("input[name=password]", DEFAULT_PASSWORD)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_load_state()
+    page.goto(f"{live_server.url}/en/manage/{SLUG}/invitations/")
+    page.fill("#id_q", "ພົມມະ")  # Keo's family name, in Lao script
+    page.locator("form.filters button[type=submit]").click()
+    expect(page.locator("table.invitation-list tbody tr")).to_have_count(1)
+    page.locator("form.filters a").click()  # clear the filter
+    expect(page.locator("table.invitation-list tbody tr")).to_have_count(4)
+
+    # Keo and Taro ticked, sent again in English.
+    for address in ("keo@example.la", "taro@example.jp"):
+        page.locator("tr", has_text=address).locator("input[type=checkbox]").check()
+    page.select_option("#id_resend_language", "en")
+    page.locator("#resend-selected button[type=submit]").click()
+    expect(page.locator("#job-result")).to_have_attribute("data-finished", "true", timeout=20000)
+    expect(page.locator("#job-result .lead")).to_have_text("2 invitations sent again.")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    page.screenshot(path=str(screenshots / "invitations-resent-en-desktop.png"), full_page=True)
+    wait_until(lambda: len(emails_to(inbox, "keo@example.la")) == 2 and len(emails_to(inbox, "taro@example.jp")) == 2)
+    again = emails_to(inbox, "keo@example.la")[1]
+    assert TITLE_EN in str(again["Subject"]) and f"/en/m/{SLUG}/register/?invitation=" in text_of(again)
+    page.goto(f"{live_server.url}/en/manage/{SLUG}/invitations/")
+    page.screenshot(path=str(screenshots / "invitations-en-desktop.png"), full_page=True)
