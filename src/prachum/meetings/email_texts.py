@@ -63,6 +63,17 @@ def sample_values(meeting: Meeting, language: str) -> dict:
         }
 
 
+def preview(meeting: Meeting, language: str, *, subject: str, body: str) -> dict:
+    """An email text as the person will read it, with made-up values: the greeting that every email
+    starts with (notify/emails/_layout.*, the same words) above the organizer's text, so that an organizer
+    who sees it does not write a second "Dear …"."""
+    values = sample_values(meeting, language)
+    with translation.override(language):
+        greeting = gettext("Dear %(name)s,") % {"name": values["full_name"]}
+    return {"language": language, "subject": fill(subject or "", {"meeting": values["meeting"]}),
+            "greeting": greeting, "body": fill(body or "", values)}
+
+
 def _values(context: dict) -> dict:
     registration = context["registration"]
     return {

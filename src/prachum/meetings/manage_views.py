@@ -19,7 +19,7 @@ from prachum.accounts.roles import CREATE_MEETINGS_ACTION, may_create_meetings
 from prachum.core.bilingual import LANGUAGE_CODES
 
 from . import setup
-from .email_texts import PLACEHOLDERS, fill, sample_values
+from .email_texts import PLACEHOLDERS, preview
 from .forms import (
     TIME_ZONES, CategoryForm, CloneForm, ConfirmForm, DelegationForm, EmailTextForm, MeetingForm, QuestionForm,
     RoleForm, SessionForm,
@@ -372,14 +372,8 @@ def email_edit(request, slug, access, kind):
             messages.success(request, _("The email text is saved."))
             return redirect("meeting_setup:emails", meeting.slug)
     source = form.cleaned_data if form.is_bound and form.is_valid() else form.initial
-    previews = []
-    for code in LANGUAGE_CODES:
-        values = sample_values(meeting, code)
-        previews.append({
-            "language": code,
-            "subject": fill(source.get(f"subject_{code}") or "", {"meeting": values["meeting"]}),
-            "body": fill(source.get(f"body_{code}") or "", values),
-        })
+    previews = [preview(meeting, code, subject=source.get(f"subject_{code}"), body=source.get(f"body_{code}"))
+                for code in LANGUAGE_CODES]
     return _page(request, access, "email_edit.html", "emails", form=form, kind=kind,
                  kind_label=EmailTextKind(kind).label, previews=previews, placeholders=PLACEHOLDERS.items())
 
