@@ -223,7 +223,9 @@ class MeetingForm(SetupForm):
 class CloneForm(SetupForm):
     source = forms.ModelChoiceField(label=_("Copy this meeting"), queryset=Meeting.objects.none())
     slug = forms.SlugField(label=_("Short name in addresses"), max_length=80)
-    starts_on = forms.DateField(label=_("The new meeting starts on"), widget=forms.DateInput(attrs={"type": "date"}),
+    starts_on = forms.DateField(label=_("The new meeting starts on"),
+                                # A date input takes only ISO dates, whatever the page's language.
+                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                 help_text=_("Sessions and registration dates move by as many days; times of day stay."))
     title_lo = PlainTextField(label=_("title (Lao)"), max_length=300, required=False,
                               help_text=_("Empty: the title of the meeting copied."))
@@ -232,6 +234,25 @@ class CloneForm(SetupForm):
     def __init__(self, *args, meetings, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["source"].queryset = meetings
+
+    @staticmethod
+    def next_year(source: Meeting | None) -> dict:
+        """The form filled in for a copy of `source` a year later: the same date, and the year in its short
+        name and titles moved on where they name it (adgsom-2026 → adgsom-2027)."""
+        if source is None:
+            return {}
+        first = source.starts_at.astimezone(ZoneInfo(source.time_zone)).date()
+        try:
+            starts_on = first.replace(year=first.year + 1)
+        except ValueError:  # 29 February
+            starts_on = first.replace(year=first.year + 1, day=28)
+        year, following = str(first.year), str(first.year + 1)
+        slug = source.slug.replace(year, following) if year in source.slug else f"{source.slug}-{following}"
+        initial = {"source": source.pk, "starts_on": starts_on, "slug": slug[:80]}
+        for name in ("title_lo", "title_en"):
+            if year in getattr(source, name):
+                initial[name] = getattr(source, name).replace(year, following)
+        return initial
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"].lower()

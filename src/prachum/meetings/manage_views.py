@@ -70,7 +70,11 @@ def new_meeting(request):
 @login_required
 def copy_meeting(request):
     _creator_required(request)
-    form = CloneForm(request.POST or None, meetings=_meetings_managed(request.user))
+    meetings = _meetings_managed(request.user)
+    # "Copy for next year" on a meeting's setup page links here with ?source=<its id>.
+    form = CloneForm(request.POST or None, meetings=meetings,
+                     initial=CloneForm.next_year(meetings.filter(pk=request.GET.get("source", "")).first()
+                                                 if request.GET.get("source", "").isdigit() else None))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
