@@ -1,11 +1,17 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 
 from prachum.web.views import switch_language
 
 urlpatterns = [
     path("i18n/<str:language>/", switch_language, name="switch_language"),
+    # Browsers ask for /favicon.ico whatever the page links (and for pages without <head>, e.g. a PDF).
+    # Temporary: the static name carries a hash that changes with the icon.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("prachum/icons/favicon.ico"), permanent=False)),
     path("admin/", admin.site.urls),
     path("api/v1/", include("prachum.checkin.api_urls")),
 ]
