@@ -249,3 +249,13 @@ def test_the_detail_page_needs_a_bounded_number_of_queries(client, meeting, cate
     with django_assert_max_num_queries(14):
         response = client.get(reverse("organizer:registration", args=[meeting.slug, registration.pk]))
     assert response.status_code == 200
+
+
+def test_the_detail_page_offers_a_change_of_category_only_where_there_is_another(client, meeting, category):
+    registration = make_registration(meeting, category)
+    client.force_login(make_organizer(meeting))
+    url = reverse("organizer:registration", args=[meeting.slug, registration.pk])
+    assert "change_category" not in [code for code, _label in client.get(url).context["actions"]]
+
+    make_category(meeting, name_en="Observer")
+    assert "change_category" in [code for code, _label in client.get(url).context["actions"]]

@@ -109,11 +109,15 @@ def registration_detail(request, slug, pk, access):
             access.deny(request, "registration_decision", registration=registration.pk)
         return _decide_one(request, access, registration)
     names_only = not (access.can_review or access.is_focal_point)
+    categories = list(access.meeting.categories.order_by("order", "pk")) if access.can_review else []
+    # "Change the category" only where there is another category to change to.
+    others = [c for c in categories if c.pk != registration.category_id]
     context = {
         "access": access, "tab": "registrations", "registration": registration, "names_only": names_only,
         "is_checked_in": registration.checkins.filter(undone_at__isnull=True).exists(),
-        "actions": [(code, label) for code, label in bulk.ACTIONS.items() if _offers(registration, code)],
-        "categories": access.meeting.categories.order_by("order", "pk") if access.can_review else [],
+        "actions": [(code, label) for code, label in bulk.ACTIONS.items()
+                    if _offers(registration, code) and (code != "change_category" or others)],
+        "categories": categories,
         "seen": registration.updated_at.isoformat(),
         "waits_for_endorsement": transitions.NOT_ENDORSED,
     }
