@@ -9,6 +9,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from prachum.accounts.services import grant_site_rights
 from prachum.audit.services import record_audit
 from prachum.meetings.loading import load_meeting_file
 from prachum.meetings.models import Meeting, MeetingRole
@@ -30,7 +31,8 @@ def load_demo_meetings(*, today: date | None = None) -> list[Meeting]:
 
 @transaction.atomic(durable=True)
 def set_up_demo_organizer(*, meetings: list[Meeting], password: str | None) -> tuple[object, str]:
-    """Make sure the account `demo` exists and owns the demo meetings; set its password.
+    """Make sure the account `demo` exists, owns the demo meetings, may create meetings and is a site
+    administrator; set its password.
 
     With `password` (PRACHUM_DEMO_PASSWORD) the password is set only if it differs, so
     running the demo again changes nothing. Without it, a new random password is set each
@@ -48,6 +50,8 @@ def set_up_demo_organizer(*, meetings: list[Meeting], password: str | None) -> t
     elif user.pk is None or not user.check_password(password):
         user.set_password(password)
         user.save()
+    # The demo organizer shows the whole organizer area: new meetings, copies, and the accounts page.
+    grant_site_rights(user=user, rights=["may_create_meetings", "administrator"], actor_label="prachum demo")
     for meeting in meetings:
         role, created = MeetingRole.objects.get_or_create(
             meeting=meeting, user=user, role=MeetingRole.Role.OWNER, delegation=None

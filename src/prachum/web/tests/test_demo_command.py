@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from prachum.accounts.roles import is_site_administrator, may_create_meetings
 from prachum.audit.models import AuditEvent
 from prachum.directory.models import Organization
 from prachum.meetings.models import Category, CustomQuestionVersion, Delegation, Meeting, MeetingRole, Session
@@ -53,6 +54,10 @@ def test_the_demo_prints_the_address_the_login_and_a_password_that_works(monkeyp
     assert demo.check_password(password) and len(password) >= 12
     owned = MeetingRole.objects.filter(user=demo, role="owner").values_list("meeting__slug", flat=True)
     assert sorted(owned) == ["adgsom-demo", "asean-japan-symposium-2020"]
+    # The whole organizer area: new meetings, copies, the accounts page.
+    assert may_create_meetings(demo) and is_site_administrator(demo) and not demo.is_superuser
+    granted = AuditEvent.objects.filter(kind="account.right_granted", object_id=str(demo.pk))
+    assert sorted(next(iter(event.after)) for event in granted) == ["administrator", "may_create_meetings"]
 
 
 def test_running_the_demo_twice_changes_nothing_but_the_random_password(monkeypatch):
