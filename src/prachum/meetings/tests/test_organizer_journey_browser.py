@@ -1,4 +1,6 @@
-"""The organizer's journey in headless Chromium at 1280 px, partly in Lao: from "My meetings" → "New meeting"
+"""The organizer's journey in headless Chromium at 1280 px, partly in Lao: a site administrator invites a new
+organizer from the Lao accounts page, with "may create meetings" → the invitation arrives at a real SMTP server,
+in English as chosen → the organizer chooses a password through its link and logs in → "My meetings" → "New meeting"
 → the meeting in both languages → two sessions, one of them changed (the meeting's end follows it) → a
 category → Viet Nam's delegation with a focal point, whose invitation arrives at a real SMTP server → a
 question of its own → publish → the meeting on the public home page for anyone, in Lao and in English →
@@ -16,8 +18,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 
+from prachum.accounts.roles import may_create_meetings
 from prachum.audit.models import AuditEvent
 from prachum.directory.services import load_organizations
 from prachum.meetings.models import Meeting, MeetingRole, Role
@@ -33,12 +37,12 @@ LAO = re.compile("[\u0e80-\u0eff]")
 
 
 @pytest.fixture
-def organizer(settings, live_server, mail_server):
+def administrator(settings, live_server, mail_server):
     settings.PRACHUM_DELIVERY = "inline"  # each email leaves when its request commits
     settings.PRACHUM_BASE_URL = live_server.url
     load_organizations()
-    user = make_user(username="organizer", email="organizer@example.org", first_name="Khamla", last_name="Phommachanh")
-    user.user_permissions.add(Permission.objects.get(codename="add_meeting"))
+    user = make_user(username="admin", email="admin@example.org", first_name="Site", last_name="Administrator")
+    user.user_permissions.add(Permission.objects.get(codename="administer_site"))
     return user
 
 
@@ -58,21 +62,56 @@ def at(day, clock: str) -> datetime:
     return datetime(day.year, day.month, day.day, hours, minutes, tzinfo=VIENTIANE)
 
 
-def test_an_organizer_creates_publishes_and_copies_a_meeting_in_both_languages(
-        live_server, organizer, mail_server, chromium, screenshots):
+def test_an_invited_organizer_creates_publishes_and_copies_a_meeting_in_both_languages(
+        live_server, administrator, mail_server, chromium, screenshots):
     from playwright.sync_api import expect
 
     day = datetime.now(VIENTIANE).date() + timedelta(days=40)
     iso, year = day.isoformat(), day.year
     slug, title_en, title_lo = f"adgsom-{year}", TITLE_EN.format(year=year), TITLE_LO.format(year=year)
-    context = chromium.new_context(viewport=DESKTOP, locale="en-GB")
-    page = context.new_page()
     en, lo = f"{live_server.url}/en", f"{live_server.url}/lo"
 
-    # Log in; from "My meetings" to "New meeting".
-    page.goto(f"{en}/accounts/login/?next=/en/manage/")
-    page.locator("#id_username").fill("organizer")
+    # The administrator, on the Lao pages, invites the organizer with the right to create meetings.
+    admin = chromium.new_context(viewport=DESKTOP, locale="lo-LA")
+    page = admin.new_page()
+    page.goto(f"{lo}/accounts/login/?next=/lo/manage/")
+    page.locator("#id_username").fill("admin")
     page.locator("#id_password").fill(DEFAULT_PASSWORD)
+    page.locator("form.form button[type=submit]").click()
+    expect(page).to_have_url(f"{lo}/manage/")
+    page.locator("#manage-accounts").click()
+    page.locator("#invite-account").click()
+    expect(page.locator("html")).to_have_attribute("lang", "lo")
+    page.locator("#id_email").fill("Khamla@Example.LA")
+    page.locator("#id_given_name").fill("Khamla")
+    page.locator("#id_family_name").fill("Phommachanh")
+    page.locator("#id_language").get_by_label("English").check()
+    page.locator("#id_may_create_meetings").check()
+    page.screenshot(path=str(screenshots / "organizer-invited-by-admin-lo.png"), full_page=True)
+    page.locator("#send-invitation").click()
+    expect(page).to_have_url(f"{lo}/manage/accounts/")
+    expect(page.locator("#accounts")).to_contain_text("khamla@example.la")
+    admin.close()
+    organizer = get_user_model().objects.get(email="khamla@example.la")
+    assert may_create_meetings(organizer) and not organizer.has_usable_password()
+    assert AuditEvent.objects.filter(actor=administrator).exists()
+
+    # The invitation arrives in English, with the link to choose a password.
+    invitation = mail_server.wait_for(1)[0]
+    assert invitation["To"] == "khamla@example.la"
+    text = invitation.get_body(("plain",)).get_content()
+    link = re.search(rf"{re.escape(live_server.url)}/en/accounts/set-password/\S+/", text).group(0)
+
+    context = chromium.new_context(viewport=DESKTOP, locale="en-GB")
+    page = context.new_page()
+    page.goto(link)
+    page.locator("#id_new_password1").fill("Vientiane-ADGSOM-2031!")
+    page.locator("#id_new_password2").fill("Vientiane-ADGSOM-2031!")
+    page.locator("form.form button[type=submit]").click()
+    expect(page).to_have_url(f"{en}/accounts/password-set/")
+    page.locator("a.button").click()
+    page.locator("#id_username").fill("khamla@example.la")
+    page.locator("#id_password").fill("Vientiane-ADGSOM-2031!")
     page.locator("form.form button[type=submit]").click()
     expect(page).to_have_url(f"{en}/manage/")
     page.get_by_role("link", name="New meeting", exact=True).click()
@@ -169,8 +208,7 @@ def test_an_organizer_creates_publishes_and_copies_a_meeting_in_both_languages(
     vietnam = meeting.delegations.get()
     assert (vietnam.organization.code, vietnam.quota) == ("VN", 5)
     assert list(vietnam.focal_points.values_list("email", flat=True)) == ["focal.vn@example.org"]
-    invitation = mail_server.wait_for(1)[0]
-    assert invitation["To"] == "focal.vn@example.org"
+    invitation = next(m for m in mail_server.wait_for(2) if m["To"] == "focal.vn@example.org")
     text = invitation.get_body(("plain",)).get_content()
     assert "Viet Nam" in text and title_en in text
     assert re.search(rf"{re.escape(live_server.url)}/en/accounts/set-password/\S+/", text)
