@@ -1,23 +1,18 @@
 """Font sizes that make a long name, position or delegation fit its line(s) on the badge.
 
 WeasyPrint cannot shrink text to fit by itself, so the width is measured here from the fonts' advance
-widths (fontTools, read once per process): Lao from the Noto Sans Lao we ship, Latin from Noto Sans or
-DejaVu Sans, the fonts the PDF falls back to. Lao vowel and tone marks have no advance (they stack), so
+widths (fontTools, read once per process) of the fonts the PDF uses, which we ship: Noto Sans Lao and Noto
+Sans (registration.tickets.pdf_fonts). Lao vowel and tone marks have no advance (they stack), so
 they do not count. The measure ignores kerning, hence a safety margin.
 """
 
 import functools
 import math
-from pathlib import Path
 
-from prachum.registration.tickets import FONT_DIR
+from prachum.registration.tickets import FONT_DIR, LATIN_FONT
 
 PT_IN_MM = 25.4 / 72
 SAFETY = 0.92  # kerning, and a line broken at a space is never quite full
-_LATIN_FONTS = (
-    Path("/usr/share/fonts/truetype/noto/NotoSans-{weight}.ttf"),
-    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans{dejavu}.ttf"),
-)
 
 
 @functools.cache
@@ -26,9 +21,9 @@ def _advances(bold: bool) -> tuple[dict[int, float], float]:
     from fontTools.ttLib import TTFont
 
     widths: dict[int, float] = {}
-    latin = [str(p).format(weight="Bold" if bold else "Regular", dejavu="-Bold" if bold else "") for p in _LATIN_FONTS]
+    latin = FONT_DIR / LATIN_FONT.format(weight="Bold" if bold else "Regular")
     lao = FONT_DIR / ("NotoSansLao-Bold.ttf" if bold else "NotoSansLao-Regular.ttf")
-    for path in [*[p for p in latin if Path(p).exists()][:1], lao]:
+    for path in (latin, lao):
         font = TTFont(path, lazy=True)
         units = font["head"].unitsPerEm
         metrics = font["hmtx"].metrics

@@ -25,7 +25,7 @@ from prachum.badges.models import BadgeDesign, BadgeLanguage
 from prachum.core.bilingual import pick
 from prachum.core.validators import HEX_COLOUR
 from prachum.notify.qr import qr_code_png
-from prachum.registration.tickets import FONT_DIR
+from prachum.registration.tickets import FONT_DIR, pdf_fonts
 
 # WeasyPrint logs every page it lays out at INFO: thousands of lines per print in the server's log.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -242,8 +242,7 @@ def badges_html(registrations, *, meeting, layout: str, language: str, on_badge=
             "colours": [(name, colour, text_colour_on(colour)) for colour, name in colours.items()],
             "backgrounds": [(name, uri) for uri, name in backgrounds.items()],
             "font_sizes": sorted((name, int(name[1:]) / 2) for name in font_sizes),
-            "font_regular": (FONT_DIR / "NotoSansLao-Regular.ttf").as_uri(),
-            "font_bold": (FONT_DIR / "NotoSansLao-Bold.ttf").as_uri(),
+            **pdf_fonts(),
         })
 
 

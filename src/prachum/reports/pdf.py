@@ -1,8 +1,9 @@
 """PDF and XLSX files of the reports: WeasyPrint (Lao shaped by HarfBuzz) and openpyxl.
 
 Every PDF has the meeting's title and dates in its page header and "page n of m" at the foot, in the
-language of the document; Noto Sans Lao is embedded from the web static folder, so the PDF does not
-depend on the fonts of the machine that makes or reads it.
+language of the document; its fonts (Noto Sans and Noto Sans Lao, registration.tickets.pdf_fonts) are
+embedded from the web static folder, so the PDF does not depend on the fonts of the machine that makes
+or reads it.
 """
 
 from __future__ import annotations
@@ -14,17 +15,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 
-from prachum.registration.tickets import FONT_DIR
+from prachum.registration.tickets import FONT_DIR, pdf_fonts
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF_TYPE = "application/pdf"
-
-
-def font_urls() -> dict:
-    return {
-        "font_regular": (FONT_DIR / "NotoSansLao-Regular.ttf").as_uri(),
-        "font_bold": (FONT_DIR / "NotoSansLao-Bold.ttf").as_uri(),
-    }
 
 
 def render_pdf(template: str, context: dict, *, meeting, language: str) -> bytes:
@@ -32,7 +26,7 @@ def render_pdf(template: str, context: dict, *, meeting, language: str) -> bytes
     from weasyprint import HTML
 
     with translation.override(language), timezone.override(meeting.time_zone):
-        html = render_to_string(template, {**context, **font_urls(), "meeting": meeting, "language": language})
+        html = render_to_string(template, {**context, **pdf_fonts(), "meeting": meeting, "language": language})
     return HTML(string=html, base_url=str(FONT_DIR)).write_pdf()
 
 
