@@ -20,7 +20,10 @@ from prachum.directory.models import Organization
 from prachum.registration.forms import clean_text
 
 from .email_texts import PLACEHOLDERS, SUBJECT_PLACEHOLDERS, unknown_placeholders
-from .models import Category, CustomQuestion, CustomQuestionVersion, Delegation, EmailText, Meeting, QuestionKind, Role, Session
+from .models import (
+    Category, CustomQuestion, CustomQuestionVersion, Delegation, EmailText, Meeting, QuestionKind, Role, Session,
+    validate_slug_not_reserved,
+)
 
 HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>")
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -127,7 +130,7 @@ MEETING_TIMES = ("starts_at", "ends_at", "registration_opens_at", "registration_
 class MeetingForm(SetupForm):
     """The meeting's own settings: a new meeting (`meeting=None`) or a change to one."""
 
-    slug = forms.SlugField(label=_("Short name in addresses"), max_length=80,
+    slug = forms.SlugField(label=_("Short name in addresses"), max_length=80, validators=[validate_slug_not_reserved],
                            help_text=_("Letters a–z, digits and hyphens, e.g. adgsom-2026. The public page is /m/<short name>/."))
 
     def __init__(self, *args, meeting: Meeting | None = None, **kwargs):
@@ -222,7 +225,7 @@ class MeetingForm(SetupForm):
 
 class CloneForm(SetupForm):
     source = forms.ModelChoiceField(label=_("Copy this meeting"), queryset=Meeting.objects.none())
-    slug = forms.SlugField(label=_("Short name in addresses"), max_length=80)
+    slug = forms.SlugField(label=_("Short name in addresses"), max_length=80, validators=[validate_slug_not_reserved])
     starts_on = forms.DateField(label=_("The new meeting starts on"),
                                 # A date input takes only ISO dates, whatever the page's language.
                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -42,6 +42,18 @@ def validate_reapproval_fields(value) -> None:
         raise ValidationError(_("Name each field only once."), code="duplicate")
 
 
+# Names of the organizer area's own pages at /<lang>/manage/<name>/: a meeting named so would be hidden.
+RESERVED_SLUGS = frozenset({"new", "accounts", "outbox", "jobs"})
+
+
+def validate_slug_not_reserved(value) -> None:
+    if str(value).lower() in RESERVED_SLUGS:
+        raise ValidationError(
+            _("“%(slug)s” is the name of one of Prachum's own pages. Please choose another short name."),
+            code="reserved_slug", params={"slug": value},
+        )
+
+
 class MeetingStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", pgettext_lazy("meeting status", "Published")
@@ -56,7 +68,8 @@ class Meeting(models.Model):
 
     Status = MeetingStatus
 
-    slug = models.SlugField(_("short name in addresses"), max_length=80, unique=True)
+    slug = models.SlugField(_("short name in addresses"), max_length=80, unique=True,
+                            validators=[validate_slug_not_reserved])
     series = models.CharField(_("series"), max_length=80, blank=True, help_text=_("e.g. ADGSOM, ADGMIN"))
     title_lo = models.CharField(_("title (Lao)"), max_length=300, blank=True)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)

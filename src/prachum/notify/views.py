@@ -23,6 +23,7 @@ from prachum.meetings.permissions import Capability, meeting_access_required
 from prachum.notify import selectors
 from prachum.notify.forms import OutboxFilterForm
 from prachum.notify.kinds import kind_label
+from prachum.notify.links import mask_private_links
 from prachum.notify.models import Message
 from prachum.notify.services import OutboxError, resend_message
 
@@ -50,8 +51,14 @@ def _list(request, *, meeting, template, context):
 
 def _detail(request, message, *, template, context):
     message.kind_label = kind_label(message.kind)
+    # A held email's links are shown whole: with no mail server the organizer is how it reaches its person.
+    # Any other email reached its person (or will): its private links stay theirs.
+    links_shown = message.status == Message.Status.HELD
+    if not links_shown:
+        message.body_text = mask_private_links(message.body_text)
+        message.body_html = mask_private_links(message.body_html)
     response = render(request, template, {
-        **context, "message": message, "mail_enabled": settings.PRACHUM_EMAIL_ENABLED,
+        **context, "message": message, "mail_enabled": settings.PRACHUM_EMAIL_ENABLED, "links_shown": links_shown,
         "may_resend": message.status not in (Message.Status.QUEUED, Message.Status.SENDING),
     })
     response["Content-Security-Policy"] = DETAIL_POLICY

@@ -124,6 +124,8 @@ def test_a_new_meeting_is_created_as_a_draft_in_its_time_zone(client, creator):
     ({"starts_at": "yesterday"}, "starts_at", None),
     ({"capacity": "-5"}, "capacity", None),
     ({"slug": "../admin"}, "slug", None),
+    ({"slug": "outbox"}, "slug", "outbox"),  # /manage/outbox/ is the account outbox, not this meeting's overview
+    ({"slug": "Accounts"}, "slug", "Accounts"),
     ({"registration_closes_at": "2026-11-01T08:00"}, "registration_closes_at", None),
     ({"title_en": "ADGSOM\u202e"}, "title_en", None),
 ])

@@ -378,3 +378,39 @@ def test_an_administrator_resends_an_account_email(client, account_message, mail
 
     assert [m["To"] for m in mail_server.wait_for(1)] == ["new.organizer@example.la"]
     assert Message.objects.get().status == Status.SENT
+
+
+# Private links
+
+
+@pytest.mark.parametrize("status", [Status.SENT, Status.QUEUED, Status.FAILED, Status.GAVE_UP])
+def test_an_email_that_reached_or_will_reach_its_person_shows_no_private_link(client, meeting, manager, registration, status):
+    message = make_message(registration, status=status, sent_at=timezone.now() if status == Status.SENT else None)
+    token = registration.manage_token
+    assert token in message.body_text and token in message.body_html
+    client.force_login(manager)
+    page = client.get(detail(message)).content.decode()
+    assert token not in page
+    assert "/r/•••/" in page and "data-links-masked" in page
+
+
+def test_a_held_email_shows_its_private_links_to_pass_on(client, meeting, manager, registration):
+    message = make_message(registration, status=Status.HELD)
+    client.force_login(manager)
+    page = client.get(detail(message)).content.decode()
+    assert registration.manage_token in page and "data-links-masked" not in page
+
+
+@pytest.mark.parametrize("link, shown", [
+    ("https://x.test/lo/r/AbC_12-x/", "https://x.test/lo/r/•••/"),
+    ("https://x.test/en/r/AbC/ticket.pdf", "https://x.test/en/r/•••/ticket.pdf"),
+    ("https://x.test/lo/join/tok3n/12/", "https://x.test/lo/join/•••/12/"),
+    ("https://x.test/en/accounts/set-password/MTI/abc-123def/", "https://x.test/en/accounts/set-password/MTI/•••/"),
+    ("https://x.test/lo/m/adgsom/register/?invitation=s3cret&x=1", "https://x.test/lo/m/adgsom/register/?invitation=•••&x=1"),
+    ("<a href=\"https://x.test/lo/m/a/register/?x=1&amp;invitation=s3cret\">", "<a href=\"https://x.test/lo/m/a/register/?x=1&amp;invitation=•••\">"),
+    ("https://x.test/lo/m/adgsom/", "https://x.test/lo/m/adgsom/"),
+])
+def test_private_links_are_masked_in_text_and_html(link, shown):
+    from prachum.notify.links import mask_private_links
+
+    assert mask_private_links(f"Open {link} now") == f"Open {shown} now"
