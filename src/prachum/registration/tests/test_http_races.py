@@ -138,3 +138,29 @@ def test_the_meeting_is_still_the_only_writer_of_its_seats(live_server, unlimite
     assert holding.filter(participation="in_person").count() == 3
     assert holding.filter(participation="online").count() == 2
     assert Registration.objects.filter(status=Status.WAITLISTED).count() == 11
+
+
+def test_ten_cancels_of_one_registration_at_once_cancel_it_once_and_none_shows_an_error(live_server, unlimited):
+    from prachum.audit.models import AuditEvent
+
+    meeting = open_meeting()
+    category = open_category(meeting)
+    registration = make_registration(meeting, category, status=Status.APPROVED)
+    path = f"/en/r/{registration.manage_token}/cancel/"
+    barrier = threading.Barrier(10)
+
+    def one(_):
+        browser = Browser(live_server.url)
+        page = browser.get(path)
+        barrier.wait(timeout=TIMEOUT)
+        status, location = browser.post(path, {"csrfmiddlewaretoken": CSRF_TOKEN.search(page).group(1)})
+        return status, location, browser.get(location)
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        answers = list(pool.map(one, range(10)))
+
+    assert {(status, location) for status, location, _page in answers} == {(303, f"/en/r/{registration.manage_token}/")}
+    assert not [page for _status, _location, page in answers if "cannot be changed" in page]
+    registration.refresh_from_db()
+    assert registration.status == Status.CANCELLED
+    assert AuditEvent.objects.filter(registration=registration, kind="registration.cancelled").count() == 1

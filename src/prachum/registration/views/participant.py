@@ -176,7 +176,10 @@ def cancel(request, registration, *, token):
         try:
             services.cancel_registration(registration_id=registration.pk)
         except services.RegistrationError as error:
-            messages.error(request, str(error.message))
+            registration.refresh_from_db(fields=["status"])
+            if registration.status != Status.CANCELLED:
+                messages.error(request, str(error.message))
+            # else a second click that reached the server while the first cancelled: the person asked for this.
         else:
             messages.success(request, _("Your registration is cancelled. Your seat has been given back."))
         return see_other(_manage_url(token))
