@@ -268,7 +268,7 @@ def test_every_page_fits_a_phone_and_a_laptop_for_every_role_in_both_languages(l
             page = context.new_page()
             page.set_default_timeout(20_000)
             if role == "public":
-                starts = [f"{base}/{language}/"]
+                starts = [f"{base}/{language}/", f"{base}/{language}/m/no-such-meeting/"]  # and the 404 page
             elif role == "participant":
                 starts = [f"{base}/{language}/r/{token}/" for token in world["tokens"]]
             else:
@@ -276,6 +276,8 @@ def test_every_page_fits_a_phone_and_a_laptop_for_every_role_in_both_languages(l
                 starts = [f"{base}/{language}/manage/"]
                 if role == "checkin":
                     starts.append(f"{base}/{language}/checkin/{world['slugs'][0]}/")
+                if role == "focal_point":  # the 403 page, which names the missing role and who grants it
+                    starts.append(f"{base}/{language}/manage/{world['slugs'][0]}/setup/")
             count, found = crawl(page, role=role, base=base, language=language, starts=starts, slugs=world["slugs"],
                                  files=files, timings=timings)
             visited[f"{role}/{language}"] = count
