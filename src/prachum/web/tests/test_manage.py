@@ -82,7 +82,10 @@ def test_a_focal_point_sees_the_delegation_they_manage_and_counts_only_its_regis
 
     html = client.get("/en/manage/").content.decode()
 
-    assert "Focal point (Viet Nam)" in html
+    # The delegation's name leads straight to its page.
+    link = f'href="/en/manage/{meeting.slug}/delegation/{viet_nam.pk}/" data-delegation-link>Viet Nam</a>'
+    assert f"Focal point (<a {link})" in html
+    assert client.get(f"/en/manage/{meeting.slug}/delegation/{viet_nam.pk}/").status_code == 200
     assert counts(row(html, "ADGSOM")) == [2, 1, 0, 0, 0, 3]
     assert "Numbers for your delegation only." in html
 
