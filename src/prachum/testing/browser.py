@@ -7,7 +7,9 @@ subprocesses (check --deploy) would inherit it. A test makes its data before the
 (list the data fixture before `chromium`): while that loop runs, Django keeps the connections it
 opens apart (asgiref's Local), where the test's teardown would not close them."""
 
+import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -32,3 +34,11 @@ def chromium(monkeypatch):
         finally:
             browser.close()
             connections.close_all()  # any opened while the loop ran
+
+
+@pytest.fixture
+def screenshots(tmp_path) -> Path:
+    """Where a browser test saves its screenshots: $SCREENSHOTS_DIR when set (to look at them), else tmp_path."""
+    folder = Path(os.environ.get("SCREENSHOTS_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -5,9 +5,7 @@ deactivates them, and their next request finds them logged out.
 
 Screenshots go to $SCREENSHOTS_DIR when it is set (to look at them), else to pytest's tmp_path."""
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -29,13 +27,6 @@ def site_administrator(settings, mail_server):
     settings.PRACHUM_DELIVERY = "inline"
     return give(make_user(username="admin", email="admin@mpt.gov.la", first_name="ບຸນມີ", last_name="ສີສຸວັນ",
                           language="lo"), "administer_site")
-
-
-@pytest.fixture
-def screenshots(tmp_path) -> Path:
-    folder = Path(os.environ.get("SCREENSHOTS_DIR") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def fits(page) -> bool:

@@ -12,12 +12,10 @@ server found meanwhile (the person was let in at another desk, or was cancelled)
 Screenshots go to $SCREENSHOTS_DIR when it is set (to look at them), else to pytest's tmp_path."""
 
 import json
-import os
 import re
 import urllib.parse
 import urllib.request
 import uuid
-from pathlib import Path
 
 import pytest
 from django.utils import translation
@@ -47,13 +45,6 @@ def door(settings, mail_server, live_server):
     door.bounmy = make_registration(door.meeting, status="approved", category=door.delegate, given_name="Bounmy",
                                     family_name="Sisavath", name_lo="ບຸນມີ ສີສະຫວາດ")
     return door
-
-
-@pytest.fixture
-def screenshots(tmp_path) -> Path:
-    folder = Path(os.environ.get("SCREENSHOTS_DIR") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 class BrokenServer:

@@ -11,10 +11,8 @@ nothing is saved; publishing before the meeting has a category says what is miss
 
 Screenshots go to $SCREENSHOTS_DIR when it is set (to look at them), else to pytest's tmp_path."""
 
-import os
 import re
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -44,13 +42,6 @@ def administrator(settings, live_server, mail_server):
     user = make_user(username="admin", email="admin@example.org", first_name="Site", last_name="Administrator")
     user.user_permissions.add(Permission.objects.get(codename="administer_site"))
     return user
-
-
-@pytest.fixture
-def screenshots(tmp_path) -> Path:
-    folder = Path(os.environ.get("SCREENSHOTS_DIR") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def submit(page):

@@ -5,7 +5,6 @@ chooses a password through its link and logs in.
 
 Screenshots go to $SCREENSHOTS_DIR when it is set (to look at them), else to pytest's tmp_path."""
 
-import os
 import re
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -47,13 +46,6 @@ def organizer(settings, mail_server, demo):
                      last_name="Secretariat")
     user.user_permissions.add(Permission.objects.get(codename="add_meeting"))
     return user
-
-
-@pytest.fixture
-def screenshots(tmp_path) -> Path:
-    folder = Path(os.environ.get("SCREENSHOTS_DIR") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def submit(page):

@@ -5,10 +5,8 @@ server, Resend sends the held invitation once and it reads "Sent".
 
 Screenshots go to $SCREENSHOTS_DIR when it is set (to look at them), else to pytest's tmp_path."""
 
-import os
 import re
 import time
-from pathlib import Path
 
 import pytest
 
@@ -23,13 +21,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SLUG = "adgsom-outbox"
 SET_PASSWORD = re.compile(r"https?://[^\s]+/accounts/set-password/[^\s]+/")
-
-
-@pytest.fixture
-def screenshots(tmp_path) -> Path:
-    folder = Path(os.environ.get("SCREENSHOTS_DIR") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 @pytest.fixture

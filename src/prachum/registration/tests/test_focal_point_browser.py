@@ -3,7 +3,6 @@
 
 Screenshots go to $SCREENSHOTS_DIR when it is set (to look at them), else to pytest's tmp_path."""
 
-import os
 from pathlib import Path
 
 import pytest
@@ -34,13 +33,6 @@ def delegation():
     arrival.current_version.categories.set([delegate])
     make_focal_point(vn, username="focal.vn@example.org", email="focal.vn@example.org")
     return vn
-
-
-@pytest.fixture
-def screenshots(tmp_path) -> Path:
-    folder = Path(os.environ.get("SCREENSHOTS_DIR") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 @pytest.fixture(autouse=True)

@@ -8,9 +8,7 @@ member's, the secretariat's).
 
 Screenshots go to $SCREENSHOTS_DIR when it is set (to look at them), else to pytest's tmp_path."""
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
@@ -46,13 +44,6 @@ def delegation(settings, live_server, mail_server):
                       email="minh.dang@example.vn", language="en")
     make_organizer(meeting, MeetingRole.Role.MANAGER, username="secretariat", email="secretariat@example.la")
     return viet_nam
-
-
-@pytest.fixture
-def screenshots(tmp_path) -> Path:
-    folder = Path(os.environ.get("SCREENSHOTS_DIR") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def text_of(message) -> str:

@@ -2,8 +2,6 @@
 
 Screenshots go to $SCREENSHOTS_DIR when it is set (to look at them), else to pytest's tmp_path."""
 
-import os
-from pathlib import Path
 
 import pytest
 
@@ -34,13 +32,6 @@ def meeting(settings):
     arrival = make_question(meeting, "arrival", QuestionKind.DATE, label_lo="ວັນທີເດີນທາງມາຮອດວຽງຈັນ")
     arrival.current_version.categories.set([delegate])
     return meeting
-
-
-@pytest.fixture
-def screenshots(tmp_path) -> Path:
-    folder = Path(os.environ.get("SCREENSHOTS_DIR") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 @pytest.fixture

@@ -5,10 +5,8 @@ person's language; the withdrawn invitation's link says it was withdrawn.
 
 Screenshots go to $SCREENSHOTS_DIR when it is set (to look at them), else to pytest's tmp_path."""
 
-import os
 import re
 import time
-from pathlib import Path
 
 import pytest
 
@@ -26,13 +24,6 @@ SLUG = "asean-japan-invited"
 LINK = re.compile(r"(http://localhost:8000)(/(?:lo|en)/m/[\w-]+/register/\?invitation=[\w-]+)")
 TITLE_LO = "ກອງປະຊຸມສຳມະນາອາຊຽນ-ຍີ່ປຸ່ນ"
 TITLE_EN = "ASEAN–Japan Symposium"
-
-
-@pytest.fixture
-def screenshots(tmp_path) -> Path:
-    folder = Path(os.environ.get("SCREENSHOTS_DIR") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@ runs as a job with its progress bar, and the list reads on a phone in Lao.
 
 Screenshots go to $SCREENSHOTS_DIR when it is set (to look at them), else to pytest's tmp_path."""
 
-import os
-from pathlib import Path
 
 import pytest
 
@@ -27,13 +25,6 @@ def meeting(settings):
     make_registration(meeting, category, delegation=viet_nam, given_name="Lan", family_name="Nguyen", name_lo="")
     make_organizer(meeting, username="secretariat")
     return meeting
-
-
-@pytest.fixture
-def screenshots(tmp_path) -> Path:
-    folder = Path(os.environ.get("SCREENSHOTS_DIR") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def log_in(page, live_server, language="en"):

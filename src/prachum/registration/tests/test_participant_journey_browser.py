@@ -7,10 +7,8 @@ in Lao; a change sent after the edit deadline is refused in the person's languag
 
 Screenshots go to $SCREENSHOTS_DIR when it is set (to look at them), else to pytest's tmp_path."""
 
-import os
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -38,13 +36,6 @@ def meeting(settings, live_server, mail_server):
     # One seat for delegates: the participant takes it; whoever comes next waits for it.
     open_category(meeting, code="delegate", name_lo="ຜູ້ແທນ", name_en="Delegate", quota=1)
     return meeting
-
-
-@pytest.fixture
-def screenshots(tmp_path) -> Path:
-    folder = Path(os.environ.get("SCREENSHOTS_DIR") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def private_link_in(message) -> str:

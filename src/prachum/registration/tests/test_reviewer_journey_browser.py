@@ -5,8 +5,6 @@ says so in that person's language (Keo reads Lao, Lan English), the rejection wi
 
 Screenshots go to $SCREENSHOTS_DIR when it is set (to look at them), else to pytest's tmp_path."""
 
-import os
-from pathlib import Path
 
 import pytest
 
@@ -38,13 +36,6 @@ def meeting(settings, live_server, mail_server):
                       email="lan@example.vn", language="en")
     make_organizer(meeting, MeetingRole.Role.REVIEWER, username="reviewer")
     return meeting
-
-
-@pytest.fixture
-def screenshots(tmp_path) -> Path:
-    folder = Path(os.environ.get("SCREENSHOTS_DIR") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def text_of(message) -> str:
