@@ -58,6 +58,7 @@ def test_the_accounts_page_lists_accounts_with_their_rights_roles_and_the_trail(
     assert "This is you." in mine and 'data-action="deactivate"' not in mine  # no button to lock oneself out
     trail = page.split('id="trail"')[1]
     assert "Right granted" in trail and "Keo Phommachanh" in trail and "May create meetings" in trail
+    assert 'id="account-emails" href="/en/manage/outbox/"' in page  # the invitations sent, or kept without mail
 
 
 def test_the_accounts_page_in_lao(admin_client, organizer):
