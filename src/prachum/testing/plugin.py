@@ -24,3 +24,10 @@ from prachum.testing.smtp import mail_server, mail_server_down  # noqa: E402, F4
 def _public_pages_always_fresh(settings):
     """Tests change registrations and read the page at once; production may reuse a version for 2 s."""
     settings.PRACHUM_PUBLIC_PAGE_FRESHNESS = 0
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Production hashes a password with PBKDF2's million rounds (about 0.4 s here): tests make and check
+    hundreds of passwords, and what they test is who may log in, not the hash."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
