@@ -60,6 +60,13 @@ def test_a_lao_badge_shows_the_lao_texts_and_an_english_one_the_english(meeting,
     assert "ຫົວໜ້າຄະນະ" not in english
 
 
+def test_the_printed_code_reads_back_as_one_word(meeting, tmp_path):
+    registration = make_registration(meeting, status=APPROVED, name_lo="")
+    Registration.objects.filter(pk=registration.pk).update(badge_code="MR2Y64SFK9AW")  # once split by spacing
+    text = pdf_text(badges_pdf(badge_registrations(meeting), meeting=meeting, language="en"), tmp_path)
+    assert "MR2Y64SFK9AW" in text.split()
+
+
 def test_family_name_first_is_kept(meeting, tmp_path):
     make_registration(meeting, status=APPROVED, given_name="An", family_name="Nguyen", family_name_first=True,
                       name_lo="")
