@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from prachum.core.bilingual import Translated
+from prachum.core.bilingual import Translated, pick
 from prachum.core.collation import LaoCharField
 from prachum.core.validators import validate_time_zone
 
@@ -53,3 +53,29 @@ class Organization(models.Model):
 
     def __str__(self):
         return str(self.name)
+
+
+class Honorific(models.Model):
+    """Mr., H.E., Dr.: a label per language under one code (prachum.directory.honorifics)."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    label_en = models.CharField(_("label (English)"), max_length=40, blank=True)
+    label_lo = LaoCharField(_("label (Lao)"), max_length=40, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=100)
+    is_standard = models.BooleanField(_("from Prachum's list"), default=False, editable=False)
+
+    label = Translated("label")
+
+    class Meta:
+        verbose_name = _("honorific")
+        verbose_name_plural = _("honorifics")
+        ordering = ["order", "label_en", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(label_en="", label_lo=""), name="honorific_has_a_label"),
+        ]
+
+    def __str__(self):
+        return str(self.label)
+
+    def label_in(self, language: str) -> str:
+        return str(pick(self, "label", language))

@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from prachum.core.bilingual import TranslatedText
 from prachum.core.collation import LaoCharField
 from prachum.core.crypto import EncryptedJSONField
 
@@ -55,6 +56,11 @@ class Participation(models.TextChoices):
     ONLINE = "online", _("Online")
 
 
+class ProtocolRole(models.TextChoices):
+    CHAIR = "chair", _("Chair")
+    CO_CHAIR = "co_chair", _("Co-Chair")
+
+
 class Registration(models.Model):
     """One person at one meeting."""
 
@@ -79,6 +85,7 @@ class Registration(models.Model):
         UNDISCLOSED = "undisclosed", _("Prefer not to say")
 
     Participation = Participation
+    ProtocolRole = ProtocolRole
 
     meeting = models.ForeignKey("meetings.Meeting", on_delete=models.PROTECT, related_name="registrations")
     category = models.ForeignKey("meetings.Category", on_delete=models.PROTECT, related_name="registrations")
@@ -93,7 +100,10 @@ class Registration(models.Model):
         _("takes part"), max_length=16, choices=Participation.choices, default=Participation.IN_PERSON
     )
 
-    honorific = models.CharField(_("honorific"), max_length=40, blank=True)
+    honorific = models.ForeignKey(
+        "directory.Honorific", verbose_name=_("honorific"), to_field="code", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
     given_name = models.CharField(_("given name"), max_length=150, blank=True)
     family_name = models.CharField(_("family name"), max_length=150, blank=True)
     family_name_first = models.BooleanField(
@@ -102,10 +112,16 @@ class Registration(models.Model):
     name_lo = LaoCharField(_("name in Lao script"), max_length=300, blank=True)
     gender = models.CharField(_("gender"), max_length=16, choices=Gender.choices, blank=True)
     position = models.CharField(_("position"), max_length=300, blank=True)
+    position_lo = LaoCharField(_("position in Lao"), max_length=300, blank=True)
     email = models.EmailField(_("email"), max_length=254)
     phone = models.CharField(_("phone"), max_length=32, blank=True, help_text=_("E.164, e.g. +8562055512345"))
     language = models.CharField(_("language"), max_length=8, choices=[("lo", "ລາວ"), ("en", "English")], default="lo")
     is_head_of_delegation = models.BooleanField(_("head of delegation"), default=False)
+    # Set by the organizer: the meeting's chair and co-chairs lead the List of Participants.
+    protocol_role = models.CharField(_("role at the meeting"), max_length=16, choices=ProtocolRole.choices, blank=True)
+    # Order inside the delegation after its head, set by the focal point or organizer; empty: by category,
+    # then family name (prachum.registration.ordering).
+    protocol_rank = models.PositiveIntegerField(_("rank in the delegation"), null=True, blank=True)
     consent_at = models.DateTimeField(_("agreed to the privacy notice"), null=True, blank=True)
 
     manage_token_hash = models.CharField(max_length=64, unique=True, editable=False)
@@ -179,6 +195,18 @@ class Registration(models.Model):
         parts = (self.family_name, self.given_name) if self.family_name_first else (self.given_name, self.family_name)
         return " ".join(part for part in parts if part)
 
+    def honorific_in(self, language: str) -> str:
+        """The honorific as a document in `language` writes it: "Mr." or "ທ່ານ", never the other one."""
+        return self.honorific.label_in(language) if self.honorific_id else ""
+
+    def position_in(self, language: str) -> TranslatedText:
+        """The position in `language`; the other language's where only that one is given (marked fallback)."""
+        versions = {"lo": self.position_lo.strip(), "en": self.position.strip()}
+        other = "en" if language == "lo" else "lo"
+        if versions[language]:
+            return TranslatedText(versions[language], language, False)
+        return TranslatedText(versions[other], other, bool(versions[other]))
+
     def set_manage_token(self) -> str:
         """Make a new private manage link (revoking the old one); returns its token."""
         self.manage_token_nonce = secrets.token_hex(16)
@@ -227,7 +255,10 @@ class Invitation(models.Model):
 
     meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("email"))
-    honorific = models.CharField(_("honorific"), max_length=40, blank=True)
+    honorific = models.ForeignKey(
+        "directory.Honorific", verbose_name=_("honorific"), to_field="code", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
     given_name = models.CharField(_("given name"), max_length=150, blank=True)
     family_name = models.CharField(_("family name"), max_length=150, blank=True)
     category = models.ForeignKey("meetings.Category", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -16,6 +16,22 @@ from prachum.registration.models import Invitation, Registration
 _sequence = itertools.count(1)
 
 
+def honorific(text: str):
+    """The Honorific a test names by its spelling ("Ms.", "ທ່ານ", "H.E."); one the organizer added where it
+    is none of the list."""
+    from prachum.directory.honorifics import find_honorific
+    from prachum.directory.models import Honorific
+
+    if not isinstance(text, str):
+        return text
+    if not text:
+        return None
+    return find_honorific(text) or Honorific.objects.get_or_create(
+        code="added-" + "".join(c for c in text.lower() if c.isascii() and c.isalnum())[:20],
+        defaults={"label_en": text},
+    )[0]
+
+
 def person(**overrides) -> dict:
     """The person's data as the registration form hands it to submit_registration."""
     n = next(_sequence)
@@ -31,6 +47,7 @@ def person(**overrides) -> dict:
         "phone": "+8562055512345",
     }
     values.update(overrides)
+    values["honorific"] = honorific(values["honorific"])
     return values
 
 
@@ -41,6 +58,7 @@ def make_registration(meeting: Meeting | None = None, category=None, **overrides
     category = category or make_category(meeting)
     values = {key: value for key, value in person().items()}
     values.update(overrides)
+    values["honorific"] = honorific(values["honorific"])
     status = values.setdefault("status", Registration.Status.PENDING)
     now = timezone.now()
     if status == Registration.Status.WAITLISTED:
@@ -81,6 +99,8 @@ def make_invitation(meeting: Meeting, **overrides) -> Invitation:
     n = next(_sequence)
     values = {"meeting": meeting, "email": f"invited{n}@example.org", "given_name": f"Invited {n}"}
     values.update(overrides)
+    if "honorific" in values:
+        values["honorific"] = honorific(values["honorific"])
     invitation = Invitation(**values)
     invitation.set_token()
     invitation.save()
