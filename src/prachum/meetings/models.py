@@ -199,6 +199,41 @@ class Session(models.Model):
         return str(self.title)
 
 
+# A session's agenda stays short enough to read on a phone and to print on a page.
+MAX_AGENDA_ITEMS = 30
+
+
+class AgendaItem(models.Model):
+    """One item of a session's agenda: opening remarks, a presentation, a discussion. The session is the
+    time slot with its room (or online room): join links, reminders, attendance and calendar events are
+    per session; its items are what the public programme, the emails and the news item list."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="agenda_items")
+    title_lo = models.CharField(_("title (Lao)"), max_length=300, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    start_time = models.TimeField(
+        _("starts at"), null=True, blank=True,
+        help_text=_("Optional: the time of day in the meeting's time zone, within the session."),
+    )
+    speaker_lo = models.CharField(_("speaker or presenter (Lao)"), max_length=300, blank=True)
+    speaker_en = models.CharField(_("speaker or presenter (English)"), max_length=300, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    title = Translated("title")
+    speaker = Translated("speaker")
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["session", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title_lo="", title_en=""), name="agenda_item_has_a_title"),
+        ]
+
+    def __str__(self):
+        return str(self.title)
+
+
 class Category(models.Model):
     """A participant category of one meeting: Co-Chair, Head of Delegation, Delegate, Observer…"""
 
