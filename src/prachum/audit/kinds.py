@@ -42,6 +42,8 @@ KIND_LABELS = {
     "meeting.times_changed": _("Session times changed"),
     "session.saved": _("Session saved"),
     "session.deleted": _("Session deleted"),
+    "agenda_item.saved": _("Agenda item saved"),
+    "agenda_item.deleted": _("Agenda item deleted"),
     "category.saved": _("Category saved"),
     "category.deleted": _("Category deleted"),
     "delegation.saved": _("Delegation saved"),
@@ -172,6 +174,7 @@ def actor_label(label: str):
 COUNTED_THINGS = {
     "meeting": pgettext_lazy("counted in a meeting file", "meeting"),
     "sessions": pgettext_lazy("counted in a meeting file", "sessions"),
+    "agenda items": pgettext_lazy("counted in a meeting file", "agenda items"),
     "categories": pgettext_lazy("counted in a meeting file", "categories"),
     "delegations": pgettext_lazy("counted in a meeting file", "delegations"),
     "accounts": pgettext_lazy("counted in a meeting file", "accounts"),

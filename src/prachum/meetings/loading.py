@@ -6,7 +6,8 @@ nothing, and the error names the line and the field. Loading the same file again
 changes nothing.
 
 What the file does not mention: sessions, categories and delegations that are no longer
-in the file are deleted when nothing refers to them (else the load stops with a message);
+in the file are deleted when nothing refers to them (else the load stops with a message),
+and so are a session's agenda items that are no longer listed under it;
 questions no longer in the file are deleted, or hidden (is_active=False) when they have
 answers. People are never removed: roles and registrations not in the file stay.
 """
@@ -26,13 +27,15 @@ from django.utils import timezone
 
 from prachum.audit.kinds import MEETING_FILE
 from prachum.audit.services import record_audit
+from prachum.directory.honorifics import EXAMPLES as HONORIFIC_EXAMPLES
+from prachum.directory.honorifics import find_honorific
 from prachum.directory.models import Organization
 from prachum.registration.models import Answer, Registration, RegistrationStatus
 
 from .meeting_files import MeetingFileError, MeetingSpec, compose, read_meeting_spec
 from .meeting_files.nodes import Mapping, Node
-from .meeting_files.schema import PersonSpec, QuestionSpec, RegistrationSpec
-from .models import Category, CustomQuestion, CustomQuestionVersion, Delegation, Meeting, MeetingRole, Session
+from .meeting_files.schema import PersonSpec, QuestionSpec, RegistrationSpec, SessionSpec
+from .models import AgendaItem, Category, CustomQuestion, CustomQuestionVersion, Delegation, Meeting, MeetingRole, Session
 
 # Friendly words for the database's constraints, when one refuses a row, and the key of the file it concerns.
 CONSTRAINTS = {
@@ -90,7 +93,7 @@ MEETING_FIELD_KEYS = {
 }
 REGISTRATION_FIELD_KEYS = {
     "organization_name": "organization", "decision_reason": "reason", "category": "category",
-    "delegation": "delegation", "is_head_of_delegation": "is_head_of_delegation",
+    "delegation": "delegation", "is_head_of_delegation": "is_head_of_delegation", "honorific": "honorific",
 }
 
 
@@ -228,9 +231,32 @@ def _sessions(meeting: Meeting, spec: MeetingSpec, changes: _Changes) -> None:
         elif _assign(session, values):
             _save(session, item.at, {"starts_at": "starts", "ends_at": "ends"})
             changes.add("sessions", "updated")
+        _agenda_items(session, item, changes)
     _delete_unlisted(
         existing.values(), spec.at.at("sessions"), lambda s: f"session {s.order} ({s.title_en or s.title_lo})", changes, "sessions"
     )
+
+
+def _agenda_items(session: Session, spec: SessionSpec, changes: _Changes) -> None:
+    """The session's agenda as the file gives it, matched by position; items no longer listed are deleted."""
+    existing = {i.order: i for i in session.agenda_items.all()}
+    for item in spec.items:
+        values = {
+            "title_lo": item.title_lo, "title_en": item.title_en, "start_time": item.start_time,
+            "speaker_lo": item.speaker_lo, "speaker_en": item.speaker_en,
+        }
+        agenda_item = existing.pop(item.order, None)
+        if agenda_item is None:
+            agenda_item = AgendaItem(session=session, order=item.order)
+            _assign(agenda_item, values)
+            _save(agenda_item, item.at, {"start_time": "starts"})
+            changes.add("agenda items", "created")
+        elif _assign(agenda_item, values):
+            _save(agenda_item, item.at, {"start_time": "starts"})
+            changes.add("agenda items", "updated")
+    for agenda_item in existing.values():
+        agenda_item.delete()
+        changes.add("agenda items", "deleted")
 
 
 def _categories(meeting: Meeting, spec: MeetingSpec, changes: _Changes) -> dict[str, Category]:
@@ -379,6 +405,20 @@ def _status_times(reg: Registration, item: RegistrationSpec, now, waitlist_posit
     }
 
 
+def _honorific_code(item) -> str | None:
+    """The code of the honorific a file writes as a spelling ("Mr.", "ທ່ານ") or a code ("mr")."""
+    text = item.values.get("honorific", "")
+    if not text:
+        return None
+    honorific = find_honorific(text)
+    if honorific is None:
+        raise item.at.values["honorific"].error(
+            f"{text!r} is not an honorific of the list ({HONORIFIC_EXAMPLES}, or a code such as mr)",
+            code="unknown_honorific",
+        )
+    return honorific.code
+
+
 def _registrations(meeting, spec: MeetingSpec, categories, delegations, questions, changes: _Changes) -> None:
     now = timezone.now()
     active = set(Registration.ACTIVE)
@@ -396,7 +436,8 @@ def _registrations(meeting, spec: MeetingSpec, categories, delegations, question
         if item.status == RegistrationStatus.WAITLISTED:
             waitlist_position += 1
         values = {
-            **item.values,
+            **{key: value for key, value in item.values.items() if key != "honorific"},
+            "honorific_id": _honorific_code(item),
             "category_id": categories[item.category].pk,
             "delegation_id": delegations[item.delegation].pk if item.delegation else None,
             "status": item.status,

@@ -11,7 +11,7 @@ from datetime import datetime
 from django.db.models import BooleanField, Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
-from prachum.meetings.models import Meeting, MeetingRole, Session
+from prachum.meetings.models import AgendaItem, Meeting, MeetingRole, Session
 from prachum.registration.models import Registration
 
 PUBLIC_STATUSES = (Meeting.Status.PUBLISHED, Meeting.Status.CLOSED, Meeting.Status.CANCELLED)
@@ -68,20 +68,30 @@ def home_version(*, now: datetime) -> HomeVersion:
 
 # The order of a meeting's programme: by start, then the organizer's order (parallel sessions).
 PROGRAMME_ORDER = ("starts_at", "order", "pk")
+# The order of a session's agenda: the organizer's.
+AGENDA_ORDER = ("order", "pk")
+
+
+def _sessions_with_items(sessions=None):
+    return (sessions if sessions is not None else Session.objects).order_by(*PROGRAMME_ORDER).prefetch_related(
+        Prefetch("agenda_items", queryset=AgendaItem.objects.order_by(*AGENDA_ORDER))
+    )
 
 
 def with_programme(meetings):
-    """The meetings, each read with its sessions in programme order (for programme())."""
-    return meetings.prefetch_related(Prefetch("sessions", queryset=Session.objects.order_by(*PROGRAMME_ORDER)))
+    """The meetings, each read with its sessions in programme order and each session's agenda items
+    (for programme())."""
+    return meetings.prefetch_related(Prefetch("sessions", queryset=_sessions_with_items()))
 
 
 def programme(meeting: Meeting) -> list[Session]:
-    """The meeting's sessions in programme order: without a query where the meeting was read
-    with_programme() (the public page's and the public form's meetings), else one."""
+    """The meeting's sessions in programme order, each with its agenda items (`session.agenda_items.all()`
+    reads nothing more): without a query where the meeting was read with_programme() (the public page's
+    and the public form's meetings), else two."""
     prefetched = getattr(meeting, "_prefetched_objects_cache", {}).get("sessions")
     if prefetched is not None:
         return list(prefetched)
-    return list(meeting.sessions.order_by(*PROGRAMME_ORDER))
+    return list(_sessions_with_items(meeting.sessions.all()))
 
 
 def meeting_for_public_page(slug: str) -> Meeting | None:
@@ -156,7 +166,7 @@ def co_chairs(meeting: Meeting) -> QuerySet[Registration]:
         Registration.objects.filter(
             meeting=meeting, category__code=CO_CHAIR_CATEGORY_CODE, status=Registration.Status.APPROVED
         )
-        .select_related("delegation__organization")
+        .select_related("delegation__organization", "honorific")
         .order_by(F("delegation__organization__protocol_order").asc(nulls_last=True), "created_at", "pk")
     )
 

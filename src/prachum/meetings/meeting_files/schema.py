@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import zoneinfo
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import phonenumbers
@@ -19,11 +19,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from prachum.core.validators import HEX_COLOUR
-from prachum.meetings.models import REAPPROVAL_FIELDS, MeetingFormat, MeetingStatus, QuestionKind, RegistrationMode, Role
+from prachum.meetings.models import MAX_AGENDA_ITEMS, REAPPROVAL_FIELDS, MeetingFormat, MeetingStatus, QuestionKind, RegistrationMode, Role
 from prachum.registration.models import Participation, Registration, RegistrationStatus
 
 from .nodes import Mapping, Node
-from .times import read_date, read_time, show_local
+from .times import ABSOLUTE, RELATIVE, TIME_HELP, local_moment, read_date, read_time, show_local
 
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -41,7 +41,9 @@ REGISTRATION_WINDOW_KEYS = (
     "mode", "opens", "closes", "capacity", "online_capacity", "show_seats_left", "allows_free_text_organization",
     "edits_close", "reapproval_fields",
 )
-SESSION_KEYS = ("title", "starts", "ends", "location")
+SESSION_KEYS = ("title", "starts", "ends", "location", "items")
+AGENDA_ITEM_KEYS = ("title", "starts", "speaker")
+TIME_OF_DAY = re.compile(r"^(\d{1,2}):(\d{2})$")
 CATEGORY_KEYS = ("code", "name", "badge_colour", "quota", "needs_approval", "needs_endorsement", "allows_self_registration")
 DELEGATION_KEYS = ("organization", "quota", "focal_points")
 PERSON_KEYS = ("email", "given_name", "family_name", "language")
@@ -52,7 +54,8 @@ QUESTION_KEYS = (
 CHOICE_KEYS = ("value", "lo", "en")
 SHOW_IF_KEYS = ("question", "value")
 REGISTRATION_KEYS = (
-    "honorific", "given_name", "family_name", "family_name_first", "name_lo", "gender", "position", "email", "phone", "language",
+    "honorific", "given_name", "family_name", "family_name_first", "name_lo", "gender", "position", "position_lo", "email",
+    "phone", "language",
     "participation", "category", "delegation", "organization", "status", "is_head_of_delegation", "endorsed",
     "reason", "answers",
 )
@@ -70,6 +73,17 @@ class PersonSpec:
 
 
 @dataclass
+class AgendaItemSpec:
+    at: Mapping
+    order: int
+    title_lo: str
+    title_en: str
+    start_time: time | None
+    speaker_lo: str
+    speaker_en: str
+
+
+@dataclass
 class SessionSpec:
     at: Mapping
     order: int
@@ -79,6 +93,7 @@ class SessionSpec:
     ends_at: datetime
     location_lo: str
     location_en: str
+    items: list[AgendaItemSpec] = field(default_factory=list)
 
 
 @dataclass
@@ -266,8 +281,55 @@ def _sessions(node: Node, spec: MeetingSpec) -> list[SessionSpec]:
                 code="outside_meeting",
             )
         location_lo, location_en = m.bilingual("location", max_length=200)
-        sessions.append(SessionSpec(m, order, title_lo, title_en, starts, ends, location_lo, location_en))
+        items = _agenda_items(m.get("items"), spec, starts, ends)
+        sessions.append(SessionSpec(m, order, title_lo, title_en, starts, ends, location_lo, location_en, items))
     return sessions
+
+
+def _item_time(node: Node, spec: MeetingSpec, starts: datetime, ends: datetime) -> time:
+    """An agenda item's start: a time of day ("14:30", on the session's day) or a full time, inside the
+    session; kept as the time of day in the meeting's time zone."""
+    raw = node.text()
+    tz = spec.tz
+    if match := TIME_OF_DAY.match(raw):
+        hour, minute = int(match.group(1)), int(match.group(2))
+        if hour > 23 or minute > 59:
+            raise node.error(f"{raw!r} is not a time of day (00:00 to 23:59)")
+        first, last = starts.astimezone(tz).date(), ends.astimezone(tz).date()
+        days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+        candidates = [local_moment(node, day, hour, minute, tz) for day in days]
+        at = next((c for c in candidates if starts <= c < ends), candidates[0])
+    elif ABSOLUTE.match(raw) or RELATIVE.match(raw):
+        at = read_time(node, tz=tz, today=spec.today)
+    else:
+        raise node.error(
+            f"must be a time of day like '14:30' (on the session's day) or {TIME_HELP}, not {raw!r}"
+        )
+    if not (starts <= at < ends or at == starts):
+        where = "when its session ends, not before" if at == ends else "outside its session"
+        raise node.error(
+            f"the item starts at {show_local(at, tz)}, {where} ({show_local(starts, tz)} – {show_local(ends, tz)})",
+            code="outside_session",
+        )
+    return at.astimezone(tz).time().replace(second=0, microsecond=0)
+
+
+def _agenda_items(node: Node | None, spec: MeetingSpec, starts: datetime, ends: datetime) -> list[AgendaItemSpec]:
+    items = []
+    for order, item in enumerate(node.items() if node else [], start=1):
+        if order > MAX_AGENDA_ITEMS:
+            raise item.error(
+                f"a session holds at most {MAX_AGENDA_ITEMS} agenda items; this is item {order} "
+                "(split the session in two, or join items)",
+                code="too_many",
+            )
+        m = item.mapping(allowed=AGENDA_ITEM_KEYS, required=("title",))
+        title_lo, title_en = m.bilingual("title", max_length=300, required=True)
+        starts_node = m.get("starts")
+        start_time = _item_time(starts_node, spec, starts, ends) if starts_node else None
+        speaker_lo, speaker_en = m.bilingual("speaker", max_length=300)
+        items.append(AgendaItemSpec(m, order, title_lo, title_en, start_time, speaker_lo, speaker_en))
+    return items
 
 
 def _categories(node: Node) -> list[CategorySpec]:
@@ -462,6 +524,7 @@ def _registrations(node: Node, spec: MeetingSpec) -> list[RegistrationSpec]:
             "name_lo": m.text("name_lo", max_length=300),
             "gender": m.choice("gender", GENDERS, ""),
             "position": m.text("position", max_length=300),
+            "position_lo": m.text("position_lo", max_length=300),
             "email": email,
             "phone": _phone(m.get("phone")) if m.get("phone") else "",
             "language": m.choice("language", LANGUAGES, spec.values["default_language"]),

@@ -26,7 +26,7 @@ TIME_HELP = "a local time like '2020-09-10 14:00' or '+21d 09:00' (days after th
 DATE_HELP = "a date like '2020-09-10' or '+21d' (days after the day of loading)"
 
 
-def _local(node: Node, day: date, hour: int, minute: int, tz: ZoneInfo) -> datetime:
+def local_moment(node: Node, day: date, hour: int, minute: int, tz: ZoneInfo) -> datetime:
     try:
         naive = datetime.combine(day, time(hour, minute))
     except ValueError:
@@ -46,11 +46,11 @@ def read_time(node: Node, *, tz: ZoneInfo, today: date) -> datetime:
             day = date(year, month, day_)
         except ValueError:
             raise node.error(f"{raw!r} is not a date of the calendar") from None
-        return _local(node, day, hour, minute, tz)
+        return local_moment(node, day, hour, minute, tz)
     if match := RELATIVE.match(raw):
         sign, days, hour, minute = match.groups()
         offset = int(days) if sign == "+" else -int(days)
-        return _local(node, today + timedelta(days=offset), int(hour), int(minute), tz)
+        return local_moment(node, today + timedelta(days=offset), int(hour), int(minute), tz)
     raise node.error(f"must be {TIME_HELP}, not {raw!r}")
 
 
