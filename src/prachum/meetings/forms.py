@@ -21,8 +21,8 @@ from prachum.registration.forms import clean_text
 
 from .email_texts import PLACEHOLDERS, SUBJECT_PLACEHOLDERS, unknown_placeholders
 from .models import (
-    Category, CustomQuestion, CustomQuestionVersion, Delegation, EmailText, Meeting, QuestionKind, Role, Session,
-    validate_slug_not_reserved,
+    MAX_AGENDA_ITEMS, AgendaItem, Category, CustomQuestion, CustomQuestionVersion, Delegation, EmailText, Meeting,
+    QuestionKind, Role, Session, validate_slug_not_reserved,
 )
 
 HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>")
@@ -298,6 +298,45 @@ class SessionForm(SetupForm):
             self.add_error("ends_at", ValidationError(ERRORS["ends_before_start"], code="ends_before_start"))
         # Whether the session falls on the meeting's days is checked by setup.save_session, under the
         # meeting's lock: the days may change while this form is open.
+        return data
+
+
+class AgendaItemForm(SetupForm):
+    """One item of a session's agenda. Its place is a number (1 = first); empty keeps it where it is, or
+    puts a new item last."""
+
+    def __init__(self, *args, meeting: Meeting, session: Session, agenda_item: AgendaItem | None = None, **kwargs):
+        self.meeting, self.session, self.agenda_item = meeting, session, agenda_item
+        if agenda_item is not None:
+            kwargs.setdefault("initial", {
+                "title_lo": agenda_item.title_lo, "title_en": agenda_item.title_en,
+                "start_time": agenda_item.start_time, "speaker_lo": agenda_item.speaker_lo,
+                "speaker_en": agenda_item.speaker_en, "position": agenda_item.order,
+            })
+        kwargs.setdefault("prefix", "agenda")
+        super().__init__(*args, **kwargs)
+        texts = _text_fields(AgendaItem, ("title_lo", "title_en", "speaker_lo", "speaker_en"))
+        self.fields.update({
+            "title_lo": texts["title_lo"], "title_en": texts["title_en"],
+            "start_time": forms.TimeField(
+                label=AgendaItem._meta.get_field("start_time").verbose_name, required=False,
+                widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), input_formats=["%H:%M", "%H:%M:%S"],
+                help_text=_("Optional. The time of day in the meeting's time zone (%(zone)s), within the session.")
+                % {"zone": meeting.time_zone},
+            ),
+            "speaker_lo": texts["speaker_lo"], "speaker_en": texts["speaker_en"],
+            "position": forms.IntegerField(
+                label=_("Place in the agenda"), required=False, min_value=1, max_value=MAX_AGENDA_ITEMS,
+                help_text=_("1 is the first item. Empty: a new item goes last, a changed one stays where it is."),
+            ),
+        })
+
+    def clean(self):
+        data = super().clean()
+        if "title_lo" in data and "title_en" in data and not (data["title_lo"] or data["title_en"]):
+            self.add_error("title_lo", ValidationError(ERRORS["title"], code="title"))
+        # Whether the time falls within the session is checked by setup.save_agenda_item, under the
+        # meeting's lock: the session's times may change while this form is open.
         return data
 
 

@@ -21,10 +21,13 @@ from prachum.core.bilingual import LANGUAGE_CODES
 from . import setup
 from .email_texts import PLACEHOLDERS, preview
 from .forms import (
-    TIME_ZONES, CategoryForm, CloneForm, ConfirmForm, DelegationForm, EmailTextForm, MeetingForm, QuestionForm,
-    RoleForm, SessionForm,
+    TIME_ZONES, AgendaItemForm, CategoryForm, CloneForm, ConfirmForm, DelegationForm, EmailTextForm, MeetingForm,
+    QuestionForm, RoleForm, SessionForm,
 )
-from .models import Category, CustomQuestion, CustomQuestionVersion, Delegation, EmailText, EmailTextKind, Meeting, MeetingRole, Role, Session
+from .models import (
+    AgendaItem, Category, CustomQuestion, CustomQuestionVersion, Delegation, EmailText, EmailTextKind, Meeting,
+    MeetingRole, Role, Session,
+)
 from .permissions import Capability, meeting_access_required
 
 
@@ -158,7 +161,7 @@ def cancel(request, slug, access):
 # -- sessions, categories, delegations ------------------------------------------------------------
 
 def _item_view(request, access, *, tab, form_class, model, pk, service, service_kwarg, list_template, context_items,
-               form_kwarg, done_message, delete_service=None):
+               form_kwarg, done_message, delete_service=None, extra_context=None):
     meeting = access.meeting
     item = get_object_or_404(model, pk=pk, meeting=meeting) if pk else None
     form = form_class(request.POST or None, meeting=meeting, **{form_kwarg: item})
@@ -171,7 +174,8 @@ def _item_view(request, access, *, tab, form_class, model, pk, service, service_
         else:
             messages.success(request, done_message)
             return redirect(f"meeting_setup:{tab}", meeting.slug)
-    return _page(request, access, list_template, tab, form=form, item=item, items=context_items(meeting))
+    return _page(request, access, list_template, tab, form=form, item=item, items=context_items(meeting),
+                 **(extra_context(item) if extra_context else {}))
 
 
 def _delete_view(request, access, *, tab, model, pk, service, service_kwarg, done_message):
@@ -185,12 +189,61 @@ def _delete_view(request, access, *, tab, model, pk, service, service_kwarg, don
     return redirect(f"meeting_setup:{tab}", access.meeting.slug)
 
 
+def _sessions_in_order(meeting):
+    return meeting.sessions.order_by("starts_at", "order").prefetch_related("agenda_items")
+
+
+def _agenda_context(access, session, agenda_form=None, agenda_item=None) -> dict:
+    """The agenda part of a session's page: its items and the form to add one (or change `agenda_item`)."""
+    if session is None:
+        return {}
+    return {
+        "agenda": session.agenda_items.order_by("order", "pk"),
+        "agenda_item": agenda_item,
+        "agenda_form": agenda_form or AgendaItemForm(meeting=access.meeting, session=session, agenda_item=agenda_item),
+    }
+
+
 @meeting_access_required(Capability.MANAGE)
 def sessions(request, slug, access, pk=None):
     return _item_view(request, access, tab="sessions", form_class=SessionForm, model=Session, pk=pk,
                       service=setup.save_session, service_kwarg="session_id", list_template="sessions.html",
-                      context_items=lambda m: m.sessions.order_by("starts_at", "order"), form_kwarg="session",
-                      done_message=_("The session is saved."))
+                      context_items=_sessions_in_order, form_kwarg="session",
+                      done_message=_("The session is saved."),
+                      extra_context=lambda session: _agenda_context(access, session))
+
+
+@meeting_access_required(Capability.MANAGE)
+def agenda_item(request, slug, access, session_pk, pk=None):
+    """A session's page with the form of one agenda item: a new one (POST to add), or `pk` to change."""
+    meeting = access.meeting
+    session = get_object_or_404(Session, pk=session_pk, meeting=meeting)
+    item = get_object_or_404(AgendaItem, pk=pk, session=session) if pk else None
+    if request.method == "GET" and item is None:
+        return redirect(reverse("meeting_setup:session", args=[meeting.slug, session.pk]) + "#agenda")
+    form = AgendaItemForm(request.POST or None, meeting=meeting, session=session, agenda_item=item)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            setup.save_agenda_item(meeting_id=meeting.pk, actor=request.user, session_id=session.pk,
+                                   agenda_item_id=item.pk if item else None, **data)
+        except (setup.SetupError, ValidationError) as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, _("The agenda item is saved."))
+            return redirect(reverse("meeting_setup:session", args=[meeting.slug, session.pk]) + "#agenda")
+    return _page(request, access, "sessions.html", "sessions", form=SessionForm(meeting=meeting, session=session),
+                 item=session, items=_sessions_in_order(meeting), **_agenda_context(access, session, form, item))
+
+
+@require_POST
+@meeting_access_required(Capability.MANAGE)
+def agenda_item_delete(request, slug, access, session_pk, pk):
+    item = get_object_or_404(AgendaItem, pk=pk, session_id=session_pk, session__meeting=access.meeting)
+    setup.delete_agenda_item(meeting_id=access.meeting.pk, actor=request.user, session_id=item.session_id,
+                             agenda_item_id=item.pk)
+    messages.success(request, _("The agenda item is deleted."))
+    return redirect(reverse("meeting_setup:session", args=[access.meeting.slug, session_pk]) + "#agenda")
 
 
 @require_POST

@@ -13,6 +13,7 @@ Errors are SetupError(code, field): the view shows the message beside that field
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from datetime import time as time_of_day
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
@@ -25,7 +26,8 @@ from django.utils.translation import gettext_lazy as _
 from prachum.audit.services import record_audit
 
 from .models import (
-    Category, CustomQuestion, CustomQuestionVersion, Delegation, EmailText, Meeting, MeetingRole, Role, Session,
+    MAX_AGENDA_ITEMS, AgendaItem, Category, CustomQuestion, CustomQuestionVersion, Delegation, EmailText, Meeting,
+    MeetingRole, Role, Session,
 )
 
 # Up to this many active registrations a cancelled meeting tells everyone in the request's transaction;
@@ -51,6 +53,10 @@ MESSAGES = {
                          "change the meeting's dates in its settings first."),
     "sessions_outside": _("Sessions take place outside these days (%(sessions)s): move or delete them first."),
     "incomplete": _("Before publishing, the meeting needs: %(missing)s."),
+    "item_outside": _("The item must start within its session, from %(start)s and before %(end)s."),
+    "items_outside": _("These agenda items would then start outside the session: %(items)s. "
+                       "Change their times first."),
+    "too_many_items": _("A session holds at most %(n)s agenda items. Split the session in two, or join items."),
 }
 
 
@@ -93,7 +99,7 @@ def _snapshot(obj, fields) -> dict:
 
 
 def _plain(value):
-    if isinstance(value, datetime):
+    if isinstance(value, (datetime, time_of_day)):
         return value.isoformat()
     if hasattr(value, "pk"):
         return value.pk
@@ -248,7 +254,7 @@ def update_meeting(*, meeting_id: int, actor, **values) -> Meeting:
 
 @transaction.atomic(durable=True)
 def clone_meeting(*, source_id: int, actor, slug: str, starts_on, title_lo: str = "", title_en: str = "") -> Meeting:
-    """A new draft like `source`: texts, sessions shifted so that the meeting starts on `starts_on` (the
+    """A new draft like `source`: texts, sessions (with their agenda items) shifted so that the meeting starts on `starts_on` (the
     meeting's local day; local times of day stay), categories, delegations without focal points, the
     current version of each active question, and the email texts. No registrations, no roles but the
     actor's ownership."""
@@ -272,12 +278,18 @@ def clone_meeting(*, source_id: int, actor, slug: str, starts_on, title_lo: str 
     meeting = Meeting(**values, status=Meeting.Status.DRAFT)
     _save(meeting, unique_code="duplicate_slug", unique_field="slug")
     MeetingRole.objects.create(meeting=meeting, user=actor, role=Role.OWNER)
-    for session in source.sessions.all():
-        Session.objects.create(
+    for session in source.sessions.prefetch_related("agenda_items"):
+        copy_of_session = Session.objects.create(
             meeting=meeting, title_lo=session.title_lo, title_en=session.title_en, starts_at=shift(session.starts_at),
             ends_at=shift(session.ends_at), location_lo=session.location_lo, location_en=session.location_en,
             order=session.order,
         )
+        AgendaItem.objects.bulk_create([
+            AgendaItem(session=copy_of_session, title_lo=item.title_lo, title_en=item.title_en,
+                       start_time=item.start_time, speaker_lo=item.speaker_lo, speaker_en=item.speaker_en,
+                       order=item.order)
+            for item in session.agenda_items.all()
+        ])
     categories = {}
     for category in source.categories.all():
         old_pk = category.pk
@@ -438,6 +450,13 @@ def save_session(*, meeting_id: int, actor, session_id: int | None = None, **val
         setattr(session, name, value)
     session.full_clean()
     _check_on_meeting_days(meeting, session.starts_at, session.ends_at)
+    if session_id:
+        outside = [item for item in session.agenda_items.all()
+                   if item_starts_at(session, item.start_time, meeting.time_zone) is None]
+        if outside:
+            late = any(item.start_time > session.ends_at.astimezone(ZoneInfo(meeting.time_zone)).time() for item in outside)
+            raise SetupError("items_outside", field="ends_at" if late else "starts_at",
+                             items=", ".join(f"{item.start_time:%H:%M} {item.title}" for item in outside))
     session.save()
     old, new = _changes(before, _snapshot(session, SESSION_FIELDS))
     record_audit(kind="session.saved", actor=actor, meeting=meeting, obj=session, before=old, after=new)
@@ -460,6 +479,97 @@ def delete_session(*, meeting_id: int, actor, session_id: int) -> None:
     record_audit(kind="session.deleted", actor=actor, meeting=meeting, before=snapshot)
     _follow_sessions(meeting, actor)
     _times_changed(meeting)
+
+
+# -- a session's agenda ------------------------------------------------------------------------------
+#
+# A session is the time slot with its room; its agenda items are what happens in it. An item's start is
+# a time of day in the meeting's time zone, within its session. Writing an item changes what the public
+# page shows: the meeting's updated_at moves with it, so the cached page is made again.
+
+AGENDA_ITEM_FIELDS = ("title_lo", "title_en", "start_time", "speaker_lo", "speaker_en", "order")
+
+
+def item_starts_at(session: Session, start_time, time_zone: str) -> datetime | None:
+    """When an item starting at `start_time` (a local time of day) starts within `session`: on the
+    session's first day where that falls within it, else the next day (a session past midnight); None
+    when it does not fall within the session. An item without a time is always within it."""
+    if start_time is None:
+        return session.starts_at
+    zone = ZoneInfo(time_zone)
+    first, last = session.starts_at.astimezone(zone).date(), session.ends_at.astimezone(zone).date()
+    for offset in range((last - first).days + 1):
+        moment = datetime.combine(first + timedelta(days=offset), start_time, tzinfo=zone)
+        if session.starts_at <= moment < session.ends_at or moment == session.starts_at:
+            return moment
+    return None
+
+
+def _page_changed(meeting: Meeting) -> None:
+    Meeting.objects.filter(pk=meeting.pk).update(updated_at=timezone.now())
+
+
+def _place(session: Session, item: AgendaItem, position: int | None) -> None:
+    """Put `item` at `position` (1 = first) of its session's agenda, or leave it where it is (None), and
+    number the agenda 1, 2, 3… again."""
+    agenda = list(session.agenda_items.order_by("order", "pk"))
+    others = [i for i in agenda if i.pk != item.pk]
+    if position is None:
+        position = [i.pk for i in agenda].index(item.pk) + 1 if item.pk else len(others) + 1
+    others.insert(max(0, min(position - 1, len(others))), item)
+    changed = []
+    for number, agenda_item in enumerate(others, 1):
+        if agenda_item.order != number:
+            agenda_item.order = number
+            changed.append(agenda_item)
+    AgendaItem.objects.bulk_update([i for i in changed if i.pk != item.pk], ["order"])
+
+
+@transaction.atomic(durable=True)
+def save_agenda_item(*, meeting_id: int, actor, session_id: int, agenda_item_id: int | None = None,
+                     position: int | None = None, **values) -> AgendaItem:
+    """Add an item to a session's agenda, or change one; `position` (1 = first) moves it, None keeps
+    its place (a new item goes last)."""
+    meeting = _lock(meeting_id)
+    session = Session.objects.get(pk=session_id, meeting=meeting)
+    if agenda_item_id:
+        item = AgendaItem.objects.get(pk=agenda_item_id, session=session)
+        before = _snapshot(item, AGENDA_ITEM_FIELDS)
+    else:
+        if session.agenda_items.count() >= MAX_AGENDA_ITEMS:
+            raise SetupError("too_many_items", n=MAX_AGENDA_ITEMS)
+        item = AgendaItem(session=session, order=(session.agenda_items.aggregate(n=Max("order"))["n"] or 0) + 1)
+        before = {}
+    for name, value in values.items():
+        setattr(item, name, value)
+    item.full_clean()
+    if item_starts_at(session, item.start_time, meeting.time_zone) is None:
+        zone = ZoneInfo(meeting.time_zone)
+        raise SetupError("item_outside", field="start_time", start=f"{session.starts_at.astimezone(zone):%H:%M}",
+                         end=f"{session.ends_at.astimezone(zone):%H:%M}")
+    _place(session, item, position)
+    item.save()
+    old, new = _changes(before, _snapshot(item, AGENDA_ITEM_FIELDS))
+    record_audit(kind="agenda_item.saved", actor=actor, meeting=meeting, obj=item, before=old,
+                 after={**new, "session": session.pk})
+    _page_changed(meeting)
+    return item
+
+
+@transaction.atomic(durable=True)
+def delete_agenda_item(*, meeting_id: int, actor, session_id: int, agenda_item_id: int) -> None:
+    meeting = _lock(meeting_id)
+    item = AgendaItem.objects.select_related("session").get(pk=agenda_item_id, session_id=session_id,
+                                                           session__meeting=meeting)
+    snapshot = _snapshot(item, AGENDA_ITEM_FIELDS)
+    session = item.session
+    item.delete()
+    for number, agenda_item in enumerate(session.agenda_items.order_by("order", "pk"), 1):
+        if agenda_item.order != number:
+            agenda_item.order = number
+            agenda_item.save(update_fields=["order"])
+    record_audit(kind="agenda_item.deleted", actor=actor, meeting=meeting, before={**snapshot, "session": session.pk})
+    _page_changed(meeting)
 
 
 CATEGORY_FIELDS = ("code", "name_lo", "name_en", "badge_colour", "quota", "needs_approval", "needs_endorsement",

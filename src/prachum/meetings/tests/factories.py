@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from prachum.directory.models import Organization
-from prachum.meetings.models import Category, Meeting, Session
+from prachum.meetings.models import AgendaItem, Category, Meeting, Session
 
 _sequence = itertools.count(1)
 
@@ -73,6 +73,19 @@ def make_session(meeting: Meeting, **overrides) -> Session:
     }
     values.update(overrides)
     return Session.objects.create(**values)
+
+
+def make_agenda_item(session: Session, **overrides) -> AgendaItem:
+    """An item at the end of the session's agenda, without a time or a speaker."""
+    n = _next()
+    values = {
+        "session": session,
+        "title_lo": f"ວາລະ {n}",
+        "title_en": f"Item {n}",
+        "order": session.agenda_items.count() + 1,
+    }
+    values.update(overrides)
+    return AgendaItem.objects.create(**values)
 
 
 def make_category(meeting: Meeting, **overrides) -> Category:
