@@ -1,9 +1,19 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from prachum.core.bilingual import Translated, pick
 from prachum.core.collation import LaoCharField
 from prachum.core.validators import validate_time_zone
+
+from .history import HistoryError, parse_former_names
+
+
+def validate_former_names(value) -> None:
+    try:
+        parse_former_names(value)
+    except HistoryError as exc:
+        raise ValidationError(str(exc), code="invalid_former_names") from None
 
 
 class OrganizationKind(models.TextChoices):
@@ -35,8 +45,24 @@ class Organization(models.Model):
     parent = models.ForeignKey(
         "self", verbose_name=_("part of"), null=True, blank=True, on_delete=models.PROTECT, related_name="units"
     )
+    email = models.EmailField(
+        _("contact email"), blank=True,
+        help_text=_("Where people write to its secretariat, e.g. about a meeting it hosts. Shown on registration forms."),
+    )
+    member_since = models.DateField(
+        _("ASEAN member since"), null=True, blank=True,
+        help_text=_("For a member state: the day it joined ASEAN. Meetings before that day do not count it as a member state."),
+    )
+    former_names = models.JSONField(
+        _("former names"), default=list, blank=True, validators=[validate_former_names],
+        help_text=_('Names it had before, e.g. [{"name_en": "…", "name_lo": "…", "valid_until": "2021-03-22"}]: '
+                    "a meeting uses the name of its first day; valid_until is the first day of the next name."),
+    )
 
     name = Translated("name")
+
+    # Set on an organization as of a day (history.organization_as_of): a copy for reading, never saved.
+    as_of = None
 
     class Meta:
         verbose_name = _("organization")
@@ -49,10 +75,27 @@ class Organization(models.Model):
             models.CheckConstraint(
                 condition=models.Q(kind__in=[k.value for k in OrganizationKind]), name="organization_kind_valid"
             ),
+            models.CheckConstraint(
+                condition=models.Q(member_since__isnull=True) | models.Q(kind=OrganizationKind.MEMBER_STATE),
+                name="organization_member_since_only_for_member_states",
+            ),
         ]
 
     def __str__(self):
         return str(self.name)
+
+    def clean(self):
+        super().clean()
+        if self.member_since is not None and self.kind != OrganizationKind.MEMBER_STATE:
+            raise ValidationError({"member_since": _("Only an ASEAN member state has a day it joined ASEAN.")})
+
+    def save(self, *args, **kwargs):
+        if self.as_of is not None:
+            raise TypeError(
+                f"{self.code} as of {self.as_of} is a copy for reading (its name and kind of that day); "
+                "save the organization itself (prachum.directory.history.current_organization)."
+            )
+        super().save(*args, **kwargs)
 
 
 class Honorific(models.Model):

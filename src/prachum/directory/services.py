@@ -7,16 +7,20 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 
 from prachum.audit.services import record_audit
 
+from .history import HistoryError, parse_day, parse_former_names
 from .models import Organization
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "organizations.json"
 
 # Keys of one organization in the data file; `check` and `note` are for people, not stored.
+# member_since (YYYY-MM-DD) and former_names ([{name_en, name_lo, valid_from?, valid_until}]): see history.py.
 _REQUIRED_KEYS = {"code", "kind", "protocol_order"}
-_STORED_KEYS = {"code", "kind", "protocol_order", "name_en", "name_lo", "country", "time_zone"}
+_STORED_KEYS = {"code", "kind", "protocol_order", "name_en", "name_lo", "country", "time_zone", "email",
+                "member_since", "former_names"}
 _KNOWN_KEYS = _STORED_KEYS | {"parent", "check", "note"}
 
 
@@ -65,6 +69,19 @@ def _check_entries(data) -> list[dict]:
             raise OrganizationDataError(f"{where}: country must be an ISO 3166 code of two capital letters, not {country!r}", "bad_value")
         if "check" in entry and not isinstance(entry["check"], bool):
             raise OrganizationDataError(f"{where}: check must be true or false", "bad_value")
+        if "email" in entry and not isinstance(entry["email"], str):
+            raise OrganizationDataError(f"{where}: email must be text", "bad_value")
+        try:
+            with translation.override("en"):  # like the loader's other messages, for who edits the file
+                if entry.get("member_since") is not None:
+                    parse_day(entry["member_since"], "member_since")
+                parse_former_names(entry.get("former_names"))
+        except HistoryError as exc:
+            raise OrganizationDataError(f"{where}: {exc}", "bad_date") from None
+        if entry.get("member_since") is not None and entry["kind"] != Organization.Kind.MEMBER_STATE:
+            raise OrganizationDataError(
+                f"{where}: member_since is the day a member state joined ASEAN; this one is {entry['kind']!r}", "bad_value"
+            )
     for index, entry in enumerate(entries):
         parent = entry.get("parent")
         if parent is not None and parent not in seen and not Organization.objects.filter(code=parent).exists():
@@ -111,6 +128,9 @@ def load_organizations(*, data: dict | None = None) -> dict[str, int]:
     for entry in entries:
         values = {key: entry.get(key, "") for key in _STORED_KEYS if key != "code"}
         values["protocol_order"] = entry["protocol_order"]
+        member_since = entry.get("member_since")
+        values["member_since"] = parse_day(member_since, "member_since") if member_since is not None else None
+        values["former_names"] = [name.as_json() for name in parse_former_names(entry.get("former_names"))]
         parent_code = entry.get("parent")
         values["parent"] = Organization.objects.get(code=parent_code) if parent_code else None
         org = Organization.objects.filter(code=entry["code"]).first()

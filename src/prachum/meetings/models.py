@@ -1,3 +1,5 @@
+import zoneinfo
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -7,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from prachum.core.bilingual import Translated
 from prachum.core.validators import validate_hex_colour, validate_time_zone
+from prachum.directory.fields import OrganizationForeignKey
 
 
 class MeetingFormat(models.TextChoices):
@@ -81,9 +84,10 @@ class Meeting(models.Model):
     ends_at = models.DateTimeField(_("ends"))
     venue_lo = models.CharField(_("venue (Lao)"), max_length=300, blank=True)
     venue_en = models.CharField(_("venue (English)"), max_length=300, blank=True)
-    host = models.ForeignKey(
+    # The host as it was named on the meeting's first day (prachum.directory.fields).
+    host = OrganizationForeignKey(
         "directory.Organization", verbose_name=_("host"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="hosted_meetings",
+        related_name="hosted_meetings", as_of=lambda meeting: meeting.starts_on,
     )
     registration_mode = models.CharField(
         _("registration"), max_length=16, choices=RegistrationMode.choices, default=RegistrationMode.OPEN
@@ -161,6 +165,24 @@ class Meeting(models.Model):
     def edits_close(self):
         """Until when participants may change their registration: edits_close_at, or the meeting's start."""
         return self.edits_close_at or self.starts_at
+
+    @property
+    def starts_on(self):
+        """The meeting's first day where it takes place (its time zone), or None before it has a start: the day
+        whose organization names and ASEAN members its documents use (prachum.directory.history)."""
+        if self.starts_at is None:
+            return None
+        try:
+            zone = zoneinfo.ZoneInfo(self.time_zone)
+        except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+            zone = zoneinfo.ZoneInfo("UTC")
+        return self.starts_at.astimezone(zone).date()
+
+    @property
+    def contact_email(self) -> str:
+        """Where people write to the meeting's secretariat: the host organization's contact email ("" if none).
+        The meeting has no address of its own."""
+        return self.host.email if self.host_id is not None and self.host is not None else ""
 
     @property
     def is_online(self) -> bool:
@@ -274,7 +296,12 @@ class Delegation(models.Model):
     """The people one Organization sends to one Meeting."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="delegations")
-    organization = models.ForeignKey("directory.Organization", on_delete=models.PROTECT, related_name="delegations")
+    # The organization as it was on the meeting's first day: its name then, a member state only once it
+    # had joined (prachum.directory.fields); select "meeting" with delegations whose organization has a history.
+    organization = OrganizationForeignKey(
+        "directory.Organization", on_delete=models.PROTECT, related_name="delegations",
+        as_of=lambda delegation: delegation.meeting.starts_on if delegation.meeting_id is not None else None,
+    )
     quota = models.PositiveIntegerField(_("quota"), null=True, blank=True, help_text=_("Empty: no limit."))
     submitted_at = models.DateTimeField(_("submitted to the secretariat"), null=True, blank=True)
 
