@@ -33,12 +33,18 @@ def test_the_symposium_of_10_september_2020_is_as_the_news_item_tells_it(meeting
     assert symposium.ends_at == datetime(2020, 9, 10, 16, 30, tzinfo=VTE)
     assert (symposium.format, symposium.status, symposium.time_zone) == ("online", "closed", "Asia/Vientiane")
     assert symposium.description_lo and symposium.description_en
-    assert [s.title_en for s in symposium.sessions.all()] == [
+    # One online session (one join link, one reminder) holding the agenda of the news item.
+    (session,) = symposium.sessions.all()
+    assert (session.starts_at, session.ends_at) == (symposium.starts_at, symposium.ends_at)
+    items = list(session.agenda_items.all())
+    assert [i.title_en for i in items] == [
         "Review of ASEAN-Japan ICT cooperation 2006-2020",
         "ASEAN ICT Masterplan 2020 (AIM 2020) Final Review",
         "Brainstorming on the draft ASEAN Digital Masterplan 2025",
         "Closing remarks by the Chair",
     ]
+    assert all(i.title_lo for i in items)
+    assert items[1].speaker_en == "Ministry of Posts, Telecommunications and Communications (MPTC), Lao PDR"
     assert [c.name_en for c in symposium.categories.all()] == [
         "Co-Chair", "Head of Delegation", "Delegate", "Secretariat", "Observer",
     ]
