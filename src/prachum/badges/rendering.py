@@ -128,14 +128,15 @@ def badge_face(registration, *, language: str, sheet: Sheet, design: BadgeDesign
     sizes = sizes_of(sheet)
     text_width = text_column_width(sheet)
 
-    latin = registration.full_name
-    if language == "lo" and registration.name_lo:
-        name, name_language = registration.name_lo, "lo"
-        other_name = " ".join(part for part in (registration.honorific, latin) if part)
-        other_name_language, honorific = "en", ""
+    # The honorific in the badge's language, before the name in that language; the other script's name
+    # goes under it without an honorific (no "Mr." on a Lao badge, no "ທ່ານ" on an English one).
+    honorific = registration.honorific_in(language)
+    # Lao script written in the Latin fields is printed in Lao and romanized for the Latin line (latin_name).
+    name, other_name = registration.display_name(language), registration.other_name(language)
+    if language == "lo" and registration.lao_name:
+        name_language, other_name_language = "lo", "en"
     else:
-        name, name_language, honorific = latin, "en", registration.honorific
-        other_name, other_name_language = registration.name_lo, "lo"
+        name_language, other_name_language = "en", "lo"
 
     if registration.delegation_id:
         delegation = pick(registration.delegation.organization, "name", language)
@@ -157,7 +158,7 @@ def badge_face(registration, *, language: str, sheet: Sheet, design: BadgeDesign
         language=language, code=registration.badge_code, qr_image=qr_image(registration.badge_code),
         honorific=honorific, name=name, name_language=name_language,
         other_name=other_name, other_name_language=other_name_language,
-        position=registration.position, delegation=delegation, delegation_language=delegation_language,
+        position=registration.position_in(language), delegation=delegation, delegation_language=delegation_language,
         category=category, category_language=category.language, colour=colour,
         band_text_colour=text_colour_on(colour), title=title, title_language=title.language, dates=dates,
         band_position=design.band_position,

@@ -11,7 +11,7 @@ ONLINE = _("This person takes part online and gets no badge.")
 
 def badge_order(queryset):
     """By delegation in protocol order (people without a delegation last), then category, then name."""
-    return queryset.select_related("category", "delegation__organization").order_by(
+    return queryset.select_related("category", "delegation__organization", "honorific").order_by(
         F("delegation__organization__protocol_order").asc(nulls_last=True), "delegation_id",
         "category__order", "category_id", "family_name", "given_name", "pk",
     )

@@ -27,6 +27,9 @@ STANDARD_HONORIFICS = (
     ("datuk", "Datuk", "ດາຕຸກ"),
 )
 
+# What an error message names as examples of the list.
+EXAMPLES = "Mr., Ms., Dr., Prof., H.E., ທ່ານ, ທ່ານນາງ, ດຣ."
+
 # Other spellings met in forms, spreadsheets and older records, by their key (see spelling_key).
 OTHER_SPELLINGS = {
     "mister": "mr", "ທ່ານຊາຍ": "mr",

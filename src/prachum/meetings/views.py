@@ -177,18 +177,18 @@ def _render_meeting_page(meeting, *, phase: str, language: str) -> dict:
 
 def _co_chair(registration, language: str) -> dict:
     """How the public page names a co-chair: the Lao name on the Lao page where it is given."""
-    if language == "lo" and registration.name_lo.strip():
-        name = TranslatedText(registration.name_lo, "lo", False)
+    if language == "lo" and registration.lao_name:
+        name = TranslatedText(registration.lao_name, "lo", False)
     else:
-        name = TranslatedText(registration.full_name, "", False)
+        name = TranslatedText(registration.latin_name, "", False)
     if registration.delegation_id:
         organization = registration.delegation.organization.name
     else:
         organization = TranslatedText(registration.organization_name, "", False)
     return {
-        "honorific": registration.honorific,
+        "honorific": registration.honorific_in(language),
         "name": name,
-        "position": registration.position,
+        "position": registration.position_in(language),
         "organization": organization,
     }
 

@@ -173,6 +173,12 @@ def _context(registration, *, language: str, attachments: list, sessions: list |
                 # Across a change to or from summer time, each session says its own UTC offset.
                 "time": _session_time(email_span(session.starts_at, session.ends_at, zone, zone_name),
                                       show_offset=len(offsets) > 1),
+                # Its agenda items, in the email's language (the meeting's local time of day).
+                "agenda": [
+                    {"time": f"{item.start_time:%H:%M}" if item.start_time else "", "title": item.title,
+                     "speaker": item.speaker}
+                    for item in session.agenda_items.all()
+                ],
             }
             for session in sessions
         ],
@@ -236,8 +242,8 @@ def email_zone_name(tzid: str, language: str) -> str:
 
 
 def _person_name(registration, language: str) -> str:
-    name = registration.name_lo if language == "lo" and registration.name_lo else registration.full_name
-    return " ".join(part for part in (registration.honorific, name) if part)
+    name = registration.display_name(language)
+    return " ".join(part for part in (registration.honorific_in(language), name) if part)
 
 
 def _tidy_text(text: str) -> str:

@@ -30,17 +30,18 @@ from django.utils.translation import pgettext_lazy
 
 from prachum.core.bilingual import active_language, pick
 from prachum.core.collation import lao_sort_key
+from prachum.directory.models import Honorific
 from prachum.meetings.models import Category, CustomQuestion, Delegation, Meeting, QuestionKind
 from prachum.meetings.selectors import public_meetings, with_programme
 from prachum.registration.models import Participation, Registration
+from prachum.registration.names import propose_latin_name
 from prachum.registration.phones import PHONE_REGION, readable_phone
 
 # The person's own data, as registration.services takes it.
 PERSON_FIELDS = (
-    "honorific", "given_name", "family_name", "family_name_first", "name_lo", "gender", "position", "email", "phone",
+    "honorific", "given_name", "family_name", "family_name_first", "name_lo", "gender", "position", "position_lo",
+    "email", "phone",
 )
-
-HONORIFICS = ["Mr.", "Ms.", "Mrs.", "Dr.", "Prof.", "H.E.", "ທ່ານ", "ທ່ານນາງ", "ດຣ."]
 
 NAME_MAX_LENGTH = 150          # given and family name (the model's columns)
 LONG_NAME_MAX_LENGTH = 300     # name in Lao script, position, organization
@@ -76,6 +77,7 @@ ACCEPT_ATTRIBUTE = {
 
 MESSAGES = {
     "bidi": _("Please remove the characters that change the direction of the text."),
+    "name_romanized": _("We wrote your name in Latin letters as “%(name)s”. Correct it if needed, then send the form again."),
     "control": _("Please remove the control characters (such as tabs or invisible codes) from this text."),
     "display_name": _("Write only the email address, such as somsak@example.la, without a name or angle brackets."),
     "email": _("Enter an email address such as somsak@example.la."),
@@ -84,6 +86,7 @@ MESSAGES = {
     "file_type": _("This file is not a PDF, JPEG or PNG file. Please choose one of these kinds."),
     "photo_type": _("This photo is not a JPEG or PNG image that can be opened. Please choose another photo."),
     "consent": _("Please agree to the privacy notice to register."),
+    "position": _("Please write your position, in Lao or in English."),
     "form_token": _("This form has expired. Please check your answers and send it again."),
     "sensitive_kept": _("Your answer is on record (%(shown)s). Leave this empty to keep it."),
     "choose_again": _("Please choose the file again: for your safety, the browser does not keep it when the form comes back."),
@@ -396,8 +399,8 @@ class RegistrationForm(forms.Form):
     required_css_class = "field--required"
     error_css_class = "field--error"
 
-    honorific = forms.ChoiceField(
-        label=_("Title"), required=False, choices=[("", "—")] + [(h, h) for h in HONORIFICS],
+    honorific = forms.ModelChoiceField(
+        label=_("Title"), required=False, queryset=Honorific.objects.all(), to_field_name="code", empty_label="—",
     )
     given_name = TextField(
         label=_("Given name"), max_length=NAME_MAX_LENGTH, required=False,  # see clean(): this or the family name
@@ -413,9 +416,14 @@ class RegistrationForm(forms.Form):
     )
     name_lo = TextField(label=_("Name in Lao script (if you have one)"), max_length=LONG_NAME_MAX_LENGTH, required=False)
     gender = forms.ChoiceField(label=_("Gender"), choices=Registration.Gender.choices, widget=forms.RadioSelect)
+    # Either position will do (see clean()); the page's language asks for its own first.
     position = TextField(
-        label=_("Position"), max_length=LONG_NAME_MAX_LENGTH,
-        widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
+        label=_("Position in English"), max_length=LONG_NAME_MAX_LENGTH, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "organization-title", "lang": "en"}),
+    )
+    position_lo = TextField(
+        label=_("Position in Lao"), max_length=LONG_NAME_MAX_LENGTH, required=False,
+        widget=forms.TextInput(attrs={"lang": "lo"}),
     )
     email = EmailAddressField(label=_("Email"))
     phone = PhoneField(
@@ -446,7 +454,14 @@ class RegistrationForm(forms.Form):
         for field in self.fields.values():
             field.shown_required = field.required
         self.fields["given_name"].shown_required = True
-        self._keep_unlisted_honorific()
+        self.own_position = "position_lo" if self.language == "lo" else "position"
+        self.other_position = "position" if self.language == "lo" else "position_lo"
+        self.fields[self.own_position].shown_required = True
+        if self.language == "en":
+            self.fields["position"].label = _("Position")
+            self.fields["position_lo"].label = _("Position in Lao (if you have one)")
+        else:
+            self.fields["position"].label = _("Position in English (if you have one)")
         for spec in self.questions:
             field = self.fields[spec.field_name] = self._question_field(spec)
             field.shown_required = spec.version.is_required
@@ -512,14 +527,6 @@ class RegistrationForm(forms.Form):
                 self.initial.setdefault("organization", str(invitation.delegation_id))
         if not self.is_bound:
             self.initial.setdefault("form_token", new_form_token())
-
-    def _keep_unlisted_honorific(self):
-        """An honorific on record or in an invitation that is not in HONORIFICS (e.g. "Dato'") stays offered,
-        so that an edit does not drop it."""
-        honorific = self.initial.get("honorific") or ""
-        field = self.fields["honorific"]
-        if honorific and honorific not in dict(field.choices):
-            field.choices = [*field.choices, (honorific, honorific)]
 
     def _question_field(self, spec: QuestionSpec) -> forms.Field:
         version = spec.version
@@ -599,10 +606,14 @@ class RegistrationForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("given_name") and not cleaned.get("family_name") and "given_name" not in self._errors \
+        proposed = self._propose_latin_name(cleaned)  # then the form comes back with the proposal to check
+        if not proposed and not cleaned.get("given_name") and not cleaned.get("family_name") and "given_name" not in self._errors \
                 and "family_name" not in self._errors:
             # A person may have one name only (written here as the given name), or only a family name on record.
             self.add_error("given_name", ValidationError(self.fields["given_name"].error_messages["required"], code="required"))
+        if not cleaned.get("position") and not cleaned.get("position_lo") \
+                and not {"position", "position_lo"} & set(self._errors):
+            self.add_error(self.own_position, ValidationError(MESSAGES["position"], code="required"))
         category_id = self._category_id()
         applicable = self.applicable_question_keys(category_id)
         for spec in self.questions:
@@ -614,6 +625,23 @@ class RegistrationForm(forms.Form):
             if spec.version.is_required and name not in self._errors and self._is_unanswered(spec):
                 self.add_error(name, ValidationError(self.fields[name].error_messages["required"], code="required"))
         return cleaned
+
+    def _propose_latin_name(self, cleaned) -> bool:
+        """A name written only in Lao script: the Lao goes to name_lo, its Latin letters to the given and
+        family names, and the form comes back for the person to check them; sent again, it is taken as
+        written. Whether it proposed."""
+        if {"given_name", "family_name", "name_lo"} & set(self._errors):
+            return False
+        proposal = propose_latin_name(given_name=cleaned.get("given_name") or "",
+                                      family_name=cleaned.get("family_name") or "", name_lo=cleaned.get("name_lo") or "")
+        if proposal is None:
+            return False
+        self.data = self.data.copy()
+        for name in ("given_name", "family_name", "name_lo"):
+            self.data[self.add_prefix(name)] = getattr(proposal, name)
+        self.add_error("given_name", ValidationError(
+            MESSAGES["name_romanized"], code="name_romanized", params={"name": proposal.latin}))
+        return True
 
     def _category_id(self) -> int | None:
         if self.is_edit:

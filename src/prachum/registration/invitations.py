@@ -28,6 +28,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from prachum.audit.services import record_audit
+from prachum.directory.honorifics import EXAMPLES as HONORIFIC_EXAMPLES
+from prachum.directory.honorifics import find_honorific
 from prachum.exchange.services.tables import TableError, read_table
 from prachum.meetings import selectors as meeting_selectors
 from prachum.meetings.models import Meeting
@@ -64,6 +66,8 @@ MESSAGES = {
     "bidi": _("Remove the characters that change the direction of the text."),
     "control": _("Remove the control characters (such as tabs or invisible codes) from this text."),
     "category_unknown": _("This meeting has no category with the code “%(value)s”."),
+    "honorific_unknown": _("“%(value)s” is not one of the honorifics (such as %(examples)s). Write one of them, "
+                           "or ask the secretariat to add it."),
     "delegation_unknown": _("No organization with the code “%(value)s” has a delegation at this meeting."),
     "language_unknown": _("The language must be lo or en, not “%(value)s”."),
     "duplicate_in_file": _("%(email)s is already invited on line %(first_line)s of this file."),
@@ -195,6 +199,15 @@ def check_invitation_rows(*, meeting: Meeting, rows: list[dict]) -> InviteResult
                 continue
             if len(values[column]) > MAX_LENGTHS[column]:
                 row_errors.append(_error(line, column, "too_long", limit=MAX_LENGTHS[column]))
+
+        if values["honorific"] and not any(e.column == "honorific" for e in row_errors):
+            honorific = find_honorific(values["honorific"])
+            if honorific is None:
+                row_errors.append(_error(line, "honorific", "honorific_unknown", value=values["honorific"],
+                                         examples=HONORIFIC_EXAMPLES))
+            values["honorific"] = honorific
+        else:
+            values["honorific"] = None
 
         email = values["email"]
         if not email:
@@ -330,7 +343,8 @@ def render_invitation_email(invitation: Invitation, *, meeting: Meeting, languag
             "language": language,
             "invitation": invitation,
             "person_name": " ".join(
-                part for part in (invitation.honorific, invitation.given_name, invitation.family_name) if part
+                part for part in (invitation.honorific_in(language), invitation.given_name, invitation.family_name)
+                if part
             ),
             "meeting": meeting,
             "title": meeting.title,

@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 from prachum.core.bilingual import TranslatedText
 from prachum.core.collation import LaoCharField
 from prachum.core.crypto import EncryptedJSONField
+from prachum.core.romanize import has_lao, romanize_lao
 
 # Badge codes avoid letters that read alike on a screen or a badge (0/O, 1/I/L).
 BADGE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -195,6 +196,28 @@ class Registration(models.Model):
         parts = (self.family_name, self.given_name) if self.family_name_first else (self.given_name, self.family_name)
         return " ".join(part for part in parts if part)
 
+    @property
+    def latin_name(self) -> str:
+        """The name in Latin letters: the given and family names, or their proposed romanization where
+        they are written in Lao script (a registration from before the form proposed one)."""
+        return romanize_lao(self.full_name)
+
+    @property
+    def lao_name(self) -> str:
+        """The name in Lao script: `name_lo`, or the given and family names where they are written in Lao."""
+        return self.name_lo.strip() or (self.full_name if has_lao(self.full_name) else "")
+
+    def display_name(self, language: str) -> str:
+        """The name as a document in `language` prints it: the Lao name in Lao where there is one;
+        otherwise, and in English always, the name in Latin letters."""
+        return (self.lao_name if language == "lo" else "") or self.latin_name
+
+    def other_name(self, language: str) -> str:
+        """The name in the other script, printed beside display_name(language); "" where it would
+        print the same name twice."""
+        other = self.latin_name if language == "lo" else self.lao_name
+        return "" if other == self.display_name(language) else other
+
     def honorific_in(self, language: str) -> str:
         """The honorific as a document in `language` writes it: "Mr." or "ທ່ານ", never the other one."""
         return self.honorific.label_in(language) if self.honorific_id else ""
@@ -298,6 +321,9 @@ class Invitation(models.Model):
     @property
     def full_name(self) -> str:
         return " ".join(part for part in (self.given_name, self.family_name) if part)
+
+    def honorific_in(self, language: str) -> str:
+        return self.honorific.label_in(language) if self.honorific_id else ""
 
     def set_token(self) -> str:
         """Make a new invitation link (revoking the old one); returns its token."""

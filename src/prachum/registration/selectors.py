@@ -123,7 +123,7 @@ def registration_by_manage_token(token: str) -> Registration | None:
     if not token:
         return None
     return (
-        Registration.objects.select_related("meeting", "category", "delegation__organization")
+        Registration.objects.select_related("meeting", "category", "delegation__organization", "honorific")
         .filter(manage_token_hash=hash_token(token))
         .order_by()
         .first()
@@ -207,7 +207,7 @@ def registrations_for_organizers(
     queryset = queryset.annotate(is_checked_in=Exists(present))
     if checked_in is not None:
         queryset = queryset.filter(is_checked_in=checked_in)
-    return in_protocol_order(queryset.select_related("category", "delegation__organization"))
+    return in_protocol_order(queryset.select_related("category", "delegation__organization", "honorific"))
 
 
 def registration_counts(queryset: QuerySet[Registration]) -> dict:

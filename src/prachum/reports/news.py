@@ -75,10 +75,11 @@ def meeting_dates(meeting: Meeting) -> str:
 
 
 def _co_chair_phrase(registration: Registration, language: str) -> str:
-    honorific = selectors.honorific_in(registration.honorific, language)
-    name = registration.name_lo.strip() if language == "lo" and registration.name_lo.strip() else registration.full_name
+    honorific = registration.honorific_in(language)
+    name = registration.display_name(language)
     person = f"{honorific} {name}".strip()
-    titles = [registration.position] if registration.position else []
+    position = registration.position_in(language)
+    titles = [marked(position)] if position else []
     if registration.delegation_id:
         titles.append(marked(pick(registration.delegation.organization, "name", language)))
     elif registration.organization_name:
@@ -87,25 +88,73 @@ def _co_chair_phrase(registration: Registration, language: str) -> str:
     return f"{person} ({', '.join(titles)})" if titles else person
 
 
-def _participant_count(meeting: Meeting) -> int:
-    """Who took part: those who attended where attendance was recorded, else the approved participants."""
-    approved = Registration.objects.filter(meeting=meeting, status=Registration.Status.APPROVED)
-    attended = approved.filter(selectors.attended_q()).count()
-    return attended or approved.count()
+# What the draft counts: the organizer's choice on the news page (a parameter of drafting again).
+COUNT_APPROVED = selectors.Population.APPROVED
+COUNT_ATTENDED = selectors.Population.ATTENDED  # checked in, joined online or either, by the meeting's format
+COUNTS = (COUNT_APPROVED, COUNT_ATTENDED)
 
 
-def _delegation_names(meeting: Meeting, language: str) -> list[str]:
-    delegations = (
-        meeting.delegations.filter(registrations__status=Registration.Status.APPROVED)
-        .select_related("organization")
-        .distinct()
-    )
-    ordered = sorted(delegations, key=lambda d: selectors.organization_rank(d.organization))
-    return [marked(pick(d.organization, "name", language)) for d in ordered]
+def default_count(meeting: Meeting, figures: selectors.ParticipantFigures) -> str:
+    """Approved participants, except at an in-person meeting where people were checked in at the door: a
+    check-in is a person at the door, while an online join is only a click on a link."""
+    if meeting.format == Meeting.Format.IN_PERSON and figures.total(selectors.Population.CHECKED_IN):
+        return COUNT_ATTENDED
+    return COUNT_APPROVED
 
 
-def draft_news(meeting: Meeting, *, language: str) -> NewsDraft:
-    """The news item as Prachum would write it; the organizer edits it before publishing."""
+def draft_population(meeting: Meeting, count: str) -> str:
+    """The population (selectors.Population) that the draft's sentence counts for the choice `count`."""
+    return selectors.attendance_population(meeting) if count == COUNT_ATTENDED else selectors.Population.APPROVED
+
+
+def _figures_sentence(population: str, count: int, delegations: str) -> str:
+    """One sentence, one population: the number and the delegations are of the same people."""
+    ngettext = translation.ngettext
+    values = {"count": count, "delegations": delegations}
+    Population = selectors.Population
+    if population == Population.APPROVED and delegations:
+        text = ngettext("The meeting had %(count)d approved participant from %(delegations)s.",
+                        "The meeting had %(count)d approved participants from %(delegations)s.", count)
+    elif population == Population.APPROVED:
+        text = ngettext("The meeting had %(count)d approved participant.",
+                        "The meeting had %(count)d approved participants.", count)
+    elif population == Population.JOINED and delegations:
+        text = ngettext("%(count)d participant from %(delegations)s joined the meeting online.",
+                        "%(count)d participants from %(delegations)s joined the meeting online.", count)
+    elif population == Population.JOINED:
+        text = ngettext("%(count)d participant joined the meeting online.",
+                        "%(count)d participants joined the meeting online.", count)
+    elif population == Population.CHECKED_IN and delegations:
+        text = ngettext("%(count)d participant from %(delegations)s attended the meeting in person.",
+                        "%(count)d participants from %(delegations)s attended the meeting in person.", count)
+    elif population == Population.CHECKED_IN:
+        text = ngettext("%(count)d participant attended the meeting in person.",
+                        "%(count)d participants attended the meeting in person.", count)
+    elif delegations:
+        text = ngettext("%(count)d participant from %(delegations)s attended the meeting, in person or online.",
+                        "%(count)d participants from %(delegations)s attended the meeting, in person or online.",
+                        count)
+    else:
+        text = ngettext("%(count)d participant attended the meeting, in person or online.",
+                        "%(count)d participants attended the meeting, in person or online.", count)
+    return text % values
+
+
+def _participants_sentence(meeting: Meeting, language: str, count: str | None) -> str:
+    """How many took part and from where, both counted in one population (selectors.participant_figures,
+    the figures of the statistics page); nothing when that population is empty."""
+    figures = selectors.participant_figures(meeting)
+    population = draft_population(meeting, count if count in COUNTS else default_count(meeting, figures))
+    number = figures.total(population)
+    if not number:
+        return ""
+    names = [marked(pick(organization, "name", language)) for organization in figures.organizations(population)]
+    return _figures_sentence(population, number, join_names(names))
+
+
+def draft_news(meeting: Meeting, *, language: str, count: str | None = None) -> NewsDraft:
+    """The news item as Prachum would write it; the organizer edits it before publishing. `count`
+    (COUNT_APPROVED or COUNT_ATTENDED; None: default_count) chooses whom the participants' sentence counts."""
     with translation.override(language):
         title = marked(pick(meeting, "title", language))
         dates = meeting_dates(meeting)
@@ -126,29 +175,27 @@ def draft_news(meeting: Meeting, *, language: str) -> NewsDraft:
             first.append(_("The meeting was chaired by %(chair)s.") % {"chair": chairs[0]})
         elif chairs:
             first.append(_("The meeting was co-chaired by %(chairs)s.") % {"chairs": join_names(chairs)})
-        delegations = _delegation_names(meeting, language)
-        count = _participant_count(meeting)
-        if delegations:
-            first.append(
-                translation.ngettext(
-                    "%(count)d participant from %(delegations)s took part.",
-                    "%(count)d participants from %(delegations)s took part.",
-                    count,
-                ) % {"count": count, "delegations": join_names(delegations)}
-            )
-        elif count:
-            first.append(
-                translation.ngettext("%(count)d participant took part.", "%(count)d participants took part.", count)
-                % {"count": count}
-            )
+        participants = _participants_sentence(meeting, language, count)
+        if participants:
+            first.append(participants)
         paragraphs = [" ".join(first)]
         description = pick(meeting, "description", language)
         if description:
             paragraphs.append(marked(description))
-        sessions = programme(meeting)
-        if sessions:
+        # What was discussed: the sessions' agenda items in order (with who presented them), or a
+        # session's own title where it has no items.
+        topics = []
+        for session in programme(meeting):
+            items = list(session.agenda_items.all())
+            for item in items:
+                speaker = pick(item, "speaker", language)
+                title = marked(pick(item, "title", language))
+                topics.append(f"{title} ({marked(speaker)})" if speaker else title)
+            if not items:
+                topics.append(marked(pick(session, "title", language)))
+        if topics:
             agenda = [_("The meeting discussed:")]
-            agenda += [f"{number}. {marked(pick(s, 'title', language))}" for number, s in enumerate(sessions, 1)]
+            agenda += [f"{number}. {topic}" for number, topic in enumerate(topics, 1)]
             paragraphs.append("\n".join(agenda))
         from prachum.reports.models import Outcome
 

@@ -20,7 +20,9 @@ from django.utils.translation import gettext as _
 from prachum.checkin.models import CheckIn
 from prachum.core.bilingual import TranslatedText, pick
 from prachum.core.collation import lao_sort_key
+from prachum.directory.history import organization_as_of
 from prachum.directory.models import Organization
+from prachum.directory.protocol import KIND_RANK, OTHERS_RANK, protocol_rank
 from prachum.meetings.models import CustomQuestion, Meeting, Session
 from prachum.meetings.selectors import programme
 from prachum.online.models import Join
@@ -30,32 +32,9 @@ from prachum.registration.models import Answer, Registration
 # only people who answered yes have their email printed (there is no consent field of its own).
 EMAIL_CONSENT_QUESTION_KEY = "email-in-list"
 
-KIND_RANK = {
-    Organization.Kind.MEMBER_STATE: 0,
-    Organization.Kind.SECRETARIAT: 1,
-    Organization.Kind.DIALOGUE_PARTNER: 2,
-    Organization.Kind.INTERNATIONAL_ORGANIZATION: 3,
-}
-OTHERS_RANK = 9
-
-# Honorifics as a Lao document writes them; anything else is printed as typed.
-LAO_HONORIFICS = {
-    "mr": "ທ່ານ", "mr.": "ທ່ານ", "h.e.": "ພະນະທ່ານ", "he": "ພະນະທ່ານ", "h.e. mr.": "ພະນະທ່ານ",
-    "ms": "ທ່ານ ນາງ", "ms.": "ທ່ານ ນາງ", "mrs": "ທ່ານ ນາງ", "mrs.": "ທ່ານ ນາງ", "miss": "ທ່ານ ນາງ",
-    "h.e. ms.": "ພະນະທ່ານ ນາງ", "dr": "ດຣ.", "dr.": "ດຣ.", "prof.": "ສ.ດຣ.", "assoc. prof.": "ຮສ.ດຣ.",
-}
-
-
-def honorific_in(honorific: str, language: str) -> str:
-    if language == "lo":
-        return LAO_HONORIFICS.get(honorific.strip().lower(), honorific)
-    return honorific
-
-
-def organization_rank(organization: Organization | None) -> tuple:
-    if organization is None:
-        return (OTHERS_RANK, 0, "")
-    return (KIND_RANK.get(organization.kind, OTHERS_RANK - 1), organization.protocol_order, organization.name_en)
+# Protocol order (prachum.directory.protocol) of organizations as of the meeting's first day, as
+# delegation.organization is: a state that had not joined ASEAN yet is not in the member states' group.
+organization_rank = protocol_rank
 
 
 def is_host_organization(meeting: Meeting, organization: Organization | None) -> bool:
@@ -87,7 +66,7 @@ class ListedPerson:
     name: str
     name_language: str
     other_name: str  # the Latin name under a Lao one
-    position: str
+    position: TranslatedText
     organization: TranslatedText
     category: TranslatedText
     email: str
@@ -118,7 +97,8 @@ class ListOfParticipants:
     @property
     def has_fallback(self) -> bool:
         return any(
-            d.name.is_fallback or any(p.organization.is_fallback or p.category.is_fallback for p in d.people)
+            d.name.is_fallback
+            or any(p.organization.is_fallback or p.category.is_fallback or p.position.is_fallback for p in d.people)
             for d in self.delegations
         )
 
@@ -143,7 +123,7 @@ def list_of_participants(
     One query for the registrations; sorting is per person (the Lao collation), at most a few thousand."""
     rows = (
         Registration.objects.filter(meeting=meeting, status=Registration.Status.APPROVED)
-        .select_related("category", "delegation__organization")
+        .select_related("category", "delegation__organization", "delegation__meeting", "honorific")
         .annotate(
             email_consent=Exists(
                 Answer.objects.filter(
@@ -169,17 +149,17 @@ def list_of_participants(
             host = host_first and is_host_organization(meeting, organization)
             groups[key] = ListedDelegation(name=org_name, people=[], is_host=host)
             ranks[key] = (0 if host else 1, *organization_rank(organization), lao_sort_key(str(org_name)))
-        if language == "lo" and reg.name_lo.strip():
-            name, name_language, other = reg.name_lo.strip(), "lo", reg.full_name
-        else:
-            name, name_language, other = reg.full_name, "", ""
+        # One name in the document's language (Latin letters in English), the other script's beside it
+        # in Lao only, never the same name twice.
+        name, other = reg.display_name(language), reg.other_name(language) if language == "lo" else ""
+        name_language = "lo" if language == "lo" and reg.lao_name else ""
         person = ListedPerson(
             registration_id=reg.pk,
-            honorific=honorific_in(reg.honorific, language),
+            honorific=reg.honorific_in(language),
             name=name,
             name_language=name_language,
             other_name=other,
-            position=reg.position,
+            position=reg.position_in(language),
             organization=org_name,
             category=pick(reg.category, "name", language),
             email=reg.email if with_email and reg.email_consent else "",
@@ -337,18 +317,40 @@ def count_by_status(meeting: Meeting) -> dict[str, int]:
     )
 
 
+ORGANIZATION_COLUMNS = (
+    "delegation__organization_id", "delegation__organization__name_lo", "delegation__organization__name_en",
+    "delegation__organization__kind", "delegation__organization__protocol_order",
+    "delegation__organization__former_names", "delegation__organization__member_since",
+)
+
+
+def organization_of_row(row: dict, meeting: Meeting) -> Organization | None:
+    """The delegation's organization of a .values(*ORGANIZATION_COLUMNS) row, as of the meeting's first day."""
+    if row["delegation__organization_id"] is None:
+        return None
+    organization = Organization(
+        pk=row["delegation__organization_id"], name_lo=row["delegation__organization__name_lo"],
+        name_en=row["delegation__organization__name_en"], kind=row["delegation__organization__kind"],
+        protocol_order=row["delegation__organization__protocol_order"],
+        former_names=row["delegation__organization__former_names"], member_since=row["delegation__organization__member_since"],
+    )
+    return organization_as_of(organization, meeting.starts_on)
+
+
 def count_by_delegation(meeting: Meeting, scope: str) -> list[dict]:
     """[{organization (or None), "name_lo", "name_en", "n"}] in protocol order; people without a
     delegation are one row (organization None)."""
     rows = list(
         _scoped(meeting, scope)
-        .values(
-            "delegation__organization_id", "delegation__organization__name_lo", "delegation__organization__name_en",
-            "delegation__organization__kind", "delegation__organization__protocol_order",
-        )
+        .values(*ORGANIZATION_COLUMNS)
         .annotate(n=Count("pk"))
         .order_by()
     )
+    for row in rows:  # the names and kinds of the meeting's first day
+        organization = organization_of_row(row, meeting)
+        if organization is not None:
+            for name in ("name_lo", "name_en", "kind"):
+                row[f"delegation__organization__{name}"] = getattr(organization, name)
 
     def rank(row):
         if row["delegation__organization_id"] is None:
@@ -404,6 +406,94 @@ def attendance_rates(meeting: Meeting) -> list[dict]:
         }
         for session in sessions
     ]
+
+
+# ---------------------------------------------------------------- who took part: one figure per population
+
+
+class Population:
+    """Whom a figure counts. Each figure that the news draft or the statistics page states counts one of
+    these, and a sentence never counts one and names the delegations of another."""
+
+    REGISTERED = "registered"  # pending, approved or on the waiting list
+    APPROVED = "approved"
+    CHECKED_IN = "checked_in"  # approved, and checked in at the door (a check-in not undone)
+    JOINED = "joined"  # approved, and joined online at least once (a Join row: a click on the join link)
+    ATTENDED = "attended"  # approved, and checked in or joined online
+
+
+def attendance_population(meeting: Meeting) -> str:
+    """What attending means at this meeting: checked in at the door in person, joined online online, either
+    at a hybrid meeting."""
+    return {
+        Meeting.Format.IN_PERSON: Population.CHECKED_IN, Meeting.Format.ONLINE: Population.JOINED,
+    }.get(meeting.format, Population.ATTENDED)
+
+
+def populations_of(meeting: Meeting) -> tuple[str, ...]:
+    """The populations worth showing for this meeting's format, in the order of the lifecycle."""
+    attendance = attendance_population(meeting)
+    if attendance == Population.ATTENDED:
+        return (Population.REGISTERED, Population.APPROVED, Population.CHECKED_IN, Population.JOINED,
+                Population.ATTENDED)
+    return (Population.REGISTERED, Population.APPROVED, attendance)
+
+
+@dataclass
+class DelegationFigures:
+    organization: Organization | None  # None: the people who came without a delegation
+    counts: dict[str, int]
+
+
+@dataclass
+class ParticipantFigures:
+    """How many people of each population, per delegation (protocol order, people without a delegation last)
+    and in all. Attendance is over the whole meeting: a person who joined two sessions counts once."""
+
+    populations: tuple[str, ...]
+    delegations: list[DelegationFigures]
+    totals: dict[str, int]
+
+    def total(self, population: str) -> int:
+        return self.totals[population]
+
+    def organizations(self, population: str) -> list[Organization]:
+        """The organizations with at least one person of `population`, in protocol order."""
+        return [d.organization for d in self.delegations if d.organization is not None and d.counts[population]]
+
+
+def participant_figures(meeting: Meeting) -> ParticipantFigures:
+    """Every population's figures of `meeting`, in one aggregate query: what the news draft states and the
+    statistics page shows, so that both read the same numbers."""
+    checked = Q(Exists(CheckIn.objects.filter(registration=OuterRef("pk"), undone_at__isnull=True)))
+    joined = Q(Exists(Join.objects.filter(registration=OuterRef("pk"))))
+    approved = Q(status=Registration.Status.APPROVED)
+    rows = (
+        Registration.objects.filter(meeting=meeting)
+        .values(*ORGANIZATION_COLUMNS)
+        .annotate(**{
+            Population.REGISTERED: Count("pk", filter=Q(status__in=Registration.ACTIVE)),
+            Population.APPROVED: Count("pk", filter=approved),
+            Population.CHECKED_IN: Count("pk", filter=approved & checked),
+            Population.JOINED: Count("pk", filter=approved & joined),
+            Population.ATTENDED: Count("pk", filter=approved & (checked | joined)),
+        })
+        .order_by()
+    )
+    every = (Population.REGISTERED, Population.APPROVED, Population.CHECKED_IN, Population.JOINED, Population.ATTENDED)
+    delegations, totals = [], dict.fromkeys(every, 0)
+    for row in rows:
+        counts = {population: row[population] for population in every}
+        if not any(counts.values()):  # only cancelled or rejected people
+            continue
+        organization = organization_of_row(row, meeting)  # as of the meeting's first day
+        delegations.append(DelegationFigures(organization, counts))
+        for population, n in counts.items():
+            totals[population] += n
+    delegations.sort(
+        key=lambda d: organization_rank(d.organization) if d.organization else (OTHERS_RANK + 1, 0, "")
+    )
+    return ParticipantFigures(populations=populations_of(meeting), delegations=delegations, totals=totals)
 
 
 # ---------------------------------------------------------------- documents and news

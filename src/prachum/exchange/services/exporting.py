@@ -56,7 +56,8 @@ BASE_COLUMNS = [
     Column("full_name", _("Full name"), default=False),
     Column("name_lo", _("Name in Lao script")),
     Column("gender", _("Gender")),
-    Column("position", _("Position")),
+    Column("position", _("Position in English")),
+    Column("position_lo", _("Position in Lao")),
     Column("email", _("Email")),
     Column("phone", _("Phone")),
     Column("participation", _("Takes part")),
@@ -108,7 +109,7 @@ def export_rows(registrations, columns: list[Column], *, language: str, time_zon
     keys = [c.key for c in columns]
     question_keys = {k.removeprefix("q:") for k in keys if k.startswith("q:")}
     sensitive_wanted = any(c.is_sensitive for c in columns)
-    registrations = registrations.select_related("category", "delegation__organization").order_by(
+    registrations = registrations.select_related("category", "delegation__organization", "honorific").order_by(
         "delegation__organization__protocol_order", "family_name", "given_name", "pk"
     )
     answers = {}
@@ -148,6 +149,8 @@ def export_rows(registrations, columns: list[Column], *, language: str, time_zon
                     row.append(str(genders.get(registration.gender, registration.gender)))
                 elif key == "full_name":
                     row.append(registration.full_name)
+                elif key == "honorific":
+                    row.append(registration.honorific_in(language))
                 elif key == "is_head_of_delegation":
                     row.append(yes if registration.is_head_of_delegation else no)
                 elif key in ("endorsed_at", "decided_at", "created_at"):

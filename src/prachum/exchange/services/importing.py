@@ -15,6 +15,7 @@ Targets: "invitations" and "registrations"; a focal point imports registrations 
 (`delegation_id`, `nominate=True`): the rows are their nominations.
 """
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -25,6 +26,8 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from prachum.directory.honorifics import EXAMPLES as HONORIFIC_EXAMPLES
+from prachum.directory.honorifics import find_honorific
 from prachum.exchange.services.tables import Table, TableError, read_table
 from prachum.meetings.models import Delegation, Meeting, QuestionKind
 from prachum.registration import invitations
@@ -38,6 +41,9 @@ from prachum.registration.services.nomination import BulkRow, decide_seats, queu
 
 TARGETS = ("registrations", "invitations")
 
+# Lao letters, marks and digits with spaces and punctuation, and no Latin letter.
+LAO_ONLY = re.compile(r"[^A-Za-z]*[\u0E80-\u0EFF][^A-Za-z]*")
+
 MESSAGES = {
     "formula": _("This cell holds a spreadsheet formula. Type its value instead."),
     "formula_text": _("A value cannot start with “=”: a spreadsheet would run it as a formula."),
@@ -49,6 +55,8 @@ MESSAGES = {
     "already_registered": _("%(email)s is already registered for this meeting."),
     "category_missing": _("Choose a category."),
     "category_unknown": _("This meeting has no category “%(value)s”."),
+    "honorific_unknown": _("“%(value)s” is not one of the honorifics (such as %(examples)s). Write one of them, "
+                           "or ask the secretariat to add it."),
     "category_not_open": _("People cannot be registered in the category “%(value)s” this way."),
     "delegation_unknown": _("No delegation of this meeting is called “%(value)s”."),
     "participation_unknown": _("Write in_person or online, not “%(value)s”."),
@@ -74,6 +82,9 @@ ALIASES = {
     "phone": ("telephone", "mobile", "ໂທລະສັບ", "ເບີໂທ"),
     "gender": ("sex",),
     "name_lo": ("lao name", "name in lao", "ຊື່ພາສາລາວ", "ຊື່ເປັນພາສາລາວ"),
+    # "Position"/"ຕຳແໜ່ງ" alone fills position: a Lao text there goes to position_lo (see LAO_ONLY).
+    "position": ("position", "job title", "ຕຳແໜ່ງ"),
+    "position_lo": ("lao position", "position (lao)", "ຕຳແໜ່ງພາສາລາວ", "ຕຳແໜ່ງເປັນພາສາລາວ"),
     "participation": ("attendance", "ການເຂົ້າຮ່ວມ"),
 }
 
@@ -220,8 +231,8 @@ class ImportRowForm(RegistrationForm):
     delegation and way of taking part are resolved by the import (by code or name), and no consent or
     form token is asked (the organizer or focal point registers the person)."""
 
-    def __init__(self, data, *, meeting, questions, honorific=""):
-        super().__init__(data, meeting=meeting, questions=questions, initial={"honorific": honorific})
+    def __init__(self, data, *, meeting, questions):
+        super().__init__(data, meeting=meeting, questions=questions)
 
     def _add_registration_fields(self):
         self.delegations, self.categories = {}, {}
@@ -353,7 +364,17 @@ def _check_registration_rows(meeting, rows, *, delegation=None, nominate=False, 
         if language not in ("lo", "en"):
             row_errors.append(_error(line, "language", "language_unknown", value=row.get("language")))
 
-        form = ImportRowForm(data, meeting=meeting, questions=specs, honorific=data.get("honorific", ""))
+        honorific_text = (data.get("honorific") or "").strip()
+        if honorific_text:
+            honorific = find_honorific(honorific_text)
+            if honorific is None:
+                row_errors.append(_error(line, "honorific", "honorific_unknown", value=honorific_text,
+                                         examples=HONORIFIC_EXAMPLES))
+            data["honorific"] = honorific.code if honorific else ""
+        position = (data.get("position") or "").strip()
+        if position and not data.get("position_lo") and LAO_ONLY.fullmatch(position):
+            data["position"], data["position_lo"] = "", position  # a Lao position in the position column
+        form = ImportRowForm(data, meeting=meeting, questions=specs)
         form.import_category_id = category.pk if category else None
         if not form.is_valid():
             for name, messages in form.errors.items():

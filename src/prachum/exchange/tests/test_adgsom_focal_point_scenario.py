@@ -29,7 +29,7 @@ def adgsom(settings, tmp_path):
 def nominate_one(client, base, **person):
     page = client.get(f"{base}nominate/").content.decode()
     token = re.search(r'name="form_token" value="([^"]+)"', page).group(1)
-    data = {"honorific": "Ms.", "gender": "female", "position": "ເຈົ້າໜ້າທີ່", "language": "lo",
+    data = {"honorific": "ms", "gender": "female", "position": "ເຈົ້າໜ້າທີ່", "language": "lo",
             "participation": "in_person", "form_token": token, **person}
     response = client.post(f"{base}nominate/", data)
     assert response.status_code == 302, response.content.decode()[:3000]

@@ -39,14 +39,14 @@ def test_the_preview_has_the_greeting_above_the_text_as_the_email_has(client, me
     url = f"/en/manage/{meeting.slug}/setup/emails/registration.confirmed/"
     response = client.post(url, {"subject_lo": "", "subject_en": "", "body_lo": "", "body_en": BODY, "preview": "1"})
     page = _text(response.content.decode())
-    assert "Dear Ms Keo Phommachanh, Welcome to ADGSOM. Please bring your passport." in page
+    assert "Dear Ms. Keo Phommachanh, Welcome to ADGSOM. Please bring your passport." in page
     assert "already begins with “Dear” and the person's name" in page
 
     setup.save_email_text(meeting_id=meeting.pk, actor=organizer, kind="registration.confirmed", body_en=BODY)
     registration = make_registration(meeting=meeting, status=Registration.Status.APPROVED, language="en",
                                      honorific="Ms", given_name="Keo", family_name="Phommachanh")
     sent = render_registration_email(registration=registration, kind="registration.confirmed").text
-    assert " ".join(sent.split()).startswith("Dear Ms Keo Phommachanh, Welcome to ADGSOM. Please bring your passport.")
+    assert " ".join(sent.split()).startswith("Dear Ms. Keo Phommachanh, Welcome to ADGSOM. Please bring your passport.")
     assert sent.count("Dear") == 1
 
 

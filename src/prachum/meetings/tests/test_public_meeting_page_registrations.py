@@ -227,12 +227,13 @@ def test_the_lao_page_names_co_chairs_in_lao_where_given_and_their_organization_
 
     lao = page(meeting, "lo")
     assert 'ທ່ານ <strong lang="lo">ວິໄລວັນ ພຸດທະວົງ</strong>' in lao
-    assert "Mr. <strong>Taro Suzuki</strong>" in lao  # no Lao name given: the name as written
+    assert "ທ່ານ <strong>Taro Suzuki</strong>" in lao  # no Lao name given: the name as written, the Lao honorific
     assert '<span class="small" lang="lo">ສປປ ລາວ</span>' in lao and '<span class="small" lang="lo">ຍີ່ປຸ່ນ</span>' in lao
     assert lao.index("ສປປ ລາວ") < lao.index("ຍີ່ປຸ່ນ")  # protocol order
 
     english = page(meeting, "en")
-    assert "ທ່ານ <strong>Vilayvanh Phouthavong</strong>" in english and "ວິໄລວັນ" not in english
+    assert "Mr. <strong>Vilayvanh Phouthavong</strong>" in english and "ວິໄລວັນ" not in english
+    assert "ທ່ານ" not in english.split("<main")[1]  # no Lao honorific in the English page's content
     assert '<span class="small" lang="en">Lao PDR</span>' in english
 
 

@@ -32,7 +32,12 @@ UNCHANGED = _Unchanged()
 LINK_RESEND_INTERVAL = timedelta(minutes=5)
 
 # The audit's name of a change -> its name in Meeting.reapproval_fields (the rest are the same).
-REAPPROVAL_KEYS = {"delegation": "organization", "organization_name": "organization"}
+REAPPROVAL_KEYS = {"delegation": "organization", "organization_name": "organization", "position_lo": "position"}
+
+
+def _recorded(value):
+    """A value as the audit trail keeps it: an honorific by its code."""
+    return getattr(value, "code", value)
 
 
 def _needs_reapproval(registration: Registration, changed_fields: set, changed_answers: list[str]) -> bool:
@@ -98,7 +103,7 @@ def update_registration(
     before, after = {}, {}
     for field, value in values.items():
         if getattr(registration, field) != value:
-            before[field], after[field] = getattr(registration, field), value
+            before[field], after[field] = _recorded(getattr(registration, field)), _recorded(value)
             setattr(registration, field, value)
     if "email" in after and active_registration_by_email(meeting, registration.email) not in (None, registration):
         raise RegistrationError("duplicate_email")

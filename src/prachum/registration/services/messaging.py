@@ -110,7 +110,7 @@ class RenderedMessage:
 def _values(registration: Registration, code: str) -> dict:
     meeting, category = registration.meeting, registration.category
     return {
-        "honorific": registration.honorific,
+        "honorific": registration.honorific_in(code),
         "given_name": registration.given_name,
         "family_name": registration.family_name,
         "full_name": registration.full_name,

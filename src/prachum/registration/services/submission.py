@@ -27,7 +27,8 @@ Status = Registration.Status
 
 # The person's own data, as the form cleans it (email normalised, phone E.164, names trimmed and NFC).
 PERSON_FIELDS = (
-    "honorific", "given_name", "family_name", "family_name_first", "name_lo", "gender", "position", "email", "phone",
+    "honorific", "given_name", "family_name", "family_name_first", "name_lo", "gender", "position", "position_lo",
+    "email", "phone",
 )
 
 # Left out of full_clean: checking that a related row exists costs a query each, and the rows come from the database.
@@ -47,7 +48,7 @@ def person_values(person: dict) -> dict:
         raise ValueError(f"unknown person fields: {sorted(unknown)}")
     if not person.get("email"):
         raise ValueError("a registration needs an email")
-    return {key: value if value is not None else "" for key, value in person.items()}
+    return {key: value if value is not None or key == "honorific" else "" for key, value in person.items()}
 
 
 # Every submit asks this first; in SQL because building the queryset (an OR, LOWER on both sides) cost

@@ -81,7 +81,7 @@ def test_people_without_the_role_get_no_portal(client, setup):
 
 def nomination(setup, token, **overrides):
     data = {
-        "honorific": "Ms.", "given_name": "Thị Lan", "family_name": "Phạm", "gender": "female",
+        "honorific": "ms", "given_name": "Thị Lan", "family_name": "Phạm", "gender": "female",
         "position": "ເຈົ້າໜ້າທີ່", "email": "lan@example.org", "category": str(setup["delegate"].pk),
         "language": "en", "form_token": token,
     }

@@ -5,8 +5,11 @@ import unicodedata
 
 import pytest
 
+from django.utils.html import escape
+
 from prachum.meetings.models import Meeting
-from prachum.registration.forms import HONORIFICS, MAX_UPLOAD_BYTES, RegistrationForm
+from prachum.directory.honorifics import STANDARD_HONORIFICS
+from prachum.registration.forms import MAX_UPLOAD_BYTES, RegistrationForm
 from prachum.registration.models import Registration
 from prachum.registration.tests.factories import make_delegation
 from prachum.registration.tests.web import (
@@ -72,14 +75,14 @@ def test_missing_fields_are_reported_in_lao_on_the_lao_page(client, meeting, cat
 
 
 def test_every_other_answer_is_kept_after_an_error(client, meeting, category):
-    data = valid_data(category, phone="12", name_lo="ສົມສັກ", position="Director-General", honorific="Dr.")
+    data = valid_data(category, phone="12", name_lo="ສົມສັກ", position="Director-General", honorific="dr")
     response = post_form(client, meeting, data)
 
     html = response.content.decode()
     assert list(errors_of(response)) == ["phone"]
     assert 'value="Keo"' in html and 'value="Phommachanh"' in html and 'value="ສົມສັກ"' in html
     assert 'value="Director-General"' in html and 'value="keo@example.org"' in html
-    assert '<option value="Dr." selected>' in html
+    assert '<option value="dr" selected>' in html
     assert re.search(r'value="female"[^>]*checked', html)
     assert re.search(rf'value="{category.pk}"[^>]*checked', html)
     assert re.search(r'name="consent"[^>]*checked', html)
@@ -185,10 +188,20 @@ def test_a_category_closed_to_self_registration_is_neither_offered_nor_accepted(
     assert list(refused(client, meeting, category, category=str(closed.pk))) == ["category"]
 
 
-def test_the_honorifics_are_offered_in_both_scripts(client, meeting, category):
-    html = client.get(register_url(meeting)).content.decode()
-    for honorific in HONORIFICS:
-        assert f'<option value="{honorific}">{honorific}</option>' in html
+def test_each_page_offers_the_honorifics_in_its_own_language_and_stores_the_code(client, meeting, category):
+    english = client.get(register_url(meeting)).content.decode()
+    lao = client.get(register_url(meeting, "lo")).content.decode()
+    for code, label_en, label_lo in STANDARD_HONORIFICS:
+        assert f'<option value="{code}">{escape(label_en)}</option>' in english
+        assert f'<option value="{code}">{label_lo}</option>' in lao
+    assert "ທ່ານ" not in english.split('name="honorific"')[1].split("</select>")[0]
+
+    post_form(client, meeting, valid_data(category, honorific="he"), language="lo")
+    assert Registration.objects.get().honorific.code == "he"
+
+
+def test_an_unknown_honorific_is_refused(client, meeting, category):
+    assert "honorific" in refused(client, meeting, category, honorific="Mr.")
 
 
 def test_delegations_are_offered_in_protocol_order_with_names_in_the_page_language(client, meeting, category):

@@ -61,7 +61,7 @@ def test_an_invitation_link_prefills_the_form_and_offers_its_category(client, me
     open_category(meeting, name_en="Observer")
     html = client.get(invited_url(meeting, invitation.token)).content.decode()
     assert 'value="somsak@example.la"' in html and 'value="Somsak"' in html and 'value="Vongsa"' in html
-    assert '<option value="H.E." selected>' in html
+    assert '<option value="he" selected>' in html
     assert "Head of Delegation" in html and "Observer" not in html
     assert '<meta name="robots" content="noindex">' in html
 

@@ -69,7 +69,7 @@ def test_a_good_file_invites_everyone_and_says_so(meeting, tmp_path, django_capt
     assert status == 0 and err == ""
     assert "Invited 3 people to asean-japan (2 in en, 1 in lo); 3 invitation emails are queued." in out
     vilay = Invitation.objects.get(email="vilay@example.la")
-    assert (vilay.honorific, vilay.given_name, vilay.family_name) == ("ທ່ານ", "ວິໄລວັນ", "ພຸດທະວົງ")  # Lao intact
+    assert (vilay.honorific.code, vilay.given_name, vilay.family_name) == ("mr", "ວິໄລວັນ", "ພຸດທະວົງ")  # Lao intact
     assert AuditEvent.objects.filter(kind="invitation.created").count() == 3
     message = Message.objects.get(to_email="vilay@example.la")
     assert "ທ່ານ ວິໄລວັນ ພຸດທະວົງ" in message.body_text

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 import pytest
 from django.test import Client
 
+from prachum.directory.models import Honorific
 from prachum.meetings.models import QuestionKind
 from prachum.registration.log_redaction import HidePrivateLinks, redact
 from prachum.registration.models import Answer, Registration
@@ -137,15 +138,18 @@ def test_a_sensitive_answer_is_never_sent_back_and_an_empty_field_keeps_it(clien
     assert Answer.objects.get().answer == "N1234567"
 
 
-def test_an_edit_keeps_an_honorific_that_the_form_does_not_list(client, meeting, category):
-    registration = make_registration(meeting, category, honorific="Dato'", given_name="", family_name="Ismail")
-    html = client.get(manage_url(registration.manage_token)).content.decode()
-    assert '<option value="Dato&#x27;" selected>' in html
+def test_an_honorific_the_organizer_added_is_offered_in_each_language_and_kept_by_an_edit(client, meeting, category):
+    Honorific.objects.create(code="pehin", label_en="Pehin", label_lo="ເປຫິນ")
+    registration = make_registration(meeting, category, honorific="Pehin", given_name="", family_name="Ismail")
+    assert registration.honorific.code == "pehin"
+    assert '<option value="pehin" selected>Pehin</option>' in client.get(manage_url(registration.manage_token)).content.decode()
+    lao = client.get(manage_url(registration.manage_token, "lo")).content.decode()
+    assert '<option value="pehin" selected>ເປຫິນ</option>' in lao
 
     client.post(manage_url(registration.manage_token), valid_data(
-        category, honorific="Dato'", given_name="", family_name="Ismail", email=registration.email))
+        category, honorific="pehin", given_name="", family_name="Ismail", email=registration.email))
     registration.refresh_from_db()
-    assert (registration.honorific, registration.given_name, registration.family_name) == ("Dato'", "", "Ismail")
+    assert (registration.honorific.code, registration.given_name, registration.family_name) == ("pehin", "", "Ismail")
 
 
 def test_a_wrong_edit_comes_back_with_its_errors_and_changes_nothing(client, meeting, category):

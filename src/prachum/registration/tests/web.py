@@ -50,7 +50,7 @@ def errors_of(response) -> dict:
 
 def valid_data(category, /, **overrides) -> dict:
     data = {
-        "honorific": "Ms.",
+        "honorific": "ms",
         "given_name": "Keo",
         "family_name": "Phommachanh",
         "name_lo": "ແກ້ວ ພົມມະຈັນ",

@@ -58,7 +58,7 @@ def test_latin_is_one_family_and_lao_is_ours_in_every_pdf(registration):
     for name, content in pdfs(registration):
         found = families(content)
         assert found, name
-        assert all(re.fullmatch(r"Prachum-(Sans|Lao)(-Bold)?", family) for family in found), (name, found)
+        assert all(re.fullmatch(r"Prachum-(Sans|Lao)(-Bold)?(-Oblique)?", family) for family in found), (name, found)
         assert any(family.startswith("Prachum-Sans") for family in found), (name, found)
         text = text_of(content)
         assert "Somsak" in text or "SOMSAK" in text.upper(), name
