@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from prachum.core.bilingual import pick
 from prachum.meetings.models import Meeting
@@ -28,11 +29,57 @@ def _percent(part: int, whole: int) -> str:
     return f"{round(100 * part / whole)} %" if whole else "–"
 
 
+Population = selectors.Population
+
+# Each figure's heading names its population; the definitions under the table say whom it counts.
+POPULATION_HEADINGS = {
+    Population.REGISTERED: gettext_lazy("Registered"),
+    Population.APPROVED: gettext_lazy("Approved"),
+    Population.CHECKED_IN: gettext_lazy("Checked in"),
+    Population.JOINED: gettext_lazy("Joined online"),
+    Population.ATTENDED: gettext_lazy("Checked in or joined online"),
+}
+POPULATION_DEFINITIONS = {
+    Population.REGISTERED: gettext_lazy("Registered: pending, approved or on the waiting list."),
+    Population.APPROVED: gettext_lazy("Approved: participants whose registration is approved."),
+    Population.CHECKED_IN: gettext_lazy(
+        "Checked in: approved participants checked in at the door at least once (a check-in that was undone "
+        "does not count)."
+    ),
+    Population.JOINED: gettext_lazy(
+        "Joined online: approved participants who joined online at least once (opened their join link or were "
+        "on the video conference's list of attendees)."
+    ),
+    Population.ATTENDED: gettext_lazy(
+        "Checked in or joined online: approved participants who did one or both, each counted once."
+    ),
+}
+
+
 @dataclass
 class Statistics:
     scope: str
     total: int
     tables: list[dict]  # {"chart": BarChart|TimeChart, "kind": "bar"|"time", "header": [...], "rows": [[...]]}
+    # Who took part, per population (selectors.participant_figures, the figures of the news draft):
+    # {"header": [...], "rows": [[delegation, n, ...]], "total": [...], "definitions": [...]}
+    figures: dict | None = None
+
+
+def figures_table(meeting: Meeting, figures: selectors.ParticipantFigures, *, language: str) -> dict:
+    """The participant figures as a table: a row per delegation in protocol order, a column per population
+    worth showing for the meeting's format, and the totals; under the active language."""
+    populations = figures.populations
+    rows = []
+    for delegation in figures.delegations:
+        name = pick(delegation.organization, "name", language) if delegation.organization else _("No delegation")
+        rows.append([str(name), *(delegation.counts[p] for p in populations)])
+    return {
+        "header": [_("Delegation"), *(str(POPULATION_HEADINGS[p]) for p in populations)],
+        "rows": rows,
+        "total": [_("Total"), *(figures.total(p) for p in populations)],
+        "definitions": [str(POPULATION_DEFINITIONS[p]) for p in populations],
+    }
 
 
 def meeting_statistics(meeting: Meeting, *, language: str, scope: str = selectors.Scope.APPROVED) -> Statistics:
@@ -44,6 +91,7 @@ def _meeting_statistics(meeting: Meeting, *, language: str, scope: str) -> Stati
     scope = scope if scope in (selectors.Scope.APPROVED, selectors.Scope.ACTIVE) else selectors.Scope.APPROVED
     scope_text = _("approved participants") if scope == selectors.Scope.APPROVED else _("pending, approved and waiting")
     tables = []
+    figures = figures_table(meeting, selectors.participant_figures(meeting), language=language)
 
     days = selectors.registrations_over_time(meeting)
     time_rows = [(formats.date_format(day, "SHORT_DATE_FORMAT"), n) for day, n in days]
@@ -110,7 +158,7 @@ def _meeting_statistics(meeting: Meeting, *, language: str, scope: str) -> Stati
         "header": [_("Session"), _("Approved"), _("In person"), _("Online"), _("Attended"), _("Rate")],
         "rows": rate_table,
     })
-    return Statistics(scope=scope, total=scoped_total, tables=tables)
+    return Statistics(scope=scope, total=scoped_total, tables=tables, figures=figures)
 
 
 def _bar(chart_id, title, description, rows, total) -> dict:
@@ -129,8 +177,10 @@ def statistics_xlsx(meeting: Meeting, *, language: str, scope: str) -> tuple[str
 
 
 def _statistics_xlsx(meeting, stats, language):
-    sheets = []
-    for number, table in enumerate(stats.tables, 1):
+    figures = stats.figures
+    rows = [*figures["rows"], figures["total"], [], *([text] for text in figures["definitions"])]
+    sheets = [(f"1 {_('Who took part')}", figures["header"], rows)]
+    for number, table in enumerate(stats.tables, 2):
         header = [h or _("Group") for h in table["header"]]
         sheets.append((f"{number} {table['chart'].title}", header, table["rows"]))
     content = workbook_bytes(sheets, title_rows=[str(meeting.title), _("Statistics")])

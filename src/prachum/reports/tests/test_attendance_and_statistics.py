@@ -111,4 +111,4 @@ def test_statistics_xlsx_has_a_sheet_per_chart(hybrid):
     meeting, *_ = hybrid
     _name, content_type, content = statistics_xlsx(meeting, language="en", scope="approved")
     assert content_type.endswith("sheet")
-    assert any(row[0] == "Female" for row in xlsx_rows(content, 4))
+    assert any(row[0] == "Female" for row in xlsx_rows(content, 5))  # after "Who took part" and four charts
