@@ -3,9 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from prachum.meetings.models import Document
+from prachum.meetings.models import Document, Meeting
 from prachum.reports.models import NewsItem, Outcome
-from prachum.reports.selectors import EMAIL_CONSENT_QUESTION_KEY, Scope
+from prachum.reports.selectors import (
+    EMAIL_CONSENT_QUESTION_KEY, ParticipantFigures, Population, Scope, attendance_population,
+)
 
 LANGUAGES = [("lo", "ລາວ"), ("en", "English")]
 
@@ -59,6 +61,29 @@ class NewsItemForm(forms.ModelForm):
         model = NewsItem
         fields = ["title_lo", "title_en", "body_lo", "body_en", "text_by_lo", "text_by_en", "photos_by_lo", "photos_by_en"]
         widgets = {"body_lo": forms.Textarea(attrs={"rows": 14}), "body_en": forms.Textarea(attrs={"rows": 14})}
+
+
+class NewsDraftForm(forms.Form):
+    """Whom the figures of a new draft count: the approved participants, or those who attended (checked in
+    at the door, joined online, or either, by the meeting's format); each choice says its number."""
+
+    count = forms.ChoiceField(label=_("Figures of a new draft"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, meeting: Meeting, figures: ParticipantFigures, **kwargs):
+        super().__init__(*args, **kwargs)
+        attendance = attendance_population(meeting)
+        attended = {
+            Population.JOINED: _("Participants who joined online: %(count)d"),
+            Population.CHECKED_IN: _("Participants who checked in at the door: %(count)d"),
+        }.get(attendance, _("Participants who checked in or joined online: %(count)d"))
+        self.fields["count"].choices = [
+            (Population.APPROVED, _("Approved participants: %(count)d") % {"count": figures.total(Population.APPROVED)}),
+            (Population.ATTENDED, attended % {"count": figures.total(attendance)}),
+        ]
+        self.fields["count"].help_text = _(
+            "The draft counts only these people and names only their delegations. The statistics page shows the "
+            "same figures by delegation."
+        )
 
 
 class PhotoForm(forms.Form):

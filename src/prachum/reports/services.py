@@ -47,11 +47,12 @@ def news_item_for_editing(meeting: Meeting) -> NewsItem:
     return item if item is not None else drafted_news_item(meeting)
 
 
-def drafted_news_item(meeting: Meeting) -> NewsItem:
-    """An unsaved news item holding Prachum's drafts in Lao and English."""
+def drafted_news_item(meeting: Meeting, *, count: str | None = None) -> NewsItem:
+    """An unsaved news item holding Prachum's drafts in Lao and English; `count` is the organizer's choice
+    of whom the figures count (news.COUNT_APPROVED or news.COUNT_ATTENDED; None: the default)."""
     item = NewsItem(meeting=meeting)
     for language in ("lo", "en"):
-        draft = draft_news(meeting, language=language)
+        draft = draft_news(meeting, language=language, count=count)
         setattr(item, f"title_{language}", draft.title)
         setattr(item, f"body_{language}", draft.body)
         setattr(item, f"text_by_{language}", draft.text_by)

@@ -23,6 +23,7 @@ from prachum.meetings.selectors import PUBLIC_STATUSES, programme
 from prachum.registration.models import Registration
 from prachum.registration.selectors import registration_by_manage_token
 from prachum.reports import forms, selectors, services, statistics
+from prachum.reports import news as news_draft
 from prachum.reports.errors import ReportsError
 from prachum.reports.files_job import BACKGROUND_FROM, build_report_file
 from prachum.reports.models import NewsItem, Outcome, Photo
@@ -143,6 +144,9 @@ def news(request, slug, access):
     outcome = Outcome.objects.filter(meeting=meeting).first()
     outcome_form = forms.OutcomeForm(instance=outcome)
     news_form = forms.NewsItemForm(instance=item)
+    figures = selectors.participant_figures(meeting)
+    draft_form = forms.NewsDraftForm(meeting=meeting, figures=figures,
+                                     initial={"count": news_draft.default_count(meeting, figures)})
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action == "outcome":
@@ -169,13 +173,17 @@ def news(request, slug, access):
                     return redirect("reports:news", slug)
         elif action == "redraft":
             # Start again from Prachum's draft (after the outcome was written, say); nothing is saved yet.
-            news_form = forms.NewsItemForm(instance=services.drafted_news_item(meeting))
+            # The figures count whom the organizer chose: approved participants or those who attended.
+            draft_form = forms.NewsDraftForm(request.POST, meeting=meeting, figures=figures)
+            count = draft_form.cleaned_data["count"] if draft_form.is_valid() else None
+            news_form = forms.NewsItemForm(instance=services.drafted_news_item(meeting, count=count))
             messages.success(request, _("A new draft is in the form below. Save it to keep it."))
         else:
             return HttpResponse(status=400)
     return render(request, "reports/news.html", {
         "access": access, "tab": "reports", "meeting": meeting, "item": item,
-        "outcome_form": outcome_form, "news_form": news_form, "photo_form": forms.PhotoForm(),
+        "outcome_form": outcome_form, "news_form": news_form, "draft_form": draft_form,
+        "photo_form": forms.PhotoForm(),
         "photos": list(Photo.objects.filter(meeting=meeting)),
     })
 

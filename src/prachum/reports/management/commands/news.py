@@ -1,9 +1,9 @@
-"""prachum news <slug> --lang lo|en: print Prachum's draft of the meeting's news item."""
+"""prachum news <slug> --lang lo|en [--count approved|attended]: print Prachum's draft of the meeting's news item."""
 
 from django.core.management.base import BaseCommand, CommandError
 
 from prachum.meetings.models import Meeting
-from prachum.reports.news import draft_news
+from prachum.reports.news import COUNTS, draft_news
 
 
 class Command(BaseCommand):
@@ -12,9 +12,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("slug")
         parser.add_argument("--lang", choices=["lo", "en"], default="lo")
+        parser.add_argument(
+            "--count", choices=COUNTS, default=None,
+            help="Whom the figures count: the approved participants, or those who attended (checked in, joined "
+                 "online). Default: approved, or attended at an in-person meeting with check-ins.",
+        )
 
-    def handle(self, *args, slug, lang, **options):
+    def handle(self, *args, slug, lang, count, **options):
         meeting = Meeting.objects.select_related("host").filter(slug=slug).first()
         if meeting is None:
             raise CommandError(f"No meeting with the short name {slug!r}.")
-        self.stdout.write(draft_news(meeting, language=lang).as_text())
+        self.stdout.write(draft_news(meeting, language=lang, count=count).as_text())
