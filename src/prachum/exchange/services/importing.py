@@ -35,6 +35,7 @@ from prachum.registration.errors import RegistrationError
 from prachum.registration.forms import PERSON_FIELDS, RegistrationForm, active_questions
 from prachum.registration.invitations import RowError
 from prachum.registration.models import Participation, Registration
+from prachum.registration.names import propose_latin_name
 from prachum.registration.selectors import seats_taken
 from prachum.registration.services.rules import PARTICIPATION_OFFERED, check_open
 from prachum.registration.services.nomination import BulkRow, decide_seats, queue_submitted_emails, register_in_bulk
@@ -374,6 +375,13 @@ def _check_registration_rows(meeting, rows, *, delegation=None, nominate=False, 
         position = (data.get("position") or "").strip()
         if position and not data.get("position_lo") and LAO_ONLY.fullmatch(position):
             data["position"], data["position_lo"] = "", position  # a Lao position in the position column
+        # A name only in Lao script: its Latin letters as the form would propose them (the organizer can
+        # correct them on the registration's page).
+        proposal = propose_latin_name(given_name=data.get("given_name") or "", family_name=data.get("family_name") or "",
+                                      name_lo=data.get("name_lo") or "")
+        if proposal is not None:
+            data["given_name"], data["family_name"], data["name_lo"] = (
+                proposal.given_name, proposal.family_name, proposal.name_lo)
         form = ImportRowForm(data, meeting=meeting, questions=specs)
         form.import_category_id = category.pk if category else None
         if not form.is_valid():
