@@ -5,7 +5,8 @@ Times carry the meeting's time zone (DTSTART;TZID=Asia/Vientiane:…) with its V
 shows them right wherever the reader is, also across a change to or from summer time. UIDs are stable
 per registration and session (`<badge code>-<session pk>@prachum`), so importing a later file updates
 the entries instead of doubling them. The texts are in the participant's language and the description
-carries the private manage link (and, for who joins online, the session's personal join link). The
+carries the session's agenda items, the private manage link (and, for who joins online, the session's
+personal join link). The
 confirmation email attaches it; the manage page offers it too.
 
 SEQUENCE is the meeting's calendar_sequence, raised when its times change
@@ -21,10 +22,22 @@ import icalendar
 from django.utils import timezone, translation
 from django.utils.translation import gettext, pgettext
 
+from prachum.core.bilingual import pick
 from prachum.meetings.selectors import programme
 from prachum.notify.links import manage_url
 
 PRODID = "-//Prachum//Meeting registration//EN"
+
+
+def session_agenda_text(session, language: str) -> str:
+    """A session's agenda as plain text in `language` ("Agenda:" and one numbered line per item, with its
+    time and speaker), or "" for a session without items. Runs under translation.override(language)."""
+    lines = []
+    for number, item in enumerate(session.agenda_items.all(), 1):
+        speaker = pick(item, "speaker", language)
+        line = f"{number}. " + (f"{item.start_time:%H:%M} " if item.start_time else "") + pick(item, "title", language)
+        lines.append(f"{line} ({speaker})" if speaker else line)
+    return "\n".join([pgettext("the items of a session", "Agenda:"), *lines]) if lines else ""
 
 
 def calendar_method(registration) -> str:
@@ -71,18 +84,20 @@ def registration_calendar(registration, *, language: str | None = None, now: dat
                     % {"meeting": title, "session": session.title},
                     venue if online else ", ".join(part for part in (str(session.location), venue) if part),
                     join_url(registration, session, language) if online and approved else "",
+                    session_agenda_text(session, language),
                 )
                 for session in sessions
             ]
         else:
-            entries = [(f"{registration.badge_code}-meeting@prachum", meeting.starts_at, meeting.ends_at, title, venue, "")]
+            entries = [(f"{registration.badge_code}-meeting@prachum", meeting.starts_at, meeting.ends_at, title, venue, "",
+                        "")]
 
         calendar = icalendar.Calendar()
         calendar.add("prodid", PRODID)
         calendar.add("version", "2.0")
         calendar.add("method", method)
         calendar.add("x-wr-calname", title)
-        for uid, starts_at, ends_at, summary, location, join_link in entries:
+        for uid, starts_at, ends_at, summary, location, join_link, agenda in entries:
             event = icalendar.Event()
             event.add("uid", uid)
             event.add("dtstamp", stamp)
@@ -94,9 +109,11 @@ def registration_calendar(registration, *, language: str | None = None, now: dat
             event.add("summary", summary)
             if location:
                 event.add("location", location)
-            event.add("description", description if not join_link else "\n\n".join(
-                (gettext("Join online (your personal link): %(link)s") % {"link": join_link}, description)
-            ))
+            event.add("description", "\n\n".join(text for text in (
+                gettext("Join online (your personal link): %(link)s") % {"link": join_link} if join_link else "",
+                agenda,
+                description,
+            ) if text))
             event.add("url", link)
             calendar.add_component(event)
 

@@ -189,8 +189,8 @@ def draft_news(meeting: Meeting, *, language: str, count: str | None = None) -> 
             items = list(session.agenda_items.all())
             for item in items:
                 speaker = pick(item, "speaker", language)
-                title = marked(pick(item, "title", language))
-                topics.append(f"{title} ({marked(speaker)})" if speaker else title)
+                topic = marked(pick(item, "title", language))
+                topics.append(f"{topic} ({marked(speaker)})" if speaker else topic)
             if not items:
                 topics.append(marked(pick(session, "title", language)))
         if topics:

@@ -25,7 +25,8 @@ def test_the_english_draft_of_the_symposium_states_its_facts(symposium):
             "Affairs and Communications (MIC), Japan).") in body
     assert ("The meeting had 33 approved participants from Brunei Darussalam, Cambodia, Indonesia, Lao PDR, Malaysia, "
             "Myanmar, Philippines, Singapore, Thailand, Viet Nam, ASEAN Secretariat and Japan.") in body
-    assert ("1. Review of ASEAN-Japan ICT cooperation 2006-2020\n2. ASEAN ICT Masterplan 2020 (AIM 2020) Final Review\n"
+    assert ("1. Review of ASEAN-Japan ICT cooperation 2006-2020\n2. ASEAN ICT Masterplan 2020 (AIM 2020) Final Review "
+            "(Ministry of Posts, Telecommunications and Communications (MPTC), Lao PDR)\n"
             "3. Brainstorming on the draft ASEAN Digital Masterplan 2025\n4. Closing remarks by the Chair") in body
     assert draft.text_by.startswith("Ministry of Technology and Communications")
     assert "(in Lao)" not in draft.as_text()
