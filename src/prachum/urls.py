@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     # The organizer area: each app adds its pages under manage/<slug>/.
     path("manage/accounts/", include("prachum.accounts.manage_urls")),
     path("manage/jobs/", include("prachum.jobs.urls")),
+    path("manage/honorifics/", include("prachum.directory.manage_urls")),
     path("manage/", include("prachum.notify.urls")),  # before <slug>/: manage/outbox/ is not a meeting
     path("manage/", include("prachum.meetings.manage_urls")),
     path("manage/", include("prachum.registration.organizer_urls")),

@@ -55,6 +55,7 @@ KIND_LABELS = {
     "role.invitation_resent": _("Account invitation sent again"),
     "meeting_role.granted": _("Role given"),
     "organizations.loaded": _("Organizations loaded from a file"),
+    "honorific.added": _("Honorific added to the list"),
     # Badges and check-in
     "badges.printed": _("Badges printed"),
     "badges.design_saved": _("Badge design saved"),

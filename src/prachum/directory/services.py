@@ -159,3 +159,23 @@ def load_organizations(*, data: dict | None = None) -> dict[str, int]:
             after={"created": counts["created"], "updated": counts["updated"], "codes": changed_codes},
         )
     return counts
+
+
+@transaction.atomic
+def add_honorific(*, label_en: str, label_lo: str, actor) -> "Honorific":
+    """Add an honorific to the closed list, with its label in each language; its code comes from the
+    English label ("Tan Sri" -> "tan-sri", a number after it where taken)."""
+    from django.utils.text import slugify
+
+    from .models import Honorific
+
+    base = slugify(label_en)[:28] or "title"
+    code, n = base, 1
+    while Honorific.objects.filter(code=code).exists():
+        n += 1
+        code = f"{base[:25]}-{n}"
+    order = (Honorific.objects.order_by("-order").values_list("order", flat=True).first() or 0) + 1
+    honorific = Honorific.objects.create(code=code, label_en=label_en, label_lo=label_lo, order=order)
+    record_audit(kind="honorific.added", actor=actor, obj=honorific,
+                 after={"code": code, "label_en": label_en, "label_lo": label_lo})
+    return honorific

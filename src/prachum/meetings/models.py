@@ -46,7 +46,7 @@ def validate_reapproval_fields(value) -> None:
 
 
 # Names of the organizer area's own pages at /<lang>/manage/<name>/: a meeting named so would be hidden.
-RESERVED_SLUGS = frozenset({"new", "accounts", "outbox", "jobs"})
+RESERVED_SLUGS = frozenset({"new", "accounts", "outbox", "jobs", "honorifics"})
 
 
 def validate_slug_not_reserved(value) -> None:

@@ -65,7 +65,7 @@ def test_a_participant_registers_changes_and_cancels_in_lao_on_a_phone(
     page.locator("#id_given_name").press_sequentially("ແກ້ວ")
     page.locator("#id_family_name").press_sequentially("ພົມມະຈັນ")
     page.get_by_label("ຍິງ", exact=True).check()
-    page.locator("#id_position").press_sequentially("ຮອງຫົວໜ້າພະແນກ")
+    page.locator("#id_position_lo").press_sequentially("ຮອງຫົວໜ້າພະແນກ")  # the Lao form asks the Lao position
     page.locator("#id_organization").select_option(label="ສປປ ລາວ")
     page.locator("#id_email").press_sequentially("keo@example.la")
     page.locator("#id_phone").press_sequentially("020 5551 2345")
@@ -73,7 +73,7 @@ def test_a_participant_registers_changes_and_cancels_in_lao_on_a_phone(
     page.locator('form[data-registration-form] button[type="submit"]').click()
     expect(page.locator("img.ticket__qr")).to_be_visible()
     registration = Registration.objects.get(email="keo@example.la")
-    assert (registration.status, registration.language) == ("approved", "lo")
+    assert (registration.status, registration.language, registration.honorific.code) == ("approved", "lo", "ms")
 
     # The confirmation arrives in Lao; its private link is the way back in.
     confirmation = mail_server.wait_for(1)[0]
@@ -90,13 +90,13 @@ def test_a_participant_registers_changes_and_cancels_in_lao_on_a_phone(
     page.goto(link)
     expect(page.locator("html")).to_have_attribute("lang", "lo")
     page.get_by_text("ແກ້ໄຂຂໍ້ມູນຂອງຂ້າພະເຈົ້າ").click()  # "Change my details"
-    position = page.locator("#id_position")
+    position = page.locator("#id_position_lo")
     position.fill("")
     position.press_sequentially("ຫົວໜ້າພະແນກ")
     page.get_by_role("button", name="ບັນທຶກການແກ້ໄຂ").click()  # "Save my changes"
     expect(page.get_by_text("ບັນທຶກການແກ້ໄຂຂອງທ່ານແລ້ວ.")).to_be_visible()  # "Your changes are saved."
     registration.refresh_from_db()
-    assert registration.position == "ຫົວໜ້າພະແນກ"
+    assert (registration.position_lo, registration.position) == ("ຫົວໜ້າພະແນກ", "")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.screenshot(path=str(screenshots / "journey-participant-saved-lo.png"), full_page=True)
 
