@@ -8,6 +8,7 @@ urlpatterns = [
     path("<slug:slug>/", organizer.overview, name="overview"),
     path("<slug:slug>/registrations/", organizer.registrations, name="registrations"),
     path("<slug:slug>/registrations/<int:pk>/", organizer.registration_detail, name="registration"),
+    path("<slug:slug>/registrations/<int:pk>/name/", organizer.registration_name, name="registration_name"),
     path("<slug:slug>/registrations/bulk/", organizer.bulk_action, name="bulk"),
     path("<slug:slug>/registrations/bulk/<uuid:job_id>/", organizer.bulk_result, name="bulk_result"),
     path("<slug:slug>/invitations/", invitations.invitations, name="invitations"),

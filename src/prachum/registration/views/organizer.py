@@ -24,10 +24,11 @@ from prachum.notify.models import Message
 from prachum.registration import selectors
 from prachum.registration.errors import RegistrationError
 from prachum.registration.models import Registration
-from prachum.registration.services import bulk, messaging, transitions
+from prachum.registration.services import bulk, messaging, names, transitions
 from prachum.registration.views.organizer_forms import (
     BulkActionForm, MessageForm, RegistrationFilterForm, parse_rows,
 )
+from prachum.registration.views.organizer_forms import RegistrationNameForm
 
 PAGE_SIZE = 50
 AUDIT_PAGE_SIZE = 100
@@ -128,6 +129,23 @@ def registration_detail(request, slug, pk, access):
             message.text_shown = messaging.mask_private_links(message.body_text, registration)
         context["sent_messages"] = sent
     return render(request, "registration/organizer/registration_detail.html", context)
+
+
+@meeting_access_required(Capability.REVIEW)
+def registration_name(request, slug, pk, access):
+    """Correct how the person's name is written: the Latin letters proposed for a name only in Lao, a typo."""
+    registration = _visible_registration(request, access, pk)
+    form = RegistrationNameForm(request.POST if request.method == "POST" else None, registration=registration)
+    if request.method == "POST" and form.is_valid():
+        try:
+            names.correct_registration_name(registration_id=registration.pk, actor=request.user, **form.cleaned_data)
+        except RegistrationError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("The name is saved."))
+            return redirect("organizer:registration", access.meeting.slug, registration.pk)
+    return render(request, "registration/organizer/registration_name.html",
+                  {"access": access, "tab": "registrations", "registration": registration, "form": form})
 
 
 def _offers(registration, action) -> bool:

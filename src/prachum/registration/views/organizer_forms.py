@@ -5,7 +5,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from prachum.registration.forms import LONG_NAME_MAX_LENGTH, NAME_MAX_LENGTH, TextField
 from prachum.registration.models import Registration
+from prachum.registration.names import propose_latin_name
 from prachum.registration.services import messaging
 from prachum.registration.services.bulk import ACTIONS
 from prachum.registration.services.messaging import Draft
@@ -125,4 +127,44 @@ class MessageForm(forms.Form):
         if not self.errors:
             for problem in self.draft().problems():
                 self.add_error(None, problem)
+        return data
+
+
+NAME_PROPOSED = _("We wrote the name in Latin letters as “%(name)s”. Correct it if needed, then save again.")
+
+
+class RegistrationNameForm(forms.Form):
+    """How the person's name is written, as the organizer checks it. A name only in Lao script (on
+    record, or typed here) comes with its Latin letters proposed, to check before they are saved."""
+
+    use_required_attribute = False
+
+    given_name = TextField(label=_("Given name"), max_length=NAME_MAX_LENGTH, required=False)
+    family_name = TextField(label=_("Family name"), max_length=NAME_MAX_LENGTH, required=False)
+    name_lo = TextField(label=_("Name in Lao script"), max_length=LONG_NAME_MAX_LENGTH, required=False,
+                        widget=forms.TextInput(attrs={"lang": "lo"}))
+
+    def __init__(self, data=None, *, registration: Registration, **kwargs):
+        # Shown before anything is sent: where the record has only Lao, the proposal.
+        self.proposal = propose_latin_name(given_name=registration.given_name, family_name=registration.family_name,
+                                           name_lo=registration.name_lo)
+        source = self.proposal or registration
+        kwargs.setdefault("initial", {name: getattr(source, name) for name in ("given_name", "family_name", "name_lo")})
+        super().__init__(data, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        proposal = propose_latin_name(given_name=data["given_name"], family_name=data["family_name"],
+                                      name_lo=data["name_lo"])
+        if proposal is not None:
+            self.data = self.data.copy()
+            for name in ("given_name", "family_name", "name_lo"):
+                self.data[self.add_prefix(name)] = getattr(proposal, name)
+            self.add_error("given_name", forms.ValidationError(NAME_PROPOSED, code="name_romanized",
+                                                               params={"name": proposal.latin}))
+        elif not data["given_name"] and not data["family_name"]:
+            self.add_error("given_name", forms.ValidationError(self.fields["given_name"].error_messages["required"],
+                                                               code="required"))
         return data
