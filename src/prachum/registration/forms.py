@@ -24,13 +24,17 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from prachum.core.bilingual import active_language, pick
 from prachum.core.collation import lao_sort_key
 from prachum.directory.models import Honorific
+from prachum.directory.protocol import protocol_rank
 from prachum.meetings.models import Category, CustomQuestion, Delegation, Meeting, QuestionKind
 from prachum.meetings.selectors import public_meetings, with_programme
 from prachum.registration.models import Participation, Registration
@@ -355,12 +359,11 @@ class FormDefinition:
 
 def _load_form_definition(slug: str) -> FormDefinition | None:
     # With what a submission's email is written from, so that writing it reads neither again.
-    meeting = with_programme(public_meetings()).prefetch_related("email_texts").filter(slug=slug).first()
+    meeting = (with_programme(public_meetings()).select_related("host").prefetch_related("email_texts")
+               .filter(slug=slug).first())
     if meeting is None:
         return None
-    delegations = meeting.delegations.select_related("organization").order_by(
-        "organization__protocol_order", "organization__name_en", "pk"
-    )
+    delegations = delegations_in_protocol_order(meeting)
     return FormDefinition(
         meeting=meeting, delegations=tuple(delegations), categories=tuple(meeting.categories.order_by("order", "pk")),
         questions=tuple(active_questions(meeting)),
@@ -390,6 +393,31 @@ def public_form_definition(slug: str) -> FormDefinition | None:
             _recent_definitions.clear()
         _recent_definitions[slug] = (now, definition)
     return definition
+
+
+def delegations_in_protocol_order(meeting: Meeting) -> list[Delegation]:
+    """The meeting's delegations in protocol order, each organization as of the meeting's first day: a state that
+    had not joined ASEAN yet is listed after the member states, under its name of that day."""
+    delegations = meeting.delegations.select_related("organization")  # each knows its meeting: no query more
+    return sorted(delegations, key=lambda d: (protocol_rank(d.organization), d.pk))
+
+
+def not_listed_messages(email: str) -> dict:
+    """The organization list's help and error, in the active language, for people whose organization is not
+    in it: write to the secretariat, at `email` (a mailto link) where the meeting has one."""
+    if email:
+        link = format_html('<a href="mailto:{0}">{0}</a>', email)
+        return {
+            "help": mark_safe(escape(gettext("If your organization is not in the list, please write to the "
+                                             "secretariat at %(email)s.")) % {"email": link}),
+            "error": mark_safe(escape(gettext("Please choose your delegation. If your organization is not in "
+                                              "the list, write to the secretariat at %(email)s.")) % {"email": link}),
+        }
+    return {
+        "help": gettext("If your organization is not in the list, please write to the meeting's secretariat."),
+        "error": gettext("Please choose your delegation. If your organization is not in the list, write to the "
+                         "meeting's secretariat."),
+    }
 
 
 class RegistrationForm(forms.Form):
@@ -476,10 +504,7 @@ class RegistrationForm(forms.Form):
         if self.definition is not None:
             delegations = list(self.definition.delegations)
         else:
-            delegations = list(
-                meeting.delegations.select_related("organization")
-                .order_by("organization__protocol_order", "organization__name_en", "pk")
-            )
+            delegations = delegations_in_protocol_order(meeting)
         if invitation is not None and invitation.delegation_id:
             delegations = [d for d in delegations if d.pk == invitation.delegation_id]
         self.delegations = {str(d.pk): d for d in delegations}
@@ -495,6 +520,11 @@ class RegistrationForm(forms.Form):
                 label=_("Organization"),
                 choices=[("", _("Choose your delegation"))] + [(str(d.pk), str(d.organization.name)) for d in delegations],
             )
+            if not (invitation and invitation.delegation_id):
+                # Someone whose organization sends no delegation learns whom to ask, not only "required".
+                not_listed = not_listed_messages(meeting.contact_email)
+                fields["organization"].help_text = not_listed["help"]
+                fields["organization"].error_messages.update(required=not_listed["error"], invalid_choice=not_listed["error"])
 
         categories = self.definition.categories if self.definition is not None else meeting.categories.order_by("order", "pk")
         if invitation is not None and invitation.category_id:
