@@ -82,6 +82,7 @@ ACCEPT_ATTRIBUTE = {
 MESSAGES = {
     "bidi": _("Please remove the characters that change the direction of the text."),
     "name_romanized": _("We wrote your name in Latin letters as “%(name)s”. Correct it if needed, then send the form again."),
+    "name_romanized_other": _("We wrote the name in Latin letters as “%(name)s”. Correct it if needed, then send the form again."),
     "control": _("Please remove the control characters (such as tabs or invisible codes) from this text."),
     "display_name": _("Write only the email address, such as somsak@example.la, without a name or angle brackets."),
     "email": _("Enter an email address such as somsak@example.la."),
@@ -426,6 +427,9 @@ class RegistrationForm(forms.Form):
     use_required_attribute = False  # the server says what is missing, in the page's language
     required_css_class = "field--required"
     error_css_class = "field--error"
+    # What the form says when it proposes Latin letters for a Lao name (a MESSAGES key): to the person, or,
+    # where someone else fills the form in, about "the name".
+    name_romanized_message = "name_romanized"
 
     honorific = forms.ModelChoiceField(
         label=_("Title"), required=False, queryset=Honorific.objects.all(), to_field_name="code", empty_label="—",
@@ -670,7 +674,7 @@ class RegistrationForm(forms.Form):
         for name in ("given_name", "family_name", "name_lo"):
             self.data[self.add_prefix(name)] = getattr(proposal, name)
         self.add_error("given_name", ValidationError(
-            MESSAGES["name_romanized"], code="name_romanized", params={"name": proposal.latin}))
+            MESSAGES[self.name_romanized_message], code="name_romanized", params={"name": proposal.latin}))
         return True
 
     def _category_id(self) -> int | None:

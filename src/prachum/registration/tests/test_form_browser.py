@@ -76,7 +76,9 @@ def test_registering_in_lao_on_a_phone_leads_to_the_e_ticket(live_server, browse
     page.screenshot(path=str(screenshots / "register-lo-error.png"), full_page=True)
     summary.locator('a[href="#id_q_dietary-other"]').click()
     expect(page.locator("#id_q_dietary-other")).to_be_focused()
-    expect(page.locator("#id_given_name")).to_have_value("ແກ້ວ")  # the answers were kept
+    # The answers were kept; the name, written only in Lao, moved to the Lao field with Latin letters proposed.
+    expect(page.locator("#id_given_name")).to_have_value("Keo")
+    expect(page.locator("#id_name_lo")).to_have_value("ແກ້ວ ພົມມະຈັນ")
 
     page.locator("#id_q_dietary-other").fill("ບໍ່ກິນຖົ່ວດິນ")
     page.locator('form[data-registration-form] button[type="submit"]').click()

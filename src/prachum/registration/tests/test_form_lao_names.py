@@ -108,3 +108,23 @@ def test_a_name_with_no_letters_to_propose_is_asked_for_as_before(meeting, categ
     response = post_form(Client(), meeting, valid_data(category, given_name="", family_name="", name_lo=""))
     assert "given_name" in errors_of(response)
     assert not Registration.objects.exists()
+
+
+def test_a_focal_point_nominating_a_lao_only_name_is_told_about_the_name_not_their_own(client):
+    from prachum.meetings.tests.factories import make_category, make_organization
+    from prachum.registration.tests.factories import form_token, make_delegation, make_focal_point
+    from prachum.registration.tests.web import open_meeting
+
+    meeting = open_meeting(slug="nominations", registration_mode="nomination")
+    delegation = make_delegation(meeting, organization=make_organization(code="LA", name_en="Lao PDR"))
+    category = make_category(meeting, code="delegate")
+    client.force_login(make_focal_point(delegation))
+    data = {"honorific": "", "given_name": "ພູຄົງ", "family_name": "", "gender": "male", "position": "Officer",
+            "email": "phoukhong@example.la", "category": str(category.pk), "language": "lo", "form_token": form_token()}
+
+    response = client.post(f"/en/manage/{meeting.slug}/delegation/{delegation.pk}/nominate/", data)
+
+    assert response.status_code == 200 and not Registration.objects.exists()
+    assert value_of(response, "given_name") == "Phoukhong" and value_of(response, "name_lo") == "ພູຄົງ"
+    assert errors_of(response)["given_name"] == [
+        "We wrote the name in Latin letters as “Phoukhong”. Correct it if needed, then send the form again."]

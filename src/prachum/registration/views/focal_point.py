@@ -31,6 +31,8 @@ class NominationForm(RegistrationForm):
     delegation fixed by the page, the member's language for their emails, no consent box (the member
     agrees to the privacy notice on their own page)."""
 
+    name_romanized_message = "name_romanized_other"
+
     def _add_registration_fields(self):
         meeting = self.meeting
         self.delegations = {}
