@@ -1,20 +1,18 @@
 """Who gets a badge, and in which order the badges come out of the printer."""
 
-from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from prachum.registration.models import Participation, Registration
+from prachum.registration.ordering import in_protocol_order
 
 NOT_APPROVED = _("Only an approved registration gets a badge. This one is: %(status)s.")
 ONLINE = _("This person takes part online and gets no badge.")
 
 
 def badge_order(queryset):
-    """By delegation in protocol order (people without a delegation last), then category, then name."""
-    return queryset.select_related("category", "delegation__organization", "honorific").order_by(
-        F("delegation__organization__protocol_order").asc(nulls_last=True), "delegation_id",
-        "category__order", "category_id", "family_name", "given_name", "pk",
-    )
+    """In protocol order (prachum.registration.ordering), as the List of Participants: the chair and
+    co-chairs, then each delegation in protocol order with its head first, then by rank, category, name."""
+    return in_protocol_order(queryset.select_related("category", "delegation__organization", "delegation__meeting", "honorific"))
 
 
 def badge_registrations(meeting, *, statuses=(Registration.Status.APPROVED,), category_ids=(), delegation_ids=(),

@@ -11,6 +11,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
+from prachum.directory.protocol import protocol_rank
 from prachum.meetings.models import Category, Delegation, Meeting
 from prachum.registration.models import Invitation, Participation, Registration, hash_token
 
@@ -163,20 +164,12 @@ def search_registrations(queryset: QuerySet[Registration], text: str, *, names_o
 
 
 def in_protocol_order(queryset: QuerySet[Registration]) -> QuerySet[Registration]:
-    """Delegations in protocol order (people without a delegation last), then names by Lao collation:
-    the Lao name where there is one, else the family name, then the given name."""
-    from django.db import connection
-    from django.db.models import F
-    from django.db.models.functions import Coalesce, Collate, NullIf
+    """Protocol order (prachum.registration.ordering): the chair and co-chairs, then the delegations in
+    protocol order (people without a delegation last), each with its head first, then by rank, category
+    and family name in the Lao collation. The same order as the List of Participants and the badges."""
+    from prachum.registration.ordering import in_protocol_order as ordered
 
-    from prachum.core.collation import LAO_COLLATION
-
-    collation = LAO_COLLATION if connection.vendor == "postgresql" else "lo"
-    sort_name = Collate(Coalesce(NullIf("name_lo", Value("")), "family_name"), collation)
-    return queryset.order_by(
-        F("delegation__organization__protocol_order").asc(nulls_last=True),
-        sort_name, Collate("given_name", collation), "pk",
-    )
+    return ordered(queryset)
 
 
 def registrations_for_organizers(
@@ -207,7 +200,9 @@ def registrations_for_organizers(
     queryset = queryset.annotate(is_checked_in=Exists(present))
     if checked_in is not None:
         queryset = queryset.filter(is_checked_in=checked_in)
-    return in_protocol_order(queryset.select_related("category", "delegation__organization", "honorific"))
+    return in_protocol_order(
+        queryset.select_related("category", "delegation__organization", "delegation__meeting", "honorific")
+    )
 
 
 def registration_counts(queryset: QuerySet[Registration]) -> dict:
@@ -223,8 +218,8 @@ def registration_counts(queryset: QuerySet[Registration]) -> dict:
         row = per_delegation.setdefault(delegation_id, {"total": 0, **{s: 0 for s in Registration.Status.values}})
         row[status] += n
         row["total"] += n
-    delegations = Delegation.objects.filter(pk__in=[pk for pk in per_delegation if pk]).select_related("organization")
-    ordered = sorted(delegations, key=lambda d: (d.organization.protocol_order, d.organization.name_en))
+    delegations = Delegation.objects.filter(pk__in=[pk for pk in per_delegation if pk]).select_related("organization", "meeting")
+    ordered = sorted(delegations, key=lambda d: protocol_rank(d.organization))  # as of the meeting's first day
     counts["by_delegation"] = [(d, per_delegation[d.pk]) for d in ordered]
     if None in per_delegation:
         counts["by_delegation"].append((None, per_delegation[None]))
@@ -257,14 +252,22 @@ def delegation_counts_of(user, meetings) -> dict:
     rows = (
         Registration.objects.filter(Q(meeting_id__in=reviewing) | Q(delegation_id__in=delegations), delegation__isnull=False)
         .values_list("meeting_id", "delegation__organization__protocol_order", "delegation__organization__name_en",
-                     "delegation__organization__name_lo", "status")
+                     "delegation__organization__name_lo", "delegation__organization__former_names", "status")
         .annotate(n=Count("pk")).order_by("meeting_id", "delegation__organization__protocol_order", "delegation__organization__name_en")
     )
     from django.utils.translation import get_language
 
+    from prachum.directory.history import organization_as_of
+    from prachum.directory.models import Organization
+
     lao = (get_language() or "").startswith("lo")
+    first_days = {meeting.pk: meeting.starts_on for meeting in meetings}
     result: dict = {}
-    for meeting_id, _order, name_en, name_lo, status, n in rows:
+    for meeting_id, _order, name_en, name_lo, former_names, status, n in rows:
+        # The name of the meeting's first day (a renamed ministry keeps its old name at its old meetings).
+        named = organization_as_of(Organization(name_en=name_en, name_lo=name_lo, former_names=former_names),
+                                   first_days.get(meeting_id))
+        name_en, name_lo = named.name_en, named.name_lo
         name = (name_lo if lao else name_en) or name_en or name_lo
         per_meeting = result.setdefault(meeting_id, {})
         row = per_meeting.setdefault(name, {"total": 0, **{s: 0 for s in Registration.Status.values}})

@@ -8,8 +8,8 @@ support and security lists, and every export that includes them is audited with 
 and focal points do not get those columns at all.
 
 Lao stays intact (XLSX is Unicode; CSV is UTF-8 with a byte order mark so that Excel reads it as such),
-and no cell is ever a formula (tables.safe_cell). Rows come in protocol order of the delegations, then
-by name.
+and no cell is ever a formula (tables.safe_cell). Rows come in protocol order (prachum.registration.ordering),
+as on the List of Participants.
 """
 
 from dataclasses import dataclass
@@ -29,6 +29,7 @@ from prachum.exchange.services.tables import write_csv, write_xlsx
 from prachum.meetings.models import CustomQuestion, Meeting, QuestionKind
 from prachum.registration.forms import _choice_label
 from prachum.registration.models import Answer, Registration
+from prachum.registration.ordering import in_protocol_order
 
 FORMATS = ("xlsx", "csv")
 CONTENT_TYPES = {
@@ -63,6 +64,8 @@ BASE_COLUMNS = [
     Column("participation", _("Takes part")),
     Column("language", _("Language"), default=False),
     Column("is_head_of_delegation", _("Head of Delegation")),
+    Column("protocol_role", _("Role at the meeting"), default=False),
+    Column("protocol_rank", _("Rank in the delegation"), default=False),
     Column("endorsed_at", _("Endorsed by the focal point"), default=False),
     Column("decided_at", pgettext_lazy("registration", "Decided"), default=False),
     Column("created_at", _("Registered"), default=False),
@@ -109,9 +112,7 @@ def export_rows(registrations, columns: list[Column], *, language: str, time_zon
     keys = [c.key for c in columns]
     question_keys = {k.removeprefix("q:") for k in keys if k.startswith("q:")}
     sensitive_wanted = any(c.is_sensitive for c in columns)
-    registrations = registrations.select_related("category", "delegation__organization", "honorific").order_by(
-        "delegation__organization__protocol_order", "family_name", "given_name", "pk"
-    )
+    registrations = in_protocol_order(registrations.select_related("category", "delegation__organization", "delegation__meeting", "honorific"))
     answers = {}
     if question_keys:
         rows = Answer.objects.filter(registration__in=registrations.values("pk"), question__key__in=question_keys)
@@ -129,6 +130,7 @@ def export_rows(registrations, columns: list[Column], *, language: str, time_zon
         statuses = dict(Registration.Status.choices)
         participations = dict(Registration.Participation.choices)
         genders = dict(Registration.Gender.choices)
+        roles = dict(Registration.ProtocolRole.choices)
         out = []
         for registration in registrations.iterator(chunk_size=2000):
             row = []
@@ -153,6 +155,10 @@ def export_rows(registrations, columns: list[Column], *, language: str, time_zon
                     row.append(registration.honorific_in(language))
                 elif key == "is_head_of_delegation":
                     row.append(yes if registration.is_head_of_delegation else no)
+                elif key == "protocol_role":
+                    row.append(str(roles.get(registration.protocol_role, "")))
+                elif key == "protocol_rank":
+                    row.append(registration.protocol_rank if registration.protocol_rank is not None else "")
                 elif key in ("endorsed_at", "decided_at", "created_at"):
                     row.append(_date(getattr(registration, key)))
                 else:
