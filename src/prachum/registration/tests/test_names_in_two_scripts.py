@@ -46,3 +46,24 @@ def test_a_name_only_in_lao_script_gets_a_proposal(given, family, lao, expected)
 ])
 def test_nothing_is_proposed_where_there_are_latin_letters_or_nothing_to_write(given, family, lao):
     assert propose_latin_name(given_name=given, family_name=family, name_lo=lao) is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["lo", "en"])
+def test_the_e_ticket_prints_a_lao_only_name_once_and_its_latin_letters(language, tmp_path):
+    import re
+    import subprocess
+
+    from django.utils import translation
+
+    from prachum.registration.tests.factories import make_registration
+    from prachum.registration.tickets import ticket_pdf
+
+    registration = make_registration(status="approved", given_name="ວິໄລວັນ", family_name="ພຸດທະວົງ",
+                                     name_lo="ວິໄລວັນ ພຸດທະວົງ", language=language)
+    with translation.override(language):
+        (tmp_path / "ticket.pdf").write_bytes(ticket_pdf(registration))
+    text = subprocess.run(["pdftotext", str(tmp_path / "ticket.pdf"), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    flat = re.sub(r"\s+", " ", text)
+    assert flat.count("ວິໄລວັນ") == 1 and "Vilaivan Phoutthavong" in flat
