@@ -14,7 +14,7 @@ from prachum.reports.pdf import PDF_TYPE, XLSX_TYPE, render_pdf, workbook_bytes
 
 def sign_in_sheet_pdf(meeting: Meeting, session: Session | None, *, language: str) -> tuple[str, str, bytes]:
     lop = selectors.sign_in_sheet(meeting, language=language)
-    rows = [(group, person) for group in lop.delegations for person in group.people]
+    rows = [(group, person) for group in lop.groups for person in group.people]
     content = render_pdf("reports/pdf/sign_in_sheet.html", {"rows": rows, "session": session},
                          meeting=meeting, language=language)
     suffix = f"session-{session.pk}" if session else "meeting"
@@ -48,7 +48,7 @@ def attendance_xlsx(meeting: Meeting, *, language: str) -> tuple[str, str, bytes
                 for row in people:
                     person = row.listed
                     rows.append([
-                        str(group.name), person.honorific, person.name, person.position, str(person.category),
+                        str(person.organization), person.honorific, person.name, person.position, str(person.category),
                         _time(row.checked_in_at), _time(row.joined_at),
                         _("yes") if row.attended else _("no"),
                     ])

@@ -28,12 +28,15 @@ def list_of_participants_xlsx(lop: selectors.ListOfParticipants) -> bytes:
             header.append(_("Email"))
         rows = []
         number = 0
-        for delegation in lop.delegations:
+        # The chair and co-chairs first, under "Chair" / "Co-Chairs" as in the PDF, with their delegation as
+        # organization; not marked as heads of delegation there.
+        for delegation in lop.groups:
             for person in delegation.people:
                 number += 1
+                is_head = person.is_head_of_delegation and not delegation.role
                 row = [
                     number, str(delegation.name), person.honorific, person.name, person.other_name, person.position,
-                    str(person.organization), str(person.category), _("yes") if person.is_head_of_delegation else "",
+                    str(person.organization), str(person.category), _("yes") if is_head else "",
                 ]
                 if lop.with_email:
                     row.append(person.email)

@@ -2,9 +2,11 @@
 figures of the statistics page.
 
 Protocol order (ASEAN practice): the member states in ASEAN order, then the ASEAN Secretariat, then the
-dialogue partners, then everyone else; `Organization.protocol_order` orders each group. The organizer may
-put the chair's or host's delegation first. Inside a delegation: the Head of Delegation first, then the
-meeting's category order, then the name (by the Lao collation, which sorts Latin names too).
+dialogue partners, then everyone else; `Organization.protocol_order` orders each group. The meeting's chair
+and co-chairs come first under their own headings. The organizer may put the host's delegation first.
+Inside a delegation: the Head of Delegation first, then the rank the focal point or organizer gave, then
+the meeting's category order, then the family name by the Lao collation (prachum.registration.ordering,
+the one order of every list).
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from datetime import datetime, time, timedelta
 
 from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.db.models.functions import TruncDate
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import npgettext
 
 from prachum.checkin.models import CheckIn
 from prachum.core.bilingual import TranslatedText, pick
@@ -27,6 +31,7 @@ from prachum.meetings.models import CustomQuestion, Meeting, Session
 from prachum.meetings.selectors import programme
 from prachum.online.models import Join
 from prachum.registration.models import Answer, Registration
+from prachum.registration.ordering import delegation_key, protocol_sort_key
 
 # A yes/no question with this key asks "May your email appear in the List of Participants?";
 # only people who answered yes have their email printed (there is no consent field of its own).
@@ -73,6 +78,7 @@ class ListedPerson:
     is_head_of_delegation: bool
     participation: str
     sort_key: tuple = field(repr=False, default=())
+    role: str = ""  # Registration.protocol_role: "chair", "co_chair" or ""
 
 
 @dataclass
@@ -80,6 +86,7 @@ class ListedDelegation:
     name: TranslatedText
     people: list[ListedPerson]
     is_host: bool = False
+    role: str = ""  # a group of the chair or the co-chairs (ProtocolRole), listed before the delegations
 
 
 @dataclass
@@ -89,17 +96,25 @@ class ListOfParticipants:
     delegations: list[ListedDelegation]
     attended_only: bool
     with_email: bool
+    # The chair and the co-chairs, each a group under its own heading, before the delegations; a chair or
+    # co-chair is not listed again in their delegation (ASEAN practice).
+    chairs: list[ListedDelegation] = field(default_factory=list)
+
+    @property
+    def groups(self) -> list[ListedDelegation]:
+        """Every group in the order printed: the chairs' groups, then the delegations."""
+        return [*self.chairs, *self.delegations]
 
     @property
     def count(self) -> int:
-        return sum(len(d.people) for d in self.delegations)
+        return sum(len(d.people) for d in self.groups)
 
     @property
     def has_fallback(self) -> bool:
         return any(
             d.name.is_fallback
             or any(p.organization.is_fallback or p.category.is_fallback or p.position.is_fallback for p in d.people)
-            for d in self.delegations
+            for d in self.groups
         )
 
 
@@ -136,6 +151,7 @@ def list_of_participants(
         rows = rows.filter(attended_q())
     groups: dict[object, ListedDelegation] = {}
     ranks: dict[object, tuple] = {}
+    chairs: dict[str, list[ListedPerson]] = {}
     for reg in rows:
         organization = reg.delegation.organization if reg.delegation_id else None
         if organization is not None:
@@ -148,7 +164,10 @@ def list_of_participants(
         if key not in groups:
             host = host_first and is_host_organization(meeting, organization)
             groups[key] = ListedDelegation(name=org_name, people=[], is_host=host)
-            ranks[key] = (0 if host else 1, *organization_rank(organization), lao_sort_key(str(org_name)))
+            ranks[key] = (0 if host else 1, *delegation_key(
+                organization, delegation_id=reg.delegation_id,
+                organization_name="" if organization is not None else reg.organization_name,
+            ))
         # One name in the document's language (Latin letters in English), the other script's beside it
         # in Lao only, never the same name twice.
         name, other = reg.display_name(language), reg.other_name(language) if language == "lo" else ""
@@ -165,10 +184,15 @@ def list_of_participants(
             email=reg.email if with_email and reg.email_consent else "",
             is_head_of_delegation=reg.is_head_of_delegation,
             participation=reg.participation,
-            sort_key=(not reg.is_head_of_delegation, reg.category.order, reg.category_id, lao_sort_key(name), reg.pk),
+            sort_key=protocol_sort_key(reg),
+            role=reg.protocol_role,
         )
-        groups[key].people.append(person)
-    ordered = sorted(groups, key=lambda k: ranks[k])
+        if reg.protocol_role:
+            # The chair and co-chairs lead the list under their own heading, not again in their delegation.
+            chairs.setdefault(reg.protocol_role, []).append(person)
+        else:
+            groups[key].people.append(person)
+    ordered = sorted((key for key in groups if groups[key].people), key=lambda k: ranks[k])
     delegations = []
     for key in ordered:
         group = groups[key]
@@ -176,8 +200,26 @@ def list_of_participants(
         delegations.append(group)
     return ListOfParticipants(
         meeting=meeting, language=language, delegations=delegations, attended_only=attended_only,
-        with_email=with_email,
+        with_email=with_email, chairs=_chair_groups(chairs, language),
     )
+
+
+def chairs_heading(role: str, count: int, language: str) -> str:
+    """"Chair" / "Co-Chairs" (ປະທານ / ປະທານຮ່ວມ) in `language`, in the plural where there are several."""
+    with translation.override(language):
+        if role == Registration.ProtocolRole.CHAIR:
+            return npgettext("heading of the list of participants", "Chair", "Chairs", count)
+        return npgettext("heading of the list of participants", "Co-Chair", "Co-Chairs", count)
+
+
+def _chair_groups(chairs: dict[str, list[ListedPerson]], language: str) -> list[ListedDelegation]:
+    groups = []
+    for role in Registration.ProtocolRole.values:  # the chair, then the co-chairs
+        people = sorted(chairs.get(role, []), key=lambda p: p.sort_key)
+        if people:
+            name = TranslatedText(chairs_heading(role, len(people), language), language, False)
+            groups.append(ListedDelegation(name=name, people=people, role=role))
+    return groups
 
 
 # ---------------------------------------------------------------- attendance
@@ -258,7 +300,7 @@ def attendance_by_session(meeting: Meeting, *, language: str) -> list[SessionAtt
                 first_checkin[row["registration_id"]] = row["checked_in_at"]
         groups = []
         in_person = online = 0
-        for group in lop.delegations:
+        for group in lop.groups:
             rows = []
             for listed in group.people:
                 pk = listed.registration_id
@@ -277,9 +319,10 @@ def sign_in_sheet(meeting: Meeting, *, language: str) -> ListOfParticipants:
     of a hybrid meeting, they join online)."""
     lop = list_of_participants(meeting, language=language)
     if meeting.format == Meeting.Format.HYBRID:
-        for group in lop.delegations:
+        for group in lop.groups:
             group.people = [p for p in group.people if p.participation != Registration.Participation.ONLINE]
         lop.delegations = [g for g in lop.delegations if g.people]
+        lop.chairs = [g for g in lop.chairs if g.people]
     return lop
 
 

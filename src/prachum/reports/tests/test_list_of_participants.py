@@ -35,14 +35,16 @@ def test_adgsom_delegations_come_in_asean_order_then_the_secretariat_then_japan(
     assert lop.count == Registration.objects.filter(meeting=adgsom, status="approved").count()
 
 
-def test_the_head_of_delegation_comes_first_then_category_order_then_name(adgsom):
+def test_the_head_of_delegation_comes_first_then_category_order_then_family_name(adgsom):
     lop = list_of_participants(adgsom, language="en")
     for delegation in lop.delegations:
         heads = [p.is_head_of_delegation for p in delegation.people]
         assert heads == sorted(heads, reverse=True), delegation.name
     brunei = next(d for d in lop.delegations if str(d.name) == "Brunei Darussalam")
     assert [p.name for p in brunei.people][0] == "Mohd Hafiz Haji Ismail"
-    assert [p.name for p in brunei.people][1:] == sorted(p.name for p in brunei.people[1:])
+    others = Registration.objects.filter(pk__in=[p.registration_id for p in brunei.people[1:]])
+    by_family_name = sorted(others, key=lambda r: (r.category.order, r.family_name))
+    assert [p.registration_id for p in brunei.people[1:]] == [r.pk for r in by_family_name]
 
 
 def test_the_host_delegation_comes_first_when_the_organizer_asks(adgsom):
@@ -55,10 +57,12 @@ def test_lao_names_sort_by_lao_collation_with_leading_vowels_under_their_consona
     meeting = make_meeting()
     category = make_category(meeting)
     delegation = make_delegation(meeting, organization=make_organization())
-    for name in ("ແກ້ວ ສີ", "ຄຳ ມີ", "ກອງ ມາ"):
-        make_registration(meeting, category, delegation=delegation, name_lo=name, status="approved")
+    # Family names written in Lao script sort by the Lao collation (the one order: family name, then given name).
+    for given, family in (("ສີ", "ແກ້ວ"), ("ມີ", "ຄຳ"), ("ມາ", "ກອງ")):
+        make_registration(meeting, category, delegation=delegation, given_name=given, family_name=family,
+                          name_lo="", status="approved")
     people = list_of_participants(meeting, language="lo").delegations[0].people
-    assert [p.name for p in people] == ["ກອງ ມາ", "ແກ້ວ ສີ", "ຄຳ ມີ"]
+    assert [p.name for p in people] == ["ມາ ກອງ", "ສີ ແກ້ວ", "ມີ ຄຳ"]
 
 
 def test_only_approved_and_with_attended_only_only_those_who_checked_in_or_joined(adgsom):
