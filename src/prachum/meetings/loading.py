@@ -94,6 +94,7 @@ MEETING_FIELD_KEYS = {
 REGISTRATION_FIELD_KEYS = {
     "organization_name": "organization", "decision_reason": "reason", "category": "category",
     "delegation": "delegation", "is_head_of_delegation": "is_head_of_delegation", "honorific": "honorific",
+    "protocol_role": "role", "protocol_rank": "rank",
 }
 
 

@@ -56,9 +56,10 @@ SHOW_IF_KEYS = ("question", "value")
 REGISTRATION_KEYS = (
     "honorific", "given_name", "family_name", "family_name_first", "name_lo", "gender", "position", "position_lo", "email",
     "phone", "language",
-    "participation", "category", "delegation", "organization", "status", "is_head_of_delegation", "endorsed",
-    "reason", "answers",
+    "participation", "category", "delegation", "organization", "status", "is_head_of_delegation", "role", "rank",
+    "endorsed", "reason", "answers",
 )
+PROTOCOL_ROLES = tuple(Registration.ProtocolRole.values)  # "chair", "co_chair"
 NOT_IN_FILES = (QuestionKind.FILE.value, QuestionKind.PHOTO.value)
 
 
@@ -485,6 +486,7 @@ def _registrations(node: Node, spec: MeetingSpec) -> list[RegistrationSpec]:
         MeetingFormat.HYBRID: (Participation.IN_PERSON.value, Participation.ONLINE.value),
     }[spec.values["format"]]
     heads: dict[str, int] = {}
+    chair_line = 0
     for index, item in enumerate(node.items()):
         m = item.mapping(allowed=REGISTRATION_KEYS, required=("email", "category"))
         email_node = m.required("email")
@@ -515,6 +517,14 @@ def _registrations(node: Node, spec: MeetingSpec) -> list[RegistrationSpec]:
                     f"delegation {delegation} already has a head (line {heads[delegation]})", code="duplicate"
                 )
             heads[delegation] = m.at("is_head_of_delegation").line
+        role = m.choice("role", PROTOCOL_ROLES, "")
+        if role == Registration.ProtocolRole.CHAIR and status in SEAT_HOLDING:
+            if chair_line:
+                raise m.at("role").error(f"the meeting already has a chair (line {chair_line})", code="duplicate")
+            chair_line = m.at("role").line
+        rank = m.whole_number("rank", None, minimum=1, allow_null=True)
+        if rank is not None and not delegation:
+            raise m.at("rank").error("only a member of a delegation has a rank in it")
         participation = m.choice("participation", allowed_participation, default_participation)
         values = {
             "honorific": m.text("honorific", max_length=40),
@@ -531,6 +541,8 @@ def _registrations(node: Node, spec: MeetingSpec) -> list[RegistrationSpec]:
             "participation": participation,
             "organization_name": m.text("organization", max_length=300),
             "is_head_of_delegation": is_head,
+            "protocol_role": role,
+            "protocol_rank": rank,
         }
         if not values["given_name"] and not values["family_name"]:
             raise item.error("a registration needs a given_name or a family_name", code="missing")
