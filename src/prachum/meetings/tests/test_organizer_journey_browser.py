@@ -45,7 +45,7 @@ def administrator(settings, live_server, mail_server):
 
 
 def submit(page):
-    page.locator("form.form button[type=submit]").last.click()
+    page.locator("form.form:not(.agenda-form) button[type=submit]").last.click()  # not a session's agenda
 
 
 def at(day, clock: str) -> datetime:

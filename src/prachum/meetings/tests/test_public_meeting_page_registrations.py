@@ -173,9 +173,10 @@ def test_a_cache_miss_stays_a_handful_of_queries(django_assert_max_num_queries):
         make_registration(meeting, category=co_chair, status=Status.APPROVED, delegation=make_delegation(meeting))
         make_session(meeting)
 
-    # versions (2), meeting with host, its sessions, the seats, the co-chairs with their organizations,
-    # whether a news item or public documents are published (reports: one query when there are none)
-    with django_assert_max_num_queries(7):
+    # versions (2), meeting with host, its sessions, their agenda items (one query for all), the seats,
+    # the co-chairs with their organizations, whether a news item or public documents are published
+    # (reports: one query when there are none)
+    with django_assert_max_num_queries(8):
         page(meeting)
 
 
