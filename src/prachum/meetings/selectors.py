@@ -8,7 +8,7 @@ will not take place, instead of meeting a dead link.
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import BooleanField, Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import BooleanField, Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
 from prachum.meetings.models import AgendaItem, Meeting, MeetingRole, Session
@@ -156,18 +156,16 @@ def public_meeting_seats_version(meeting_pk: int) -> SeatsVersion:
     return SeatsVersion(**row)
 
 
-CO_CHAIR_CATEGORY_CODE = "co-chair"
-
-
 def co_chairs(meeting: Meeting) -> QuerySet[Registration]:
-    """The meeting's co-chairs as the public sees them: approved registrations in the category whose
-    code is "co-chair", in protocol order of their organization, then first registered first."""
-    return (
-        Registration.objects.filter(
-            meeting=meeting, category__code=CO_CHAIR_CATEGORY_CODE, status=Registration.Status.APPROVED
-        )
-        .select_related("delegation__organization", "honorific")
-        .order_by(F("delegation__organization__protocol_order").asc(nulls_last=True), "created_at", "pk")
+    """The meeting's chair and co-chairs as the public sees them: approved registrations whose
+    `protocol_role` the organizer set, the chair first, then the co-chairs in protocol order of their
+    delegation (prachum.registration.ordering, as in the List of Participants)."""
+    from prachum.registration.ordering import in_protocol_order
+
+    return in_protocol_order(
+        Registration.objects.filter(meeting=meeting, status=Registration.Status.APPROVED)
+        .exclude(protocol_role="")
+        .select_related("category", "delegation__organization", "delegation__meeting", "honorific")
     )
 
 
@@ -226,7 +224,9 @@ def meetings_managed_by(user) -> QuerySet[Meeting]:
         f"registrations_{status}": Count("registrations", filter=visible & Q(registrations__status=status))
         for status in Registration.Status.values
     }
-    my_roles = MeetingRole.objects.filter(user=user).select_related("delegation__organization").order_by("role", "pk")
+    # The delegation's meeting too: its organization is named as of the meeting's first day.
+    my_roles = (MeetingRole.objects.filter(user=user).select_related("delegation__organization", "delegation__meeting")
+                .order_by("role", "pk"))
     return (
         meetings.annotate(registrations_total=Count("registrations", filter=visible), **counts)
         .prefetch_related(Prefetch("roles", queryset=my_roles, to_attr="my_roles"))

@@ -176,7 +176,7 @@ def _render_meeting_page(meeting, *, phase: str, language: str) -> dict:
 
 
 def _co_chair(registration, language: str) -> dict:
-    """How the public page names a co-chair: the Lao name on the Lao page where it is given."""
+    """How the public page names the chair or a co-chair (`role`): the Lao name on the Lao page where it is given."""
     if language == "lo" and registration.lao_name:
         name = TranslatedText(registration.lao_name, "lo", False)
     else:
@@ -190,6 +190,7 @@ def _co_chair(registration, language: str) -> dict:
         "name": name,
         "position": registration.position_in(language),
         "organization": organization,
+        "role": registration.protocol_role,
     }
 
 

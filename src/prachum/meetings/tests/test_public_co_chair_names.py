@@ -20,7 +20,7 @@ def page(meeting, language) -> str:
 def test_a_lao_only_co_chair_is_named_in_latin_letters_in_english_and_in_lao_in_lao():
     meeting = make_meeting()
     delegation = make_delegation(meeting, organization=make_organization(name_en="Lao PDR", name_lo="ສປປ ລາວ"))
-    make_registration(meeting, make_category(meeting, code="co-chair"), status=Registration.Status.APPROVED,
+    make_registration(meeting, make_category(meeting, code="co-chair"), protocol_role="co_chair", status=Registration.Status.APPROVED,
                       delegation=delegation, honorific="", given_name="ວິໄລວັນ", family_name="ພຸດທະວົງ",
                       name_lo="ວິໄລວັນ ພຸດທະວົງ")
 

@@ -149,8 +149,8 @@ def test_the_logged_in_shell_follows_the_seats_too(client):
 def test_a_cache_hit_costs_two_small_queries_however_many_registrations_and_co_chairs(django_assert_num_queries):
     meeting = make_meeting(capacity=50, show_seats_left=True, format=Meeting.Format.ONLINE, host=make_organization())
     co_chair = make_category(meeting, code="co-chair")
-    make_registration(meeting, category=co_chair, status=Status.APPROVED, delegation=make_delegation(meeting))
-    make_registration(meeting, category=co_chair, status=Status.APPROVED, organization_name="ASEAN Secretariat")
+    make_registration(meeting, category=co_chair, protocol_role="co_chair", status=Status.APPROVED, delegation=make_delegation(meeting))
+    make_registration(meeting, category=co_chair, protocol_role="co_chair", status=Status.APPROVED, organization_name="ASEAN Secretariat")
     for _ in range(5):
         make_registration(meeting)
         make_session(meeting)
@@ -170,7 +170,7 @@ def test_a_cache_miss_stays_a_handful_of_queries(django_assert_max_num_queries):
     meeting = make_meeting(capacity=50, show_seats_left=True, host=make_organization())
     co_chair = make_category(meeting, code="co-chair")
     for _ in range(3):
-        make_registration(meeting, category=co_chair, status=Status.APPROVED, delegation=make_delegation(meeting))
+        make_registration(meeting, category=co_chair, protocol_role="co_chair", status=Status.APPROVED, delegation=make_delegation(meeting))
         make_session(meeting)
 
     # versions (2), meeting with host, its sessions, their agenda items (one query for all), the seats,
@@ -187,7 +187,7 @@ def test_co_chairs_are_shown_only_once_approved_with_honorific_name_position_and
     co_chair = make_category(meeting, code="co-chair", name_en="Co-Chair")
     lao_pdr = make_delegation(meeting, name_en="Lao PDR", name_lo="ສປປ ລາວ")
     chair = make_registration(
-        meeting, category=co_chair, honorific="H.E.", given_name="Vilayvanh", family_name="Phouthavong",
+        meeting, category=co_chair, protocol_role="co_chair", honorific="H.E.", given_name="Vilayvanh", family_name="Phouthavong",
         position="ADGSOM Chair", delegation=lao_pdr,
     )
     assert "Phouthavong" not in page(meeting)  # pending: not yet a co-chair
@@ -204,7 +204,7 @@ def test_co_chairs_are_shown_only_once_approved_with_honorific_name_position_and
 @pytest.mark.parametrize("status", [Status.PENDING, Status.WAITLISTED, Status.REJECTED, Status.CANCELLED])
 def test_a_co_chair_not_approved_is_not_shown(status):
     meeting = make_meeting()
-    make_registration(meeting, category=make_category(meeting, code="co-chair"), status=status, family_name="Hidden")
+    make_registration(meeting, category=make_category(meeting, code="co-chair"), protocol_role="co_chair", status=status, family_name="Hidden")
     html = page(meeting)
     assert "Hidden" not in html and "Co-chair" not in html
 
@@ -221,9 +221,9 @@ def test_the_lao_page_names_co_chairs_in_lao_where_given_and_their_organization_
     co_chair = make_category(meeting, code="co-chair")
     lao_pdr = make_delegation(meeting, name_en="Lao PDR", name_lo="ສປປ ລາວ", protocol_order=4)
     japan = make_delegation(meeting, name_en="Japan", name_lo="ຍີ່ປຸ່ນ", protocol_order=20)
-    make_registration(meeting, category=co_chair, status=Status.APPROVED, delegation=japan, honorific="Mr.",
+    make_registration(meeting, category=co_chair, protocol_role="co_chair", status=Status.APPROVED, delegation=japan, honorific="Mr.",
                       given_name="Taro", family_name="Suzuki", position="Director-General")
-    make_registration(meeting, category=co_chair, status=Status.APPROVED, delegation=lao_pdr, honorific="ທ່ານ",
+    make_registration(meeting, category=co_chair, protocol_role="co_chair", status=Status.APPROVED, delegation=lao_pdr, honorific="ທ່ານ",
                       given_name="Vilayvanh", family_name="Phouthavong", name_lo="ວິໄລວັນ ພຸດທະວົງ")
 
     lao = page(meeting, "lo")
@@ -240,14 +240,14 @@ def test_the_lao_page_names_co_chairs_in_lao_where_given_and_their_organization_
 
 def test_a_co_chair_without_delegation_shows_the_organization_they_named():
     meeting = make_meeting()
-    make_registration(meeting, category=make_category(meeting, code="co-chair"), status=Status.APPROVED,
+    make_registration(meeting, category=make_category(meeting, code="co-chair"), protocol_role="co_chair", status=Status.APPROVED,
                       organization_name="Ministry of Internal Affairs and Communications")
     assert "Ministry of Internal Affairs and Communications" in page(meeting)
 
 
 def test_co_chair_names_are_escaped():
     meeting = make_meeting()
-    make_registration(meeting, category=make_category(meeting, code="co-chair"), status=Status.APPROVED,
+    make_registration(meeting, category=make_category(meeting, code="co-chair"), protocol_role="co_chair", status=Status.APPROVED,
                       given_name="<script>alert(1)</script>", position='"><b>Chair')
     html = page(meeting)
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -257,10 +257,24 @@ def test_co_chair_names_are_escaped():
 def test_a_second_co_chair_changes_the_cached_page_and_the_heading_becomes_plural():
     meeting = make_meeting()
     co_chair = make_category(meeting, code="co-chair")
-    make_registration(meeting, category=co_chair, status=Status.APPROVED)
+    make_registration(meeting, category=co_chair, protocol_role="co_chair", status=Status.APPROVED)
     assert "<dt>Co-chair</dt>" in page(meeting)
-    make_registration(meeting, category=co_chair, status=Status.APPROVED)
+    make_registration(meeting, category=co_chair, protocol_role="co_chair", status=Status.APPROVED)
     assert "<dt>Co-chairs</dt>" in page(meeting)
+
+
+def test_the_role_not_the_category_makes_a_chair_or_co_chair_with_a_heading_for_each():
+    meeting = make_meeting()
+    delegate = make_category(meeting, code="delegate")
+    make_registration(meeting, category=make_category(meeting, code="co-chair"), status=Status.APPROVED,
+                      family_name="CategoryOnly")
+    make_registration(meeting, category=delegate, protocol_role="chair", status=Status.APPROVED, family_name="Chairman")
+    make_registration(meeting, category=delegate, protocol_role="co_chair", status=Status.APPROVED, family_name="Alpha")
+    make_registration(meeting, category=delegate, protocol_role="co_chair", status=Status.APPROVED, family_name="Beta")
+    html = page(meeting)
+    assert "CategoryOnly" not in html.split("<h2>")[0]
+    assert "<dt>Chair</dt>" in html and "<dt>Co-chairs</dt>" in html
+    assert html.index("<dt>Chair</dt>") < html.index("Chairman") < html.index("<dt>Co-chairs</dt>") < html.index("Alpha")
 
 
 # Time zones --------------------------------------------------------------------------------------
