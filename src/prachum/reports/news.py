@@ -88,6 +88,23 @@ def _co_chair_phrase(registration: Registration, language: str) -> str:
     return f"{person} ({', '.join(titles)})" if titles else person
 
 
+def _chairs_sentence(meeting: Meeting, language: str) -> str:
+    """Who chaired the meeting, by the role the organizer gave (Registration.protocol_role): "chaired by"
+    the chair, "co-chaired by" the co-chairs, or both where there are a chair and co-chairs."""
+    people = list(co_chairs(meeting))
+    chair = [_co_chair_phrase(reg, language) for reg in people if reg.protocol_role == Registration.ProtocolRole.CHAIR]
+    co = [_co_chair_phrase(reg, language) for reg in people if reg.protocol_role == Registration.ProtocolRole.CO_CHAIR]
+    if chair and co:
+        return _("The meeting was chaired by %(chair)s and co-chaired by %(chairs)s.") % {
+            "chair": join_names(chair), "chairs": join_names(co),
+        }
+    if chair:
+        return _("The meeting was chaired by %(chair)s.") % {"chair": join_names(chair)}
+    if co:
+        return _("The meeting was co-chaired by %(chairs)s.") % {"chairs": join_names(co)}
+    return ""
+
+
 # What the draft counts: the organizer's choice on the news page (a parameter of drafting again).
 COUNT_APPROVED = selectors.Population.APPROVED
 COUNT_ATTENDED = selectors.Population.ATTENDED  # checked in, joined online or either, by the meeting's format
@@ -170,11 +187,9 @@ def draft_news(meeting: Meeting, *, language: str, count: str | None = None) -> 
                 "dates": dates, "title": title, "venue": venue,
             }
         first = [held]
-        chairs = [_co_chair_phrase(reg, language) for reg in co_chairs(meeting)]
-        if len(chairs) == 1:
-            first.append(_("The meeting was chaired by %(chair)s.") % {"chair": chairs[0]})
-        elif chairs:
-            first.append(_("The meeting was co-chaired by %(chairs)s.") % {"chairs": join_names(chairs)})
+        chaired = _chairs_sentence(meeting, language)
+        if chaired:
+            first.append(chaired)
         participants = _participants_sentence(meeting, language, count)
         if participants:
             first.append(participants)

@@ -74,10 +74,30 @@ def test_a_meeting_without_participants_or_co_chairs_still_gets_a_draft():
 
 def test_one_chair_is_named_as_the_chair():
     meeting = make_meeting()
-    chair = make_category(meeting, code="co-chair", name_en="Chair")
+    chair = make_category(meeting, code="chair", name_en="Chair")
     make_registration(meeting, chair, status="approved", honorific="Ms.", given_name="Keo", family_name="Sone",
-                      position="Minister", name_lo="")
+                      position="Minister", name_lo="", protocol_role="chair")
     assert "The meeting was chaired by Ms. Keo Sone (Minister)." in draft_news(meeting, language="en").body
+
+
+def test_the_role_names_the_chairs_not_the_category():
+    meeting = make_meeting()
+    delegate = make_category(meeting, code="delegate")
+    make_registration(meeting, make_category(meeting, code="co-chair"), status="approved", family_name="Category")
+    make_registration(meeting, delegate, status="approved", honorific="Ms.", given_name="Keo", family_name="Sone",
+                      name_lo="", position="", protocol_role="chair")
+    make_registration(meeting, delegate, status="approved", honorific="Mr.", given_name="Taro", family_name="Sato",
+                      name_lo="", position="", protocol_role="co_chair")
+    body = draft_news(meeting, language="en").body
+    assert "The meeting was chaired by Ms. Keo Sone and co-chaired by Mr. Taro Sato." in body
+    assert "Category" not in body
+
+
+def test_a_single_co_chair_is_still_a_co_chair():
+    meeting = make_meeting()
+    make_registration(meeting, make_category(meeting), status="approved", honorific="Mr.", given_name="Taro",
+                      family_name="Sato", name_lo="", position="", protocol_role="co_chair")
+    assert "The meeting was co-chaired by Mr. Taro Sato." in draft_news(meeting, language="en").body
 
 
 def test_the_command_prints_the_draft(symposium):
