@@ -121,7 +121,7 @@ def search(meeting, query: str, limit: int = SEARCH_LIMIT) -> list[Registration]
     words = [w for w in query.split() if w][:5]
     if not words or sum(len(w) for w in words) < 2:
         return []
-    queryset = Registration.objects.filter(meeting=meeting).select_related("category", "delegation__organization")
+    queryset = Registration.objects.filter(meeting=meeting).select_related("category", "delegation__organization", "delegation__meeting")
     for word in words[:5]:
         word = word[:60]
         queryset = queryset.filter(
@@ -202,8 +202,8 @@ def attendance(meeting, session=None, *, include_absent: bool = False) -> list[A
     rows: dict[int, AttendanceRow] = {}
     checkins = (
         CheckIn.objects.filter(registration__meeting=meeting, session_id=session_id, undone_at__isnull=True)
-        .select_related("registration__category", "registration__delegation__organization", "device",
-                        "checked_in_by")
+        .select_related("registration__category", "registration__delegation__organization",
+                        "registration__delegation__meeting", "device", "checked_in_by")
         .order_by("checked_in_at", "pk")
     )
     conflicts: dict[int, list[CheckIn]] = {}
@@ -225,7 +225,7 @@ def attendance(meeting, session=None, *, include_absent: bool = False) -> list[A
     if include_absent:
         absent = (
             expected_registrations(meeting).exclude(pk__in=rows.keys())
-            .select_related("category", "delegation__organization").order_by("family_name", "given_name")
+            .select_related("category", "delegation__organization", "delegation__meeting").order_by("family_name", "given_name")
         )
         result += [AttendanceRow(registration=r, checked_in_at=None, by="", device="", conflicts=[]) for r in absent]
     return result

@@ -436,7 +436,7 @@ def _store_chunk(meeting, chunk: list[_Item], sent_at, device, actor):
     now = timezone.now()
     registrations = {
         r.badge_code: r for r in Registration.objects.select_for_update(of=("self",))
-        .select_related("category", "delegation__organization")
+        .select_related("category", "delegation__organization", "delegation__meeting")
         .filter(badge_code__in={p.code for p in chunk}).order_by("pk")
     }
     ids = [r.pk for r in registrations.values()]

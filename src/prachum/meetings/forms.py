@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
+from prachum.directory.history import organization_as_of
 from prachum.directory.models import Organization
 from prachum.registration.forms import clean_text
 
@@ -164,6 +165,8 @@ class MeetingForm(SetupForm):
         fields["host"] = forms.ModelChoiceField(
             label=get("host").verbose_name, required=False, queryset=Organization.objects.order_by("protocol_order", "name_en"),
         )
+        if meeting is not None:  # named as on the meeting's first day, as its pages name the host
+            fields["host"].label_from_instance = lambda o: str(organization_as_of(o, meeting.starts_on).name)
         fields["registration_mode"] = forms.ChoiceField(label=_("How people register"),
                                                         choices=Meeting.RegistrationMode.choices, widget=forms.RadioSelect)
         for name in ("registration_opens_at", "registration_closes_at"):
@@ -443,7 +446,8 @@ class DelegationForm(SetupForm):
             self.fields["organization"].queryset = (
                 Organization.objects.exclude(delegations__meeting=meeting).order_by("protocol_order", "name_en")
             )
-            self.fields["organization"].label_from_instance = lambda o: str(o.name)
+            # Named as on the meeting's first day, as its documents will name them.
+            self.fields["organization"].label_from_instance = lambda o: str(organization_as_of(o, meeting.starts_on).name)
 
     def clean_organization(self):
         organization = self.cleaned_data["organization"]

@@ -452,8 +452,8 @@ def roles(request, slug, access):
         else:
             messages.success(request, _("The role is given, and the person is told by email."))
             return redirect("meeting_setup:roles", meeting.slug)
-    items = (MeetingRole.objects.filter(meeting=meeting).select_related("user", "delegation__organization")
-             .order_by("role", "user__email"))
+    items = (MeetingRole.objects.filter(meeting=meeting)
+             .select_related("user", "delegation__organization", "delegation__meeting").order_by("role", "user__email"))
     return _page(request, access, "roles.html", "roles", form=form, items=items)
 
 

@@ -82,7 +82,7 @@ def _send_reminder(reminder_id: int, *, now: datetime) -> str:
         reminder = Reminder.objects.select_related("session").get(pk=reminder_id)
         registration = (
             Registration.objects.select_for_update(of=("self",))
-            .select_related("meeting", "category", "delegation__organization")
+            .select_related("meeting", "category", "delegation__organization", "delegation__meeting")
             .get(pk=reminder.registration_id)
         )
         if registration.status != Registration.Status.APPROVED:

@@ -72,7 +72,7 @@ def session_attendance(meeting, session) -> list[PersonAttendance]:
     people = {
         r.pk: PersonAttendance(registration=r)
         for r in Registration.objects.filter(meeting=meeting, status=Registration.Status.APPROVED)
-        .select_related("category", "delegation__organization")
+        .select_related("category", "delegation__organization", "delegation__meeting")
         .order_by("delegation__organization__protocol_order", "family_name", "given_name", "pk")
     }
     for registration_id, first in (

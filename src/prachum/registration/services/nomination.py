@@ -230,7 +230,7 @@ def queue_submitted_emails(*, meeting_id: int, batch: str, progress=None) -> int
     registrations = (
         Registration.objects.filter(meeting_id=meeting_id, client_token__startswith=f"import-{batch}-")
         .exclude(messages__kind__in=list(SUBMITTED_MESSAGE.values()))
-        .select_related("meeting", "category", "delegation__organization").order_by("pk")
+        .select_related("meeting", "category", "delegation__organization", "delegation__meeting").order_by("pk")
     )
     pending = list(registrations)
     written = 0

@@ -54,7 +54,7 @@ def invitations(request, slug, access):
     all_invitations = selectors.invitations_with_state(meeting)
     counts = selectors.invitation_state_counts(all_invitations)
     form = InvitationFilterForm(request.GET or None)
-    queryset = all_invitations.select_related("category", "delegation__organization", "registration")
+    queryset = all_invitations.select_related("category", "delegation__organization", "delegation__meeting", "registration")
     if form.is_bound and form.is_valid():  # a wrong value shows its error and filters nothing
         if form.cleaned_data["state"]:
             queryset = queryset.filter(state=form.cleaned_data["state"])

@@ -228,7 +228,7 @@ def bulk_result(request, slug, job_id, access):
         access.deny(request, "bulk_result")
     summary = job.summary or {}
     skipped = summary.get("skipped", [])
-    names = {r.pk: r for r in access.registrations().select_related("delegation__organization")
+    names = {r.pk: r for r in access.registrations().select_related("delegation__organization", "delegation__meeting")
              .filter(pk__in=[row["id"] for row in skipped])}
     rows = [{"registration": names.get(row["id"]), "id": row["id"], "why": bulk.skip_reason(row["code"])} for row in skipped]
     return render(request, "registration/organizer/bulk_result.html", {
