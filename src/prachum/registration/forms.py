@@ -11,6 +11,7 @@ others. The server decides by itself: a question that does not apply to the chos
 whose condition is not met is neither required nor kept.
 """
 
+import html
 import re
 import secrets
 import time
@@ -24,8 +25,8 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.utils.html import escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import escape, format_html, strip_tags
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -772,6 +773,8 @@ class RegistrationForm(forms.Form):
                 anchor = bound.auto_id
                 if isinstance(field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
                     anchor = f"{bound.auto_id}_0"
+                if isinstance(message, SafeData):  # a message with a link: as text, in the summary's own link
+                    message = html.unescape(strip_tags(message))
                 summary.append((anchor, str(field.label or ""), message))
         return summary
 
