@@ -9,6 +9,7 @@ urlpatterns = [
     path("<slug:slug>/delegation/<int:delegation_id>/", views.delegation, name="delegation"),
     path("<slug:slug>/delegation/<int:delegation_id>/nominate/", views.nominate, name="nominate"),
     path("<slug:slug>/delegation/<int:delegation_id>/submit/", views.submit, name="submit"),
+    path("<slug:slug>/delegation/<int:delegation_id>/ranks/", views.ranks, name="ranks"),
     path("<slug:slug>/delegation/<int:delegation_id>/r/<int:registration_id>/endorse/", views.endorse, name="endorse"),
     path("<slug:slug>/delegation/<int:delegation_id>/r/<int:registration_id>/decline/", views.decline, name="decline"),
     path("<slug:slug>/delegation/<int:delegation_id>/r/<int:registration_id>/head/", views.head, name="head"),

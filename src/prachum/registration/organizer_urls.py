@@ -1,6 +1,6 @@
 from django.urls import path
 
-from prachum.registration.views import invitations, organizer
+from prachum.registration.views import invitations, organizer, protocol
 
 app_name = "organizer"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("<slug:slug>/registrations/", organizer.registrations, name="registrations"),
     path("<slug:slug>/registrations/<int:pk>/", organizer.registration_detail, name="registration"),
     path("<slug:slug>/registrations/<int:pk>/name/", organizer.registration_name, name="registration_name"),
+    path("<slug:slug>/registrations/<int:pk>/role/", protocol.registration_role, name="registration_role"),
+    path("<slug:slug>/delegations/<int:delegation_id>/order/", protocol.delegation_order, name="delegation_order"),
     path("<slug:slug>/registrations/bulk/", organizer.bulk_action, name="bulk"),
     path("<slug:slug>/registrations/bulk/<uuid:job_id>/", organizer.bulk_result, name="bulk_result"),
     path("<slug:slug>/invitations/", invitations.invitations, name="invitations"),

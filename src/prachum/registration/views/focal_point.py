@@ -22,6 +22,7 @@ from prachum.registration.models import Participation, Registration
 from prachum.registration.services.delegations import set_head_of_delegation, submit_delegation, withdraw_member
 from prachum.registration.services.endorsement import awaits_endorsement, decline_registration, endorse_registration
 from prachum.registration.services.nomination import nominate_delegate
+from prachum.registration.views.protocol import delegation_members, save_ranks
 
 Status = Registration.Status
 
@@ -80,7 +81,7 @@ def _member(request, access, delegation, registration_id) -> Registration:
 def delegations(request, slug, access):
     """The focal point's delegations at this meeting: straight to the one, or a list of several."""
     mine = list(Delegation.objects.filter(meeting=access.meeting, pk__in=access.delegation_ids)
-                .select_related("organization").order_by("organization__protocol_order"))
+                .select_related("organization", "meeting").order_by("organization__protocol_order"))
     if len(mine) == 1:
         return redirect("focal_point:delegation", slug=slug, delegation_id=mine[0].pk)
     return render(request, "registration/focal_point/delegations.html",
@@ -90,10 +91,7 @@ def delegations(request, slug, access):
 @meeting_access_required(Capability.FOCAL_POINT)
 def delegation(request, slug, delegation_id, access):
     delegation = _delegation(request, access, delegation_id)
-    members = list(
-        Registration.objects.filter(delegation=delegation).exclude(status=Status.CANCELLED)
-        .select_related("category").order_by("-is_head_of_delegation", "status", "created_at")
-    )
+    members = delegation_members(delegation)  # in the order of the List of Participants
     for member in members:
         member.awaits_me = awaits_endorsement(member)
     counts = Registration.objects.filter(delegation=delegation).aggregate(
@@ -200,6 +198,15 @@ def head(request, slug, delegation_id, registration_id, access):
             messages.success(request, _("%(name)s is now the Head of Delegation.") % {"name": member.full_name})
         else:
             messages.success(request, _("%(name)s is no longer the Head of Delegation.") % {"name": member.full_name})
+    return redirect("focal_point:delegation", slug=slug, delegation_id=delegation.pk)
+
+
+@require_POST
+@meeting_access_required(Capability.FOCAL_POINT)
+def ranks(request, slug, delegation_id, access):
+    """The members' ranks: the order after the Head of Delegation in every list and document."""
+    delegation = _delegation(request, access, delegation_id)
+    save_ranks(request, delegation, delegation_members(delegation))
     return redirect("focal_point:delegation", slug=slug, delegation_id=delegation.pk)
 
 

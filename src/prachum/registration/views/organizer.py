@@ -121,6 +121,7 @@ def registration_detail(request, slug, pk, access):
         "categories": categories,
         "seen": registration.updated_at.isoformat(),
         "waits_for_endorsement": transitions.NOT_ENDORSED,
+        "protocol_roles": Registration.ProtocolRole.choices,
     }
     if not names_only:
         context["history"] = with_changes(registration.audit_events.select_related("actor").order_by("created_at", "pk"))
