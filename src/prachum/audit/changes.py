@@ -83,7 +83,7 @@ def _names(events) -> dict:
     for related, ids in wanted.items():
         objects = related._default_manager.filter(pk__in=ids)
         if related is apps.get_model("meetings", "Delegation"):
-            objects = objects.select_related("organization")
+            objects = objects.select_related("organization", "meeting")  # named as on the meeting's first day
         names[related] = {obj.pk: _name_of(obj) for obj in objects}
     return names
 

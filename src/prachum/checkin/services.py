@@ -555,7 +555,7 @@ def meeting_labels(meeting) -> tuple[dict, dict, frozenset]:
 
         labels = (
             {c.pk: c for c in Category.objects.filter(meeting=meeting)},
-            {d.pk: d for d in Delegation.objects.filter(meeting=meeting).select_related("organization")},
+            {d.pk: d for d in Delegation.objects.filter(meeting=meeting).select_related("organization", "meeting")},
             frozenset(Session.objects.filter(meeting=meeting).values_list("pk", flat=True)),
         )
         if len(_labels) > 100:

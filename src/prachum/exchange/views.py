@@ -34,7 +34,7 @@ SHOWN_ERRORS = 1000
 def _focal_delegations(access):
     return list(
         Delegation.objects.filter(meeting=access.meeting, pk__in=access.delegation_ids)
-        .select_related("organization").order_by("organization__protocol_order")
+        .select_related("organization", "meeting").order_by("organization__protocol_order")
     )
 
 
