@@ -22,9 +22,10 @@ from django.utils.translation import pgettext
 from prachum.badges.fitting import PT_IN_MM, fit_font_size
 from prachum.badges.layouts import SHEETS, Layout, Sheet
 from prachum.badges.models import BadgeDesign, BadgeLanguage
-from prachum.core.bilingual import pick
+from prachum.core.bilingual import TranslatedText, pick
 from prachum.core.validators import HEX_COLOUR
 from prachum.notify.qr import qr_code_png
+from prachum.registration.ordering import role_title
 from prachum.registration.tickets import FONT_DIR, pdf_fonts
 
 # WeasyPrint logs every page it lays out at INFO: thousands of lines per print in the server's log.
@@ -144,6 +145,8 @@ def badge_face(registration, *, language: str, sheet: Sheet, design: BadgeDesign
     else:
         delegation, delegation_language = registration.organization_name, "en"
     category = pick(registration.category, "name", language)
+    if registration.protocol_role:  # the chair's or a co-chair's band says so, whatever their category
+        category = TranslatedText(role_title(registration.protocol_role, language), language, False)
     title, dates = meeting_texts.setdefault(language, (pick(meeting, "title", language), meeting_dates(meeting, language)))
     colour = registration.category.badge_colour
     if not HEX_COLOUR.match(colour or ""):  # it goes into the style sheet: only ever a colour

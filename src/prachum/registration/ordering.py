@@ -39,6 +39,18 @@ def role_rank(role: str) -> int:
     return ROLE_RANK.get(role or "", NO_ROLE_RANK)
 
 
+def role_title(role: str, language: str, count: int = 1) -> str:
+    """"Chair" / "Co-Chair" (ປະທານ / ປະທານຮ່ວມ) in `language`, in the plural for `count` people: the
+    heading of the List of Participants, the band of a badge."""
+    from django.utils import translation
+    from django.utils.translation import npgettext
+
+    with translation.override(language):
+        if role == ProtocolRole.CHAIR:
+            return npgettext("role at the meeting", "Chair", "Chairs", count)
+        return npgettext("role at the meeting", "Co-Chair", "Co-Chairs", count)
+
+
 def _lao(text: str) -> tuple:
     # The raw text after the collation key, as SQLite's compare_lao breaks ties by code points.
     return (lao_sort_key(text or ""), text or "")

@@ -17,9 +17,7 @@ from datetime import datetime, time, timedelta
 
 from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.db.models.functions import TruncDate
-from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import npgettext
 
 from prachum.checkin.models import CheckIn
 from prachum.core.bilingual import TranslatedText, pick
@@ -31,7 +29,7 @@ from prachum.meetings.models import CustomQuestion, Meeting, Session
 from prachum.meetings.selectors import programme
 from prachum.online.models import Join
 from prachum.registration.models import Answer, Registration
-from prachum.registration.ordering import delegation_key, protocol_sort_key
+from prachum.registration.ordering import delegation_key, protocol_sort_key, role_title
 
 # A yes/no question with this key asks "May your email appear in the List of Participants?";
 # only people who answered yes have their email printed (there is no consent field of its own).
@@ -206,10 +204,7 @@ def list_of_participants(
 
 def chairs_heading(role: str, count: int, language: str) -> str:
     """"Chair" / "Co-Chairs" (ປະທານ / ປະທານຮ່ວມ) in `language`, in the plural where there are several."""
-    with translation.override(language):
-        if role == Registration.ProtocolRole.CHAIR:
-            return npgettext("heading of the list of participants", "Chair", "Chairs", count)
-        return npgettext("heading of the list of participants", "Co-Chair", "Co-Chairs", count)
+    return role_title(role, language, count)
 
 
 def _chair_groups(chairs: dict[str, list[ListedPerson]], language: str) -> list[ListedDelegation]:
