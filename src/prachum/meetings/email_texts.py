@@ -55,7 +55,7 @@ def sample_values(meeting: Meeting, language: str) -> dict:
         return {
             "given_name": "Keo" if language == "en" else "ແກ້ວ",
             "family_name": "Phommachanh" if language == "en" else "ພົມມະຈັນ",
-            "full_name": "Ms Keo Phommachanh" if language == "en" else "ທ່ານນາງ ແກ້ວ ພົມມະຈັນ",
+            "full_name": "Ms. Keo Phommachanh" if language == "en" else "ທ່ານນາງ ແກ້ວ ພົມມະຈັນ",  # as the list spells Ms.
             "meeting": str(meeting.title),
             "category": gettext("Delegate"),
             "manage_link": f"https://prachum.example/{language}/r/…/",
