@@ -6,6 +6,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from prachum.meetings.models import Meeting
+from prachum.meetings.selectors import programme
 from prachum.reports import selectors
 from prachum.reports.pdf import PDF_TYPE, XLSX_TYPE, render_pdf, workbook_bytes
 
@@ -13,8 +14,10 @@ FORMATS = ("pdf", "xlsx")
 
 
 def list_of_participants_pdf(lop: selectors.ListOfParticipants) -> bytes:
+    # The heading names what the meeting discussed: each session's agenda items (or its title).
     return render_pdf(
-        "reports/pdf/list_of_participants.html", {"lop": lop}, meeting=lop.meeting, language=lop.language
+        "reports/pdf/list_of_participants.html", {"lop": lop, "sessions": programme(lop.meeting)},
+        meeting=lop.meeting, language=lop.language,
     )
 
 
