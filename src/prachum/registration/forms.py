@@ -558,6 +558,13 @@ class RegistrationForm(forms.Form):
             for name in ("email", "honorific", "given_name", "family_name"):
                 if getattr(invitation, name):
                     self.initial.setdefault(name, getattr(invitation, name))
+            # An invitation naming the person only in Lao script: the form opens with the Lao in its own
+            # field and the Latin letters proposed, for the person to check.
+            proposal = propose_latin_name(given_name=self.initial.get("given_name") or "",
+                                          family_name=self.initial.get("family_name") or "", name_lo="")
+            if proposal is not None:
+                self.initial.update(given_name=proposal.given_name, family_name=proposal.family_name,
+                                    name_lo=proposal.name_lo)
             if invitation.delegation_id and "organization" in self.fields:
                 self.initial.setdefault("organization", str(invitation.delegation_id))
         if not self.is_bound:

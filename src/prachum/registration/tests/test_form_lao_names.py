@@ -128,3 +128,12 @@ def test_a_focal_point_nominating_a_lao_only_name_is_told_about_the_name_not_the
     assert value_of(response, "given_name") == "Phoukhong" and value_of(response, "name_lo") == "ພູຄົງ"
     assert errors_of(response)["given_name"] == [
         "We wrote the name in Latin letters as “Phoukhong”. Correct it if needed, then send the form again."]
+
+
+def test_an_invitation_naming_the_person_in_lao_opens_with_the_latin_letters_proposed(client, meeting, category):
+    from prachum.registration.tests.factories import make_invitation
+
+    invitation = make_invitation(meeting, given_name="ສົມສັກ", family_name="ວົງສາ", category=category)
+    page = client.get(f"/lo/m/{meeting.slug}/register/?invitation={invitation.token}")
+    assert (value_of(page, "given_name"), value_of(page, "family_name"), value_of(page, "name_lo")) == (
+        "Somsak", "Vongsa", "ສົມສັກ ວົງສາ")

@@ -71,6 +71,10 @@ def test_a_participant_registers_changes_and_cancels_in_lao_on_a_phone(
     page.locator("#id_phone").press_sequentially("020 5551 2345")
     page.locator("#id_consent").check()
     page.locator('form[data-registration-form] button[type="submit"]').click()
+    # The name, written only in Lao, comes back in Latin letters to check; sent again as proposed.
+    expect(page.locator("#id_given_name")).to_have_value("Keo")
+    expect(page.locator("#id_name_lo")).to_have_value("ແກ້ວ ພົມມະຈັນ")
+    page.locator('form[data-registration-form] button[type="submit"]').click()
     expect(page.locator("img.ticket__qr")).to_be_visible()
     registration = Registration.objects.get(email="keo@example.la")
     assert (registration.status, registration.language, registration.honorific.code) == ("approved", "lo", "ms")
