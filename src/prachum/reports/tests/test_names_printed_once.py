@@ -26,7 +26,7 @@ def meeting():
     delegate = make_category(meeting, name_en="Delegate", name_lo="ຜູ້ແທນ")
     co_chair = make_category(meeting, code="co-chair", name_en="Co-Chair", name_lo="ປະທານຮ່ວມ")
     # Registrations from before the form proposed Latin letters: Lao in the Latin fields.
-    make_registration(meeting, co_chair, delegation=delegation, status="approved", honorific="",
+    make_registration(meeting, co_chair, delegation=delegation, status="approved", honorific="", protocol_role="co_chair",
                       given_name="ວິໄລວັນ", family_name="ພຸດທະວົງ", name_lo="ວິໄລວັນ ພຸດທະວົງ",
                       position="Director", position_lo="ຫົວໜ້າ")
     make_registration(meeting, delegate, delegation=delegation, status="approved", honorific="",
@@ -38,7 +38,7 @@ def meeting():
 
 
 def test_the_english_list_prints_latin_letters_only(meeting):
-    people = {p.name: p.other_name for d in list_of_participants(meeting, language="en").delegations for p in d.people}
+    people = {p.name: p.other_name for d in list_of_participants(meeting, language="en").groups for p in d.people}
     assert people == {"Vilaivan Phoutthavong": "", "Somsak Vongsa": "", "Keo Phommachanh": ""}
 
     text = pdf_text(list_of_participants_file(meeting, language="en", file_format="pdf")[2])
@@ -49,7 +49,7 @@ def test_the_english_list_prints_latin_letters_only(meeting):
 
 
 def test_the_lao_list_prints_each_lao_name_once_with_its_latin_letters(meeting):
-    people = {p.name: p.other_name for d in list_of_participants(meeting, language="lo").delegations for p in d.people}
+    people = {p.name: p.other_name for d in list_of_participants(meeting, language="lo").groups for p in d.people}
     assert people == {"ວິໄລວັນ ພຸດທະວົງ": "Vilaivan Phoutthavong", "ສົມສັກ ວົງສາ": "Somsak Vongsa",
                       "ແກ້ວ ພົມມະຈັນ": "Keo Phommachanh"}
 
