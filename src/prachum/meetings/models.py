@@ -89,6 +89,11 @@ class Meeting(models.Model):
         "directory.Organization", verbose_name=_("host"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="hosted_meetings", as_of=lambda meeting: meeting.starts_on,
     )
+    contact_email = models.EmailField(
+        _("secretariat's email"), blank=True,
+        help_text=_("Where people write with questions, e.g. someone whose organization is not in the list. "
+                    "Empty: the host organization's contact email."),
+    )
     registration_mode = models.CharField(
         _("registration"), max_length=16, choices=RegistrationMode.choices, default=RegistrationMode.OPEN
     )
@@ -179,10 +184,13 @@ class Meeting(models.Model):
         return self.starts_at.astimezone(zone).date()
 
     @property
-    def contact_email(self) -> str:
-        """Where people write to the meeting's secretariat: the host organization's contact email ("" if none).
-        The meeting has no address of its own."""
-        return self.host.email if self.host_id is not None and self.host is not None else ""
+    def secretariat_email(self) -> str:
+        """Where people write to the meeting's secretariat: the meeting's own address (contact_email), else
+        the host organization's contact email, else ""."""
+        if self.contact_email:
+            return self.contact_email
+        host = self.host if self.host_id is not None else None
+        return host.email if host is not None else ""
 
     @property
     def is_online(self) -> bool:

@@ -527,7 +527,7 @@ class RegistrationForm(forms.Form):
             )
             if not (invitation and invitation.delegation_id):
                 # Someone whose organization sends no delegation learns whom to ask, not only "required".
-                not_listed = not_listed_messages(meeting.contact_email)
+                not_listed = not_listed_messages(meeting.secretariat_email)
                 fields["organization"].help_text = not_listed["help"]
                 fields["organization"].error_messages.update(required=not_listed["error"], invalid_choice=not_listed["error"])
 
