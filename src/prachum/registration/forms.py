@@ -25,6 +25,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.forms.models import ModelChoiceIterator
 from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.text import format_lazy
@@ -422,6 +423,25 @@ def not_listed_messages(email: str) -> dict:
     }
 
 
+class _OneOptionPerLabel(ModelChoiceIterator):
+    """Mr./Ms. and Mrs. are one word in Lao (ທ່ານ, ທ່ານນາງ): a page offers each label once (the first in the
+    list's order, so ທ່ານນາງ is Ms.), and always the honorific a person already has."""
+
+    def __iter__(self):
+        seen = set()
+        for value, label in super().__iter__():
+            code = str(getattr(value, "value", value))
+            if label in seen and code != self.field.kept:
+                continue
+            seen.add(label)
+            yield value, label
+
+
+class HonorificField(forms.ModelChoiceField):
+    iterator = _OneOptionPerLabel
+    kept = ""  # the code of the honorific on record, offered whatever its label
+
+
 class RegistrationForm(forms.Form):
     """A new registration (`registration=None`) or an edit of one (`registration=` it)."""
 
@@ -432,7 +452,7 @@ class RegistrationForm(forms.Form):
     # where someone else fills the form in, about "the name".
     name_romanized_message = "name_romanized"
 
-    honorific = forms.ModelChoiceField(
+    honorific = HonorificField(
         label=_("Title"), required=False, queryset=Honorific.objects.all(), to_field_name="code", empty_label="—",
     )
     given_name = TextField(
@@ -487,6 +507,8 @@ class RegistrationForm(forms.Form):
         for field in self.fields.values():
             field.shown_required = field.required
         self.fields["given_name"].shown_required = True
+        kept = self.initial.get("honorific")
+        self.fields["honorific"].kept = str(getattr(kept, "code", kept) or "")
         self.own_position = "position_lo" if self.language == "lo" else "position"
         self.other_position = "position" if self.language == "lo" else "position_lo"
         self.fields[self.own_position].shown_required = True

@@ -59,7 +59,7 @@ def test_a_focal_point_nominates_a_member_in_lao(live_server, delegation, chromi
     expect(arrival).to_be_hidden()
     page.get_by_label("ຜູ້ແທນ", exact=True).check()
     expect(arrival).to_be_visible()  # the delegate's question appears
-    page.locator("#id_honorific").select_option("Ms.")
+    page.locator("#id_honorific").select_option(label="ທ່ານນາງ")
     page.locator("#id_given_name").fill("Thị Thu")
     page.locator("#id_family_name").fill("Lý")
     page.locator("#id_family_name_first").check()

@@ -123,7 +123,7 @@ def test_an_invited_focal_point_sets_a_password_and_submits_the_delegation(
     # Nominate one member, typing.
     focal.get_by_role("link", name="ສະເໜີຊື່ສະມາຊິກ").click()  # "Nominate a member"
     focal.get_by_label("ຫົວໜ້າຄະນະຜູ້ແທນ", exact=True).check()
-    focal.locator("#id_honorific").select_option("Ms.")
+    focal.locator("#id_honorific").select_option(label="ທ່ານນາງ")
     focal.locator("#id_given_name").press_sequentially("Thi Lan")
     focal.locator("#id_family_name").press_sequentially("Nguyen")
     focal.get_by_label("ຍິງ", exact=True).check()

@@ -61,7 +61,7 @@ def test_registering_in_lao_on_a_phone_leads_to_the_e_ticket(live_server, browse
     page.screenshot(path=str(screenshots / "register-lo.png"), full_page=True)
 
     # Sent with the "other" description missing: the summary takes the focus and links to the field.
-    page.locator("#id_honorific").select_option("ທ່ານນາງ")
+    page.locator("#id_honorific").select_option(label="ທ່ານນາງ")
     page.locator("#id_given_name").fill("ແກ້ວ")
     page.locator("#id_family_name").fill("ພົມມະຈັນ")
     page.get_by_label("ຍິງ", exact=True).check()

@@ -84,7 +84,7 @@ def test_an_organizer_on_a_phone_follows_up_the_invitations_in_lao(live_server, 
     page.goto(link_in(emails_to(inbox, "somsak@example.la")[0], live_server))
     expect(page.locator("html")).to_have_attribute("lang", "lo")
     expect(page.locator("#id_email")).to_have_value("somsak@example.la")
-    page.locator("#id_honorific").select_option("ທ່ານ")
+    page.locator("#id_honorific").select_option(label="ທ່ານ")
     page.get_by_label("ຊາຍ", exact=True).check()
     page.locator("#id_position").fill("ຫົວໜ້າພະແນກ")
     page.locator("#id_phone").fill("020 5551 2345")

@@ -318,3 +318,9 @@ def test_an_edit_of_fields_without_review_keeps_the_registration_confirmed(clien
 
     assert Registration.objects.get().status == Status.APPROVED
     assert "Your changes are saved." in client.get(manage_url(token)).content.decode()
+
+
+def test_an_honorific_whose_lao_label_another_has_stays_offered_to_the_person_who_has_it(client, meeting, category):
+    registration = make_registration(meeting, category, honorific="Mrs.", language="lo")
+    lao = client.get(manage_url(registration.manage_token, "lo")).content.decode()
+    assert '<option value="mrs" selected>ທ່ານນາງ</option>' in lao and '<option value="ms">ທ່ານນາງ</option>' in lao

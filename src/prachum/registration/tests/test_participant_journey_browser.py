@@ -61,7 +61,7 @@ def test_a_participant_registers_changes_and_cancels_in_lao_on_a_phone(
     expect(page).to_have_url(f"{live_server.url}/lo/m/adgsom-journey/register/")
 
     page.get_by_label("ຜູ້ແທນ").check()
-    page.locator("#id_honorific").select_option("ທ່ານນາງ")
+    page.locator("#id_honorific").select_option(label="ທ່ານນາງ")
     page.locator("#id_given_name").press_sequentially("ແກ້ວ")
     page.locator("#id_family_name").press_sequentially("ພົມມະຈັນ")
     page.get_by_label("ຍິງ", exact=True).check()
