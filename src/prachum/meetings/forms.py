@@ -167,6 +167,8 @@ class MeetingForm(SetupForm):
         )
         if meeting is not None:  # named as on the meeting's first day, as its pages name the host
             fields["host"].label_from_instance = lambda o: str(organization_as_of(o, meeting.starts_on).name)
+        fields["contact_email"] = forms.EmailField(label=get("contact_email").verbose_name, required=False,
+                                                   max_length=254, help_text=get("contact_email").help_text)
         fields["registration_mode"] = forms.ChoiceField(label=_("How people register"),
                                                         choices=Meeting.RegistrationMode.choices, widget=forms.RadioSelect)
         for name in ("registration_opens_at", "registration_closes_at"):
@@ -190,9 +192,9 @@ class MeetingForm(SetupForm):
 
     @staticmethod
     def model_fields():
-        return ("slug", *MEETING_TEXTS, "format", "default_language", "time_zone", "registration_mode", "capacity",
-                "online_capacity", "show_seats_left", "allows_free_text_organization", "emails_in_both_languages",
-                "retention_days")
+        return ("slug", *MEETING_TEXTS, "format", "default_language", "time_zone", "contact_email", "registration_mode",
+                "capacity", "online_capacity", "show_seats_left", "allows_free_text_organization",
+                "emails_in_both_languages", "retention_days")
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"].lower()

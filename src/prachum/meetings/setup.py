@@ -202,9 +202,10 @@ def _sessions_outside(meeting: Meeting) -> list[Session]:
 
 MEETING_FIELDS = (
     "slug", "series", "title_lo", "title_en", "description_lo", "description_en", "format", "time_zone", "starts_at",
-    "ends_at", "venue_lo", "venue_en", "host", "registration_mode", "registration_opens_at", "registration_closes_at",
-    "capacity", "online_capacity", "show_seats_left", "allows_free_text_organization", "edits_close_at",
-    "emails_in_both_languages", "default_language", "privacy_notice_lo", "privacy_notice_en", "retention_days",
+    "ends_at", "venue_lo", "venue_en", "host", "contact_email", "registration_mode", "registration_opens_at",
+    "registration_closes_at", "capacity", "online_capacity", "show_seats_left", "allows_free_text_organization",
+    "edits_close_at", "emails_in_both_languages", "default_language", "privacy_notice_lo", "privacy_notice_en",
+    "retention_days",
 )
 TIME_FIELDS = ("starts_at", "ends_at", "time_zone")
 
