@@ -89,7 +89,7 @@ MEETING_FIELD_KEYS = {
     "retention_days": "retention_days", "registration_mode": "registration", "registration_opens_at": "registration",
     "registration_closes_at": "registration", "capacity": "registration", "online_capacity": "registration",
     "edits_close_at": "registration", "reapproval_fields": "registration",
-    "emails_in_both_languages": "emails_in_both_languages",
+    "emails_in_both_languages": "emails_in_both_languages", "contact_email": "contact_email",
 }
 REGISTRATION_FIELD_KEYS = {
     "organization_name": "organization", "decision_reason": "reason", "category": "category",

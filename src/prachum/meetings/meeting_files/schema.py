@@ -34,7 +34,7 @@ SEAT_HOLDING = (RegistrationStatus.PENDING.value, RegistrationStatus.APPROVED.va
 
 MEETING_KEYS = (
     "slug", "series", "title", "description", "format", "status", "time_zone", "default_language", "starts", "ends",
-    "venue", "host", "registration", "privacy_notice", "retention_days", "emails_in_both_languages",
+    "venue", "host", "contact_email", "registration", "privacy_notice", "retention_days", "emails_in_both_languages",
     "sessions", "categories", "delegations", "organizers", "questions", "registrations",
 )
 REGISTRATION_WINDOW_KEYS = (
@@ -215,6 +215,14 @@ def _email(node: Node) -> str:
     except ValidationError:
         raise node.error(f"must be an email address, not {value!r}") from None
     return value
+
+
+def _optional_email(m: Mapping, key: str) -> str:
+    """An email address, or "" where `key` is absent or empty."""
+    node = m.get(key)
+    if node is None or not node.text(allow_blank=True):
+        return ""
+    return _email(node)
 
 
 def _time_zone(node: Node) -> ZoneInfo:
@@ -638,6 +646,7 @@ def read_meeting_spec(root: Node, *, today: date | None = None) -> MeetingSpec:
         "default_language": m.choice("default_language", LANGUAGES, "lo"),
         "starts_at": starts, "ends_at": ends,
         "venue_lo": venue_lo, "venue_en": venue_en,
+        "contact_email": _optional_email(m, "contact_email"),
         "privacy_notice_lo": privacy_lo, "privacy_notice_en": privacy_en,
         "retention_days": m.whole_number("retention_days", 365),
         "registration_mode": RegistrationMode.OPEN.value,
