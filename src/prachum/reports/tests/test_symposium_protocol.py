@@ -54,6 +54,11 @@ def test_the_list_of_participants_of_the_symposium(symposium, language, tmp_path
         first_person = group.split("\n1. ", 1)[1].split("\n2. ", 1)[0]
         assert HEAD[language].replace(" ", "") in first_person.replace(" ", ""), group[:300]
 
+    # A delegation whose head co-chairs: the ranks its focal point set, not the alphabet.
+    if language == "en":
+        assert flat.index("Khamphet Sisouphanh") < flat.index("Souphaphone Keomany") < flat.index("Malavanh Inthavong")
+        assert flat.index("Kenji Takahashi") < flat.index("Yuki Sato") < flat.index("Hiroshi Tanaka")
+
 
 @pytest.mark.parametrize("language", ["en", "lo"])
 def test_the_news_drafts_figure_is_the_statistics_pages(symposium, language):
