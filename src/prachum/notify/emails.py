@@ -16,7 +16,7 @@ readable by every relay, and only the To address needs to be there.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -60,8 +60,8 @@ QR_CONTENT_ID = "ticket-qr@prachum"
 class RenderedEmail:
     subject: str
     text: str
-    html: str
-    attachments: list
+    html: str = ""
+    attachments: list = field(default_factory=list)  # descriptions (QR_ATTACHMENT, ICS_ATTACHMENT)
 
 
 def is_ticket_email(kind: str, registration) -> bool:

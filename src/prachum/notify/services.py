@@ -1,9 +1,12 @@
 """Messages: the outbox of every email Prachum sends.
 
-1. `queue_message(registration=…, kind=…)` runs inside the transaction of the change it tells of
+1. `queue_message(kind=…, registration=…)` runs inside the transaction of the change it tells of
    (registration/services.py calls it there). It renders the subject, the text and the HTML now, in the
    registration's language, and writes a Message row; nothing leaves the building yet. After the commit
    (transaction.on_commit) `schedule_delivery` hands the message over; a rolled-back change sends nothing.
+   It is the one door into the outbox: every other app renders its own email and hands it in here
+   (`rendered=RenderedEmail(…)`, `to_email=`, `language=`), so that held/queued and "send after commit"
+   are decided in one place (notify/tests/test_one_door.py checks that nobody else writes a Message).
 2. `schedule_delivery(message)` hands it over according to settings.PRACHUM_DELIVERY:
    - "celery" (production, with Redis): the Celery task `send_message.delay(id)` on a worker;
    - "thread" (embedded mode: no Redis, CELERY_TASK_ALWAYS_EAGER): the web request does NOT send;
@@ -41,7 +44,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from prachum.audit.services import record_audit
-from prachum.notify.emails import ICS_ATTACHMENT, QR_ATTACHMENT, QR_CONTENT_ID, render_registration_email
+from prachum.notify.emails import (
+    ICS_ATTACHMENT,
+    KINDS,
+    QR_ATTACHMENT,
+    QR_CONTENT_ID,
+    RenderedEmail,
+    render_registration_email,
+)
 from prachum.notify.ics import calendar_method, registration_calendar
 from prachum.notify.models import Message
 from prachum.notify.qr import qr_code_png
@@ -62,28 +72,42 @@ Status = Message.Status
 # --- 1. Queue ----------------------------------------------------------------------------------------
 
 
-def queue_message(*, registration, kind: str, rendered=None) -> Message:
-    """Write the email of `kind` to `registration` into the outbox, in the caller's transaction;
-    it is handed over for sending after the commit. Kinds: emails.KINDS. `rendered`: the email as
-    render_registration_email made it for this registration and kind, when the caller has it already
-    (rendered before taking a lock). Without a mail server the message is written "held" at once."""
+def queue_message(*, kind: str, registration=None, rendered: RenderedEmail | None = None, to_email: str | None = None,
+                  language: str | None = None, meeting=None) -> Message:
+    """The one door into the outbox: every Message is written here, in the caller's transaction, and
+    handed over for sending after the commit. Without a mail server it is written "held" at once.
+
+    `kind`: dotted, e.g. "registration.confirmed". `rendered`: the email as the caller rendered it (a
+    RenderedEmail: subject, text, HTML, attachment descriptions); without it, the email of one of
+    emails.KINDS is rendered now for `registration`, in its language. The recipient (`to_email`), the
+    `language` it is written in and the `meeting` are the registration's unless given; a message about
+    no registration (an account, the secretariat) gives them itself."""
     if not connection.in_atomic_block:
         raise RuntimeError("queue_message must run inside the transaction of the change it tells of")
-    if not registration.manage_token_nonce:
+    if registration is not None and kind in KINDS and not registration.manage_token_nonce:
         raise ValueError("the registration has no private link yet: call set_manage_token() before saving it")
-    email = rendered or render_registration_email(registration=registration, kind=kind)
+    if rendered is None:
+        if registration is None:
+            raise ValueError(f"queue_message({kind!r}): give the rendered email, or the registration to render it for")
+        rendered = render_registration_email(registration=registration, kind=kind)
+    if registration is not None:
+        to_email = to_email or registration.email
+        language = language or registration.language
+        meeting = meeting if meeting is not None else registration.meeting
+    if not to_email or not language:
+        raise ValueError(f"queue_message({kind!r}): whom to, and in which language?")
     held = not settings.PRACHUM_EMAIL_ENABLED
     message = Message.objects.create(
         status=Status.HELD if held else Status.QUEUED,
-        meeting=registration.meeting,
+        meeting=meeting,
         registration=registration,
         kind=kind,
-        to_email=registration.email,
-        language=registration.language,
-        subject=email.subject[:300],
-        body_text=email.text,
-        body_html=email.html,
-        attachments=email.attachments,
+        to_email=to_email,
+        language=language,
+        subject=rendered.subject[:300],
+        body_text=rendered.text,
+        body_html=rendered.html,
+        attachments=list(rendered.attachments),
     )
     if not held:
         transaction.on_commit(lambda: schedule_delivery(message), robust=True)
@@ -340,18 +364,19 @@ def resend_message(*, message_id: int, actor) -> Message:
         return message
     before = message.status
     if message.status == Status.SENT:
-        message = Message.objects.create(
-            meeting=message.meeting, registration=message.registration, kind=message.kind, to_email=message.to_email,
-            language=message.language, subject=message.subject, body_text=message.body_text,
-            body_html=message.body_html, attachments=message.attachments,
+        message = queue_message(  # handed over after the commit, like every new message
+            kind=message.kind, registration=message.registration, to_email=message.to_email,
+            language=message.language, meeting=message.meeting,
+            rendered=RenderedEmail(subject=message.subject, text=message.body_text, html=message.body_html,
+                                   attachments=message.attachments),
         )
     else:
         message.status, message.next_attempt_at = (Status.HELD if held else Status.QUEUED), None
         message.save(update_fields=["status", "next_attempt_at"])
+        if not held:
+            transaction.on_commit(lambda: schedule_delivery(message), robust=True)
     record_audit(
         kind="message.resent", actor=actor, meeting=message.meeting, registration=message.registration, obj=message,
         before={"status": before}, after={"message": message.pk, "status": message.status},
     )
-    if not held:
-        transaction.on_commit(lambda: schedule_delivery(message), robust=True)
     return message
