@@ -33,7 +33,7 @@ from prachum.directory.honorifics import find_honorific
 from prachum.exchange.services.tables import TableError, read_table
 from prachum.meetings import selectors as meeting_selectors
 from prachum.meetings.models import Meeting
-from prachum.notify.emails import email_span, email_zone_name
+from prachum.notify.emails import RenderedEmail, email_span, email_zone_name
 from prachum.notify.models import Message
 from prachum.registration.models import Invitation, Registration
 
@@ -281,8 +281,6 @@ def check_invitation_rows(*, meeting: Meeting, rows: list[dict]) -> InviteResult
 
 def invite_people(*, meeting: Meeting, rows: list[dict], actor=None) -> InviteResult:
     """Invite everyone in `rows`, or no one: see the module's docstring."""
-    from prachum.notify.services import schedule_delivery
-
     with transaction.atomic(durable=True):
         # One import at a time per meeting: the checks below then see every earlier import.
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
@@ -307,7 +305,6 @@ def invite_people(*, meeting: Meeting, rows: list[dict], actor=None) -> InviteRe
                 },
             )
             message = invitation_message(invitation, meeting=meeting)
-            transaction.on_commit(lambda message=message: schedule_delivery(message), robust=True)
             result.invitations.append(invitation)
             result.messages.append(message)
     return result
@@ -321,13 +318,15 @@ def invitation_url(invitation: Invitation, meeting: Meeting, language: str | Non
 
 def invitation_message(invitation: Invitation, *, meeting: Meeting, language: str | None = None,
                        reminder: bool = False) -> Message:
-    """The invitation's email written to the outbox (the caller schedules its delivery after commit), in
-    `language` when the organizer chose one for it, else in the invitation's."""
+    """The invitation's email written to the outbox in the caller's transaction (sent after the commit),
+    in `language` when the organizer chose one for it, else in the invitation's."""
+    from prachum.notify.services import queue_message
+
     language = language or invitation.language
     subject, text, html = render_invitation_email(invitation, meeting=meeting, language=language, reminder=reminder)
-    return Message.objects.create(
-        meeting=meeting, kind=REMINDER_KIND if reminder else MESSAGE_KIND, to_email=invitation.email,
-        language=language, subject=subject[:300], body_text=text, body_html=html,
+    return queue_message(
+        kind=REMINDER_KIND if reminder else MESSAGE_KIND, to_email=invitation.email, language=language,
+        meeting=meeting, rendered=RenderedEmail(subject=subject, text=text, html=html),
     )
 
 

@@ -15,7 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from prachum.audit.services import record_audit
 from prachum.meetings.models import Delegation, MeetingRole
+from prachum.notify.emails import RenderedEmail
 from prachum.notify.models import Message
+from prachum.notify.services import queue_message
 from prachum.registration.errors import RegistrationError
 from prachum.registration.models import Registration
 from prachum.registration.services.locking import lock_meeting, lock_registration
@@ -102,8 +104,6 @@ def submit_delegation(*, delegation_id: int, actor) -> Delegation:
 
 
 def _tell_secretariat(meeting, delegation, members, actor) -> list[Message]:
-    from prachum.notify.services import schedule_delivery
-
     # Each in their account's language (the meeting's where it has none).
     recipients = dict(sorted(
         (email, language if language in ("lo", "en") else (meeting.default_language or "lo"))
@@ -111,7 +111,6 @@ def _tell_secretariat(meeting, delegation, members, actor) -> list[Message]:
             meeting=meeting, role__in=[MeetingRole.Role.OWNER, MeetingRole.Role.MANAGER]
         ).values_list("user__email", "user__language") if email
     ))
-    held = not settings.PRACHUM_EMAIL_ENABLED
     rendered = {}
     for language in sorted(set(recipients.values())):
         with translation.override(language):
@@ -125,19 +124,13 @@ def _tell_secretariat(meeting, delegation, members, actor) -> list[Message]:
                 ],
                 "review_url": settings.PRACHUM_BASE_URL + reverse("web:manage"),
             }
-            rendered[language] = (
-                " ".join(render_to_string("registration/focal_point/emails/delegation_submitted.subject.txt",
-                                          context).split()),
-                render_to_string("registration/focal_point/emails/delegation_submitted.txt", context).strip() + "\n",
+            templates = "registration/focal_point/emails/delegation_submitted"
+            rendered[language] = RenderedEmail(
+                subject=" ".join(render_to_string(f"{templates}.subject.txt", context).split()),
+                text=render_to_string(f"{templates}.txt", context).strip() + "\n",
             )
-    messages = []
-    for email, language in recipients.items():
-        subject, text = rendered[language]
-        message = Message.objects.create(
-            status=Message.Status.HELD if held else Message.Status.QUEUED, meeting=meeting,
-            kind=SUBMITTED_MESSAGE, to_email=email, language=language, subject=subject[:300], body_text=text,
-        )
-        if not held:
-            transaction.on_commit(lambda message=message: schedule_delivery(message), robust=True)
-        messages.append(message)
-    return messages
+    return [
+        queue_message(kind=SUBMITTED_MESSAGE, to_email=email, language=language, meeting=meeting,
+                      rendered=rendered[language])
+        for email, language in recipients.items()
+    ]

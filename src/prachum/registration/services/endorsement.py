@@ -10,15 +10,15 @@ registration's state there, and write an AuditEvent and the email in the same tr
 Codes (RegistrationError): not_focal_point, not_endorsable.
 """
 
-from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from prachum.notify.emails import TEXT_SEPARATOR, email_languages
+from prachum.notify.emails import TEXT_SEPARATOR, RenderedEmail, email_languages
 from prachum.notify.links import manage_url
 from prachum.notify.models import Message
+from prachum.notify.services import queue_message
 from prachum.registration.errors import RegistrationError
 from prachum.registration.models import Registration
 from prachum.registration.services.locking import lock_registration
@@ -77,8 +77,6 @@ def decline_registration(*, registration_id: int, actor, reason: str = "") -> Re
 
 def _queue_endorsed_email(registration: Registration) -> Message:
     """Tell the person their focal point endorsed them; in their language, after the commit."""
-    from prachum.notify.services import schedule_delivery
-
     meeting = registration.meeting
     # The person's language, then the other where the meeting writes its emails in both.
     languages = email_languages(registration)
@@ -93,12 +91,7 @@ def _queue_endorsed_email(registration: Registration) -> Message:
             subjects.append(" ".join(
                 render_to_string("registration/focal_point/emails/endorsed.subject.txt", context).split()))
             texts.append(render_to_string("registration/focal_point/emails/endorsed.txt", context).strip() + "\n")
-    held = not settings.PRACHUM_EMAIL_ENABLED
-    message = Message.objects.create(
-        status=Message.Status.HELD if held else Message.Status.QUEUED, meeting=meeting, registration=registration,
-        kind=ENDORSED_MESSAGE, to_email=registration.email, language=languages[0], subject=" / ".join(subjects)[:300],
-        body_text=TEXT_SEPARATOR.join(texts),
+    return queue_message(
+        kind=ENDORSED_MESSAGE, registration=registration, language=languages[0],
+        rendered=RenderedEmail(subject=" / ".join(subjects), text=TEXT_SEPARATOR.join(texts)),
     )
-    if not held:
-        transaction.on_commit(lambda: schedule_delivery(message), robust=True)
-    return message

@@ -90,11 +90,7 @@ def _refuse_unless(invitation: Invitation, *states) -> None:
 
 
 def _send(invitation: Invitation, *, language: str | None, reminder: bool):
-    from prachum.notify.services import schedule_delivery
-
-    message = invitation_message(invitation, meeting=invitation.meeting, language=language, reminder=reminder)
-    transaction.on_commit(lambda: schedule_delivery(message), robust=True)
-    return message
+    return invitation_message(invitation, meeting=invitation.meeting, language=language, reminder=reminder)
 
 
 @transaction.atomic(durable=True)

@@ -27,10 +27,10 @@ from django.utils.translation import ngettext
 
 from prachum.jobs.services import start_job
 from prachum.meetings.models import Meeting
-from prachum.notify.emails import HTML_SEPARATOR, TEXT_SEPARATOR, email_languages
+from prachum.notify.emails import HTML_SEPARATOR, TEXT_SEPARATOR, RenderedEmail, email_languages
 from prachum.notify.links import manage_url
 from prachum.notify.models import Message
-from prachum.notify.services import schedule_delivery
+from prachum.notify.services import queue_message
 from prachum.registration.models import Registration
 from prachum.registration.services.notices import audit
 
@@ -168,20 +168,17 @@ def render_message(registration: Registration, draft: Draft, *, masked: bool = F
 
 
 def queue_organizer_message(*, registration: Registration, draft: Draft, actor) -> Message:
-    """One recipient, in the caller's transaction: the outbox row and the audit event; sent after commit.
-
-    (prachum.notify.services.queue_message writes the emails of notify.emails.KINDS, whose texts are
-    templates; this one's text is the organizer's, so the row is written here the same way.)"""
+    """One recipient, in the caller's transaction: the outbox row and the audit event; sent after commit
+    (prachum.notify.services.queue_message writes the row; the text is the organizer's, rendered here)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("queue_organizer_message must run inside a transaction")
     rendered = render_message(registration, draft)
-    message = Message.objects.create(
-        meeting=registration.meeting, registration=registration, kind=KIND, to_email=registration.email,
-        language=rendered.languages[0], subject=rendered.subject, body_text=rendered.text, body_html=rendered.html,
+    message = queue_message(
+        kind=KIND, registration=registration, language=rendered.languages[0],
+        rendered=RenderedEmail(subject=rendered.subject, text=rendered.text, html=rendered.html),
     )
     audit(registration, "registration.message_sent", actor=actor,
           after={"message": message.pk, "subject": rendered.subject})
-    transaction.on_commit(lambda: schedule_delivery(message), robust=True)
     return message
 
 
