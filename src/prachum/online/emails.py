@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from django.db import connection, transaction
+from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -54,15 +54,9 @@ def render_online_email(*, registration, kind: str, session=None) -> notify_emai
 
 def queue_online_email(*, registration, kind: str, session=None) -> Message:
     """Write the email into the outbox in the caller's transaction; it is handed over after the commit."""
-    from prachum.notify.services import schedule_delivery
+    from prachum.notify.services import queue_message
 
     if not connection.in_atomic_block:
         raise RuntimeError("queue_online_email must run inside the transaction of the change it tells of")
     email = render_online_email(registration=registration, kind=kind, session=session)
-    message = Message.objects.create(
-        meeting=registration.meeting, registration=registration, kind=kind, to_email=registration.email,
-        language=registration.language, subject=email.subject[:300], body_text=email.text,
-        body_html=email.html, attachments=email.attachments,
-    )
-    transaction.on_commit(lambda: schedule_delivery(message), robust=True)
-    return message
+    return queue_message(kind=kind, registration=registration, rendered=email)
