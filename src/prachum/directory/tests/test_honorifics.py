@@ -47,7 +47,7 @@ def test_the_list_is_there_again_after_a_flush_between_tests():
 # -- the migration of the old free text ----------------------------------------------------------------
 
 BEFORE = [("directory", "0001_initial"), ("registration", "0004_invitation_follow_up")]
-AFTER = [("directory", "0002_honorifics"), ("registration", "0005_protocol")]
+AFTER = [("directory", "0002_honorifics"), ("registration", "0007_drop_free_text_honorifics")]
 
 
 @pytest.mark.django_db(transaction=True)
