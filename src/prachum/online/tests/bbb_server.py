@@ -25,6 +25,12 @@ class FakeBigBlueButton:
 
             def do_GET(self):
                 parsed = urllib.parse.urlsplit(self.path)
+                if not parsed.path.startswith("/bigbluebutton/"):
+                    # The browser, once in the "room", asks for /favicon.ico when it likes: not an API call.
+                    self.send_response(404)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 call = parsed.path.rsplit("/", 1)[-1]
                 body = server.answer(call, parsed.query)
                 data = body.encode()
