@@ -109,7 +109,7 @@ def redeem(request, meeting, *, device, actor):
         device=device, actor=actor,
     )
     data = services.result_json(result)
-    data["counter"] = selectors.counter(meeting, result.session_id)
+    data["counter"] = selectors.counter(meeting, result.session_id, exact=True)
     return JsonResponse(data)
 
 
