@@ -16,7 +16,6 @@ readable by every relay, and only the To address needs to be there.
 """
 
 import re
-from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -25,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format, time_format
 from django.utils.translation import pgettext
 
+from prachum.core.outbox import HTML_SEPARATOR, TEXT_SEPARATOR, RenderedEmail  # noqa: F401 (used here and re-exported)
 from prachum.meetings.email_texts import organizer_text, stored_text
 from prachum.meetings.selectors import programme
 from prachum.meetings.zone_cities import zone_city
@@ -44,9 +44,6 @@ KINDS = (
 
 # The languages emails are written in; with Meeting.emails_in_both_languages, the participant's first.
 LANGUAGES = ("lo", "en")
-# Between the two languages of a bilingual email.
-TEXT_SEPARATOR = "\n" + "-" * 40 + "\n\n"
-HTML_SEPARATOR = '<hr style="border:0;border-top:1px solid #d1d5db;margin:0;">'
 _BODY = re.compile(r"<body[^>]*>(?P<inner>.*)</body>", re.DOTALL)
 
 # What a ticket email carries, built when it is sent (Message.attachments).
@@ -54,14 +51,6 @@ QR_ATTACHMENT = {"type": "qr_png"}
 ICS_ATTACHMENT = {"type": "ics"}
 # The Content-ID of the inline QR code: the HTML says <img src="cid:ticket-qr@prachum">.
 QR_CONTENT_ID = "ticket-qr@prachum"
-
-
-@dataclass(frozen=True)
-class RenderedEmail:
-    subject: str
-    text: str
-    html: str = ""
-    attachments: list = field(default_factory=list)  # descriptions (QR_ATTACHMENT, ICS_ATTACHMENT)
 
 
 def is_ticket_email(kind: str, registration) -> bool:
