@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from prachum.exchange.services.exporting import FORMATS
-from prachum.exchange.services.tables import MAX_BYTES, MAX_MEGABYTES
+from prachum.core.tables import MAX_BYTES, MAX_MEGABYTES
 from prachum.registration.models import Registration
 
 TARGET_CHOICES = [("registrations", _("Registrations")), ("invitations", _("Invitations"))]

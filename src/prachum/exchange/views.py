@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from prachum.exchange.forms import ExportForm, MappingForm, UploadForm
 from prachum.exchange.services import exporting
 from prachum.exchange.services.importing import check_mapping, fields_for, guess_mapping, invites_instead
-from prachum.exchange.services.tables import TableError, read_table
+from prachum.core.tables import TableError, read_table
 from prachum.exchange.services.uploads import read_upload, store_upload
 from prachum.jobs.models import Job
 from prachum.jobs.services import start_job

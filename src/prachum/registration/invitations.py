@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from prachum.audit.services import record_audit
 from prachum.directory.honorifics import EXAMPLES as HONORIFIC_EXAMPLES
 from prachum.directory.honorifics import find_honorific
-from prachum.exchange.services.tables import TableError, read_table
+from prachum.core.tables import TableError, read_table
 from prachum.meetings import selectors as meeting_selectors
 from prachum.meetings.models import Meeting
 from prachum.notify.emails import RenderedEmail, email_span, email_zone_name
@@ -116,7 +116,7 @@ def read_invitation_file(data: bytes) -> tuple[list[dict], list[RowError], str]:
     """The rows of a CSV or XLSX file with a header line, each with its "line"; or the errors that make
     the file unreadable; and the name of the encoding it was read in ("" where unreadable).
 
-    The file is read as prachum.exchange reads its imports: XLSX by its content, CSV in UTF-8 (with or
+    The file is read by prachum.core.tables, as the imports read theirs: XLSX by its content, CSV in UTF-8 (with or
     without a byte order mark), UTF-16 ("Unicode text", tab separated) or CP874, with commas, semicolons
     or tabs. Blank lines are skipped."""
     try:

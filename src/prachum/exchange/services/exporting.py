@@ -25,7 +25,7 @@ from django.utils.translation import pgettext_lazy
 
 from prachum.audit.services import record_audit
 from prachum.core.bilingual import pick
-from prachum.exchange.services.tables import write_csv, write_xlsx
+from prachum.core.tables import write_csv, write_xlsx
 from prachum.meetings.models import CustomQuestion, Meeting, QuestionKind
 from prachum.registration.forms import _choice_label
 from prachum.registration.models import Answer, Registration

@@ -1,6 +1,6 @@
 """Importing invitees and registrations from a spreadsheet: map the columns, dry run, apply all or nothing.
 
-1. `read_table` (tables.py) reads the file and names the encoding it used.
+1. `read_table` (prachum/core/tables.py) reads the file and names the encoding it used.
 2. `guess_mapping` proposes which field each column fills (by the field's key or its label in Lao or
    English); the person corrects it (`Mapping`: column of the file → field key, or "" to ignore).
 3. `check_import` is the dry run: every row checked, every problem listed with its line, nothing saved;
@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from prachum.directory.honorifics import EXAMPLES as HONORIFIC_EXAMPLES
 from prachum.directory.honorifics import find_honorific
-from prachum.exchange.services.tables import Table, TableError, read_table
+from prachum.core.tables import Table, TableError, read_table
 from prachum.meetings.models import Delegation, Meeting, QuestionKind
 from prachum.registration import invitations
 from prachum.registration.errors import RegistrationError

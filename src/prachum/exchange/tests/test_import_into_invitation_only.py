@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from prachum.audit.models import AuditEvent
 from prachum.exchange.services.importing import check_import, fields_for, guess_mapping
-from prachum.exchange.services.tables import read_table
+from prachum.core.tables import read_table
 from prachum.exchange.tests.conftest import csv_bytes
 from prachum.meetings.models import MeetingRole
 from prachum.notify.models import Message

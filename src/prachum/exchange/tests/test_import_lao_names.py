@@ -3,7 +3,7 @@
 import pytest
 
 from prachum.exchange.services.importing import apply_import, check_import, fields_for, guess_mapping
-from prachum.exchange.services.tables import read_table
+from prachum.core.tables import read_table
 from prachum.exchange.tests.conftest import csv_bytes
 from prachum.registration.models import Registration
 

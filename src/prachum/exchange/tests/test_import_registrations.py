@@ -5,7 +5,7 @@ import pytest
 
 from prachum.audit.models import AuditEvent
 from prachum.exchange.services.importing import apply_import, check_import, fields_for, guess_mapping
-from prachum.exchange.services.tables import read_table
+from prachum.core.tables import read_table
 from prachum.exchange.tests.conftest import HEADER, csv_bytes, person_row, xlsx_bytes
 from prachum.notify.models import Message
 from prachum.registration.models import Invitation, Registration

@@ -4,8 +4,8 @@ import codecs
 
 import pytest
 
-from prachum.exchange.services import tables
-from prachum.exchange.services.tables import TableError, read_table, safe_cell, write_csv, write_xlsx
+from prachum.core import tables
+from prachum.core.tables import TableError, read_table, safe_cell, write_csv, write_xlsx
 from prachum.exchange.tests.conftest import csv_bytes, xlsx_bytes
 
 LAO = "ສົມສັກ ພົມມະຈັນ"

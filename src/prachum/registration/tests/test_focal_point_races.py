@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from prachum.exchange.services.importing import apply_import, fields_for, guess_mapping
-from prachum.exchange.services.tables import read_table
+from prachum.core.tables import read_table
 from prachum.exchange.tests.conftest import csv_bytes
 from prachum.meetings.tests.factories import make_category, make_organization
 from prachum.registration.errors import RegistrationError
