@@ -23,8 +23,8 @@ from prachum.badges.fitting import PT_IN_MM, fit_font_size
 from prachum.badges.layouts import SHEETS, Layout, Sheet
 from prachum.badges.models import BadgeDesign, BadgeLanguage
 from prachum.core.bilingual import TranslatedText, pick
+from prachum.core.qr import qr_code_png
 from prachum.core.validators import HEX_COLOUR
-from prachum.notify.qr import qr_code_png
 from prachum.registration.ordering import role_title
 from prachum.registration.tickets import FONT_DIR, pdf_fonts
 
@@ -79,7 +79,7 @@ class Face:
 
 def qr_image(code: str) -> str:
     """The QR code of `code` as a data: URI of a PNG with one pixel per module (error correction M, the
-    standard quiet zone of 4 modules: notify.qr, as on the e-ticket), scaled up by CSS with
+    standard quiet zone of 4 modules: core.qr, as on the e-ticket), scaled up by CSS with
     `image-rendering: pixelated`, so the PDF keeps sharp module edges at any printer resolution.
     A PNG costs WeasyPrint a fifth of what the same code costs as an SVG path (bench/badges.py)."""
     return "data:image/png;base64," + base64.b64encode(qr_code_png(code, scale=1)).decode()

@@ -25,11 +25,11 @@ from django.utils.formats import date_format, time_format
 from django.utils.translation import pgettext
 
 from prachum.core.outbox import HTML_SEPARATOR, TEXT_SEPARATOR, RenderedEmail  # noqa: F401 (used here and re-exported)
+from prachum.core.qr import qr_code_pixel_size
 from prachum.meetings.email_texts import organizer_text, stored_text
 from prachum.meetings.selectors import programme
 from prachum.meetings.zone_cities import zone_city
 from prachum.notify.links import manage_url
-from prachum.notify.qr import qr_code_pixel_size
 
 KINDS = (
     "registration.received",  # submitted, pending review

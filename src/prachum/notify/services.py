@@ -44,6 +44,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from prachum.audit.services import record_audit
+from prachum.core.qr import qr_code_png
 from prachum.notify.emails import (
     ICS_ATTACHMENT,
     KINDS,
@@ -54,7 +55,6 @@ from prachum.notify.emails import (
 )
 from prachum.notify.ics import calendar_method, registration_calendar
 from prachum.notify.models import Message
-from prachum.notify.qr import qr_code_png
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 import prachum.web
-from prachum.notify.qr import qr_code_png
+from prachum.core.qr import qr_code_png
 
 FONT_DIR = Path(prachum.web.__file__).resolve().parent / "static" / "prachum" / "fonts"
 LATIN_FONT = "NotoSans-{weight}.ttf"

@@ -10,7 +10,7 @@ from django.utils import translation
 from prachum.badges.tests.pdf_tools import pdf_pages_png, qr_codes_in
 from prachum.meetings.tests.factories import make_category, make_meeting
 from prachum.notify.emails import QR_CONTENT_ID, render_registration_email
-from prachum.notify.qr import qr_code_png
+from prachum.core.qr import qr_code_png
 from prachum.registration.models import Registration
 from prachum.registration.tests.factories import make_registration
 from prachum.registration.tickets import ticket_pdf

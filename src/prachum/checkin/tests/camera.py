@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from prachum.notify.qr import qr_code_png
+from prachum.core.qr import qr_code_png
 
 WIDTH, HEIGHT = 640, 480
 

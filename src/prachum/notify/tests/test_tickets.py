@@ -11,7 +11,7 @@ import pytest
 from prachum.meetings.models import Meeting
 from prachum.meetings.tests.factories import make_meeting, make_session
 from prachum.notify.ics import registration_calendar
-from prachum.notify.qr import qr_code_pixel_size, qr_code_png
+from prachum.core.qr import qr_code_pixel_size, qr_code_png
 from prachum.notify.tests.factories import make_registration
 
 ZBARIMG = shutil.which("zbarimg") or "/usr/bin/zbarimg"

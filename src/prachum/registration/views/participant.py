@@ -18,7 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from prachum.notify.ics import registration_calendar
-from prachum.notify.qr import qr_code_pixel_size, qr_code_png
+from prachum.core.qr import qr_code_pixel_size, qr_code_png
 from prachum.registration import selectors, services
 from prachum.registration.answers_display import answer_rows
 from prachum.registration.forms import RegistrationForm

@@ -1,8 +1,9 @@
 """The QR code of a registration's e-ticket: only the badge code, which is opaque (random, no personal data).
 
 Made to be read by a phone camera at the door from a screen or from paper: error correction M,
-the standard quiet zone of four modules, large black modules on white. The e-ticket email and the
-manage page's download use the same function.
+the standard quiet zone of four modules, large black modules on white. The e-ticket (email, manage page,
+PDF) and the badges use the same function; it lives in core because registration, notify and badges all
+draw it.
 """
 
 import io
