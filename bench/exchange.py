@@ -106,7 +106,7 @@ def make_meeting(slug: str, count: int, *, with_registrations: bool):
         rows = [
             Registration(
                 meeting=meeting, category=categories[n % 3], delegation=delegations[n % 13],
-                status=["approved", "pending"][n % 2], honorific=["Mr.", "Ms."][n % 2],
+                status=["approved", "pending"][n % 2], honorific_id=["mr", "ms"][n % 2],
                 given_name=GIVEN[n % len(GIVEN)], family_name=f"{FAMILY[n % len(FAMILY)]} {n}", name_lo=LAO[n % 4],
                 position="ຫົວໜ້າພະແນກ" if n % 3 else "=HYPERLINK(\"x\")", email=f"person{n}@example.org",
                 phone="+8562055512345", gender=["male", "female"][n % 2], manage_token_hash=f"{n:064d}",
