@@ -2,14 +2,14 @@
 
 WeasyPrint cannot shrink text to fit by itself, so the width is measured here from the fonts' advance
 widths (fontTools, read once per process) of the fonts the PDF uses, which we ship: Noto Sans Lao and Noto
-Sans (registration.tickets.pdf_fonts). Lao vowel and tone marks have no advance (they stack), so
+Sans (core/pdf.py). Lao vowel and tone marks have no advance (they stack), so
 they do not count. The measure ignores kerning, hence a safety margin.
 """
 
 import functools
 import math
 
-from prachum.registration.tickets import FONT_DIR, LATIN_FONT
+from prachum.core.pdf import font_path
 
 PT_IN_MM = 25.4 / 72
 SAFETY = 0.92  # kerning, and a line broken at a space is never quite full
@@ -21,9 +21,7 @@ def _advances(bold: bool) -> tuple[dict[int, float], float]:
     from fontTools.ttLib import TTFont
 
     widths: dict[int, float] = {}
-    latin = FONT_DIR / LATIN_FONT.format(weight="Bold" if bold else "Regular")
-    lao = FONT_DIR / ("NotoSansLao-Bold.ttf" if bold else "NotoSansLao-Regular.ttf")
-    for path in (latin, lao):
+    for path in (font_path(lao=False, bold=bold), font_path(lao=True, bold=bold)):
         font = TTFont(path, lazy=True)
         units = font["head"].unitsPerEm
         metrics = font["hmtx"].metrics

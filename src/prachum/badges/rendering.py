@@ -23,10 +23,10 @@ from prachum.badges.fitting import PT_IN_MM, fit_font_size
 from prachum.badges.layouts import SHEETS, Layout, Sheet
 from prachum.badges.models import BadgeDesign, BadgeLanguage
 from prachum.core.bilingual import TranslatedText, pick
+from prachum.core.pdf import pdf_document, pdf_fonts
 from prachum.core.qr import qr_code_png
 from prachum.core.validators import HEX_COLOUR
 from prachum.registration.ordering import role_title
-from prachum.registration.tickets import FONT_DIR, pdf_fonts
 
 # WeasyPrint logs every page it lays out at INFO: thousands of lines per print in the server's log.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -288,7 +288,7 @@ def badges_pdf(registrations, *, meeting, layout: str = Layout.A6, language: str
                on_layout=None, lean: bool = True) -> bytes:
     """The PDF of the badges of `registrations`, in `layout` and `language` (see BadgeLanguage)."""
     html = badges_html(registrations, meeting=meeting, layout=layout, language=language, on_badge=on_badge)
-    document = _html_class(lean)(string=html, base_url=str(FONT_DIR)).render()
+    document = pdf_document(html, html_class=_html_class(lean))
     if on_layout:
         on_layout()
     return document.write_pdf()

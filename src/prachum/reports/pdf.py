@@ -1,9 +1,8 @@
 """PDF and XLSX files of the reports: WeasyPrint (Lao shaped by HarfBuzz) and openpyxl.
 
 Every PDF has the meeting's title and dates in its page header and "page n of m" at the foot, in the
-language of the document; its fonts (Noto Sans and Noto Sans Lao, registration.tickets.pdf_fonts) are
-embedded from the web static folder, so the PDF does not depend on the fonts of the machine that makes
-or reads it.
+language of the document; its fonts (Noto Sans and Noto Sans Lao, core/pdf.py) are embedded, so the
+PDF does not depend on the fonts of the machine that makes or reads it.
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 
-from prachum.registration.tickets import FONT_DIR, pdf_fonts
+from prachum.core.pdf import html_to_pdf, pdf_fonts
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF_TYPE = "application/pdf"
@@ -23,11 +22,9 @@ PDF_TYPE = "application/pdf"
 
 def render_pdf(template: str, context: dict, *, meeting, language: str) -> bytes:
     """`template` extends reports/pdf/base.html; rendered in `language` and the meeting's time zone."""
-    from weasyprint import HTML
-
     with translation.override(language), timezone.override(meeting.time_zone):
         html = render_to_string(template, {**context, **pdf_fonts(), "meeting": meeting, "language": language})
-    return HTML(string=html, base_url=str(FONT_DIR)).write_pdf()
+    return html_to_pdf(html)
 
 
 # openpyxl refuses control characters in cells (a pasted position may hold one).
