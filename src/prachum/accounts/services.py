@@ -23,9 +23,8 @@ from prachum.accounts.roles import ADMINISTER_SITE, CREATE_MEETINGS
 from prachum.audit.kinds import SYSTEM
 from prachum.audit.services import record_audit
 from prachum.core.bilingual import LANGUAGE_CODES
-# accounts sits below notify, yet writes its emails through notify's one door (queue_message, imported
-# where used): an upward import left for later, to be replaced by a sender that notify installs here.
-from prachum.notify.models import Message
+# accounts sits below notify: its emails go into the outbox through the port notify installs at start-up.
+from prachum.core.outbox import RenderedEmail, queue_message
 
 INVITATION_KIND = "account.invitation"
 
@@ -75,13 +74,11 @@ def invitation_language(user, chosen: str | None = None) -> str:
 
 
 def queue_role_invitation(*, user, meeting, role_label, organization=None, invited_by=None,
-                          language: str | None = None) -> Message:
+                          language: str | None = None):
     """Write the email that tells `user` of their role at `meeting` (and, where they have no password yet,
     where to set one) into the outbox, in the caller's transaction; it is sent after the commit.
-    `language` is the one the sender chose for it, else the account's; `role_label` is a lazy string."""
-    from prachum.notify.emails import RenderedEmail
-    from prachum.notify.services import queue_message
-
+    `language` is the one the sender chose for it, else the account's; `role_label` is a lazy string.
+    Returns the notify.Message."""
     if not connection.in_atomic_block:
         raise RuntimeError("queue_role_invitation must run inside the transaction that gives the role")
     language = invitation_language(user, language)
@@ -298,11 +295,10 @@ def resend_account_invitation(*, actor, user_id: int, language: str | None = Non
     return user
 
 
-def queue_account_invitation(*, user, language: str | None = None, invited_by=None) -> Message:
+def queue_account_invitation(*, user, language: str | None = None, invited_by=None):
     """Write the email that gives `user` their organizer account (or a new link to set its password) into
-    the outbox, in the caller's transaction; it is sent after the commit. No meeting: it concerns the site."""
-    from prachum.notify.emails import RenderedEmail
-    from prachum.notify.services import queue_message
+    the outbox, in the caller's transaction; it is sent after the commit. No meeting: it concerns the site.
+    Returns the notify.Message."""
 
     if not connection.in_atomic_block:
         raise RuntimeError("queue_account_invitation must run inside the transaction that changes the account")

@@ -6,7 +6,8 @@ registration_opens_at). Each value reads in words: an id of a related object (a 
 a role's account, a check-in's session, the members of a delegation, the delegations an export covered)
 by that object's name, read once for the whole page of events; an export's columns by their headings; a
 choice by its label; a moment in the meeting's time zone; a list as a list; else as audit/kinds.py's
-value_label writes it.
+value_label writes it. What this needs to know of the apps above audit (the model of a kind, the model of
+an id, the headings of an export's columns) they register at start-up with register_reading.
 """
 
 from collections import defaultdict
@@ -21,21 +22,34 @@ from django.utils.text import capfirst
 from django.utils.translation import pgettext
 
 from prachum.audit.kinds import FIELD_LABELS, value_label
+from prachum.audit.models import AuditEvent
 
 # A field that says again, as a code, what a named id says already: shown only where that id is not.
 SAYS_AGAIN = {"category_code": "category"}
 
-# The model of an event recorded without its object: a deleted one ("session.deleted", before: its fields).
-KIND_MODELS = {"meeting": "meetings.meeting", "session": "meetings.session", "category": "meetings.category",
-               "delegation": "meetings.delegation", "registration": "registration.registration"}
+# Filled by register_reading when Django starts.
+KIND_MODELS = {}  # the first part of a kind → the model of its events recorded without their object
+ID_MODELS = {}  # a key that holds ids without being a field of the event's model → the model of those ids
+NAMED_FROM = {}  # a model → the queryset its objects are read from to be named (what their names need)
+HEADINGS = {}  # a kind → (the keys whose lists hold keys of headings, headings(meeting_id) → {key: heading})
+
+
+def register_reading(*, kind_models: dict | None = None, id_models: dict | None = None, named_from=(),
+                     headings: dict | None = None) -> None:
+    """From an AppConfig.ready: `kind_models` {"session": Session} for events recorded without their object (a
+    deleted one: "session.deleted", before: its fields); `id_models` {"members": Registration} for keys that
+    hold ids; `named_from` querysets to name a model's objects from; `headings` {kind: (keys, function)}."""
+    KIND_MODELS.update(kind_models or {})
+    ID_MODELS.update(id_models or {})
+    NAMED_FROM.update({queryset.model: queryset for queryset in named_from})
+    HEADINGS.update(headings or {})
 
 
 def _model(event):
-    label = event.object_type or KIND_MODELS.get(event.kind.split(".", 1)[0])
-    if not label:
-        return None
+    if not event.object_type:
+        return KIND_MODELS.get(event.kind.split(".", 1)[0])
     try:
-        return apps.get_model(label)
+        return apps.get_model(event.object_type)
     except (LookupError, ValueError):  # a model of an older release
         return None
 
@@ -53,11 +67,6 @@ def _is_id(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-# Keys that hold ids without being a field of the event's model, and the model of those ids.
-ID_KEYS = {"replaced_by": "registration.Registration", "members": "registration.Registration",
-           "delegations": "meetings.Delegation"}  # an export's: the delegations a focal point's file covered
-
-
 def _points_to(field, name, value):
     """The model that an id `value` (or a list of ids) of `field` or key `name` points to, or None."""
     ids = value if isinstance(value, list) else [value]
@@ -65,9 +74,7 @@ def _points_to(field, name, value):
         return None
     if field is not None and field.many_to_one:
         return field.related_model
-    if name in ID_KEYS:
-        return apps.get_model(ID_KEYS[name])
-    return None
+    return ID_MODELS.get(name)
 
 
 def _names(events) -> dict:
@@ -81,9 +88,7 @@ def _names(events) -> dict:
                     wanted[related].update(value if isinstance(value, list) else [value])
     names = {}
     for related, ids in wanted.items():
-        objects = related._default_manager.filter(pk__in=ids)
-        if related is apps.get_model("meetings", "Delegation"):
-            objects = objects.select_related("organization", "meeting")  # named as on the meeting's first day
+        objects = NAMED_FROM.get(related, related._default_manager).filter(pk__in=ids)
         names[related] = {obj.pk: _name_of(obj) for obj in objects}
     return names
 
@@ -103,10 +108,10 @@ def field_name(model, name: str):
     return name
 
 
-def _readable(event, model, name, value, names, zones, columns):
+def _readable(event, model, name, value, names, zones, headings):
     field = _field(model, name)
-    if event.kind == "registration.exported" and name in EXPORT_COLUMN_KEYS and isinstance(value, list):
-        return ", ".join(str(columns(event.meeting_id, key)) for key in value)
+    if event.kind in HEADINGS and name in HEADINGS[event.kind][0] and isinstance(value, list):
+        return ", ".join(str(headings(event.kind, event.meeting_id, key)) for key in value)
     if related := _points_to(field, name, value):
         known = names.get(related, {})
         return ", ".join(
@@ -140,33 +145,23 @@ class _MeetingZones:
 
     def __call__(self, meeting_id) -> str | None:
         if self._zones is None:
-            Meeting = apps.get_model("meetings", "Meeting")
+            Meeting = AuditEvent._meta.get_field("meeting").related_model
             self._zones = dict(Meeting.objects.filter(pk__in=self._meeting_ids).values_list("pk", "time_zone"))
         return self._zones.get(meeting_id)
 
 
-# What an export's event lists by key (exchange's columns: "given_name", "q:passport-number").
-EXPORT_COLUMN_KEYS = {"columns", "sensitive"}
-
-
-class _ExportColumns:
-    """The heading of an export's column in the active language, from the columns its meeting offers now
-    (a question deleted since reads by its key); read per meeting the first time one is asked."""
+class _Headings:
+    """The heading of a key an event lists (an export's columns: "given_name", "q:passport-number") in the
+    active language, as its meeting reads it now (a question deleted since reads by its key); read per kind
+    and meeting the first time one is asked."""
 
     def __init__(self):
         self._headings = {}
 
-    def __call__(self, meeting_id, key):
-        if meeting_id not in self._headings:
-            # Imported here: audit is below the apps whose events it records.
-            from prachum.exchange.services.exporting import available_columns
-
-            meeting = apps.get_model("meetings", "Meeting").objects.filter(pk=meeting_id).first()
-            self._headings[meeting_id] = (
-                {column.key: column.label for column in available_columns(meeting, sees_sensitive=True)}
-                if meeting else {}
-            )
-        return self._headings[meeting_id].get(key, key)
+    def __call__(self, kind, meeting_id, key):
+        if (kind, meeting_id) not in self._headings:
+            self._headings[kind, meeting_id] = HEADINGS[kind][1](meeting_id)
+        return self._headings[kind, meeting_id].get(key, key)
 
 
 # What an after without a value reads as (a registration without a delegation, an export without sensitive columns).
@@ -183,7 +178,7 @@ def with_changes(events) -> list:
     events = list(events)
     names = _names(events)
     zones = _MeetingZones(events)
-    columns = _ExportColumns()
+    headings = _Headings()
     for event in events:
         model = _model(event)
         before, after = event.before or {}, event.after or {}
@@ -191,7 +186,7 @@ def with_changes(events) -> list:
             name for name in dict.fromkeys([*before, *after])
             if not (name in SAYS_AGAIN and _is_id(before.get(SAYS_AGAIN[name], after.get(SAYS_AGAIN[name]))))
         ]
-        lookups = (names, zones, columns)
+        lookups = (names, zones, headings)
         event.changes = [
             (
                 field_name(model, name),

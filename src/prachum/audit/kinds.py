@@ -1,95 +1,31 @@
-"""Every kind of AuditEvent, and how it reads on the organizer's pages (the audit log, a registration's
-history, the overview's recent activity). A kind is "<area>.<what happened>"; a new kind is added here
-with its label, or test_kinds fails and names it."""
+"""How AuditEvents read on the organizer's pages (the audit log, a registration's history, the overview's
+recent activity). A kind is "<area>.<what happened>". Audit sits below the apps whose events it records, so
+each app registers its kinds with their labels at start-up (register_kinds in its AppConfig.ready); a kind
+recorded without a label makes test_kinds fail and names it."""
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-KIND_LABELS = {
-    # A person's registration
-    "registration.submitted": _("Registered"),
-    "registration.approved": _("Approved"),
-    "registration.rejected": _("Rejected"),
-    "registration.waitlisted": _("Moved to the waiting list"),
-    "registration.promoted": _("Given a seat from the waiting list"),
-    "registration.cancelled": pgettext_lazy("audit", "Cancelled"),
-    "registration.updated": _("Details changed"),
-    "registration.sent_back_for_review": _("Sent back for review after a change"),
-    "registration.category_changed": _("Category changed"),
-    "registration.confirmation_resent": _("Confirmation sent again"),
-    "registration.message_sent": _("Message sent"),
-    "registration.endorsed": _("Endorsed by the focal point"),
-    "registration.endorsement_declined": _("Endorsement declined by the focal point"),
-    "registration.head_of_delegation_marked": _("Marked as Head of Delegation"),
-    "registration.head_of_delegation_unmarked": _("No longer Head of Delegation"),
-    "registration.withdrawn_by_focal_point": _("Withdrawn by the focal point"),
-    "registration.protocol_role_changed": _("Role at the meeting changed"),
-    "registration.protocol_rank_changed": _("Rank in the delegation changed"),
-    "registration.exported": _("Registrations exported"),
-    "invitation.created": _("Invited"),
-    "invitation.resent": _("Invitation sent again"),
-    "invitation.reminded": _("Reminded of the invitation"),
-    "invitation.revoked": _("Invitation withdrawn"),
-    "delegation.submitted": _("Delegation submitted to the secretariat"),
-    "delegation.resubmitted": _("Delegation submitted again after a change"),
-    "message.resent": _("Email sent again from the outbox"),
-    # The meeting and its setup
-    "meeting.created": _("Meeting created"),
-    "meeting.cloned": _("Meeting copied"),
-    "meeting.loaded": _("Meeting loaded from a file"),
-    "meeting.updated": _("Meeting details changed"),
-    "meeting.published": _("Meeting published"),
-    "meeting.registration_closed": _("Registration closed"),
-    "meeting.cancelled": _("Meeting cancelled"),
-    "meeting.times_changed": _("Session times changed"),
-    "session.saved": _("Session saved"),
-    "session.deleted": _("Session deleted"),
-    "agenda_item.saved": _("Agenda item saved"),
-    "agenda_item.deleted": _("Agenda item deleted"),
-    "category.saved": _("Category saved"),
-    "category.deleted": _("Category deleted"),
-    "delegation.saved": _("Delegation saved"),
-    "delegation.deleted": _("Delegation deleted"),
-    "question.saved": _("Question saved"),
-    "email_text.saved": _("Email text saved"),
-    "role.given": _("Role given"),
-    "role.removed": _("Role removed"),
-    "role.invitation_resent": _("Account invitation sent again"),
-    "meeting_role.granted": _("Role given"),
-    "organizations.loaded": _("Organizations loaded from a file"),
-    "honorific.added": _("Honorific added to the list"),
-    # Badges and check-in
-    "badges.printed": _("Badges printed"),
-    "badges.design_saved": _("Badge design saved"),
-    "badges.design_deleted": _("Badge design deleted"),
-    "checkin.device_created": _("Check-in device added"),
-    "checkin.device_revoked": _("Check-in device revoked"),
-    "checkin.undone": _("Check-in undone"),
-    # Online sessions
-    "online.settings_changed": _("Online settings changed"),
-    "online.settings_deleted": _("Online settings removed"),
-    "online.reminder_rule_added": _("Reminder added"),
-    "online.reminder_rule_deleted": _("Reminder removed"),
-    # After the meeting
-    "outcome.saved": _("Outcome saved"),
-    "news.saved": _("News item saved"),
-    "news.published": _("News item published"),
-    "news.unpublished": _("News item withdrawn"),
-    "document.uploaded": _("Document uploaded"),
-    "document.deleted": _("Document deleted"),
-    "document.visibility_changed": _("Document visibility changed"),
-    "photo.added": _("Photo added"),
-    "photo.deleted": _("Photo deleted"),
-    # Security
-    "access.denied": _("Access refused"),
-    # Accounts and their site-wide rights (accounts.services): no meeting
-    "account.invited": _("Organizer account invited"),
-    "account.invitation_resent": _("Link to choose a password sent again"),
-    "account.deactivated": _("Account deactivated"),
-    "account.reactivated": _("Account reactivated"),
-    "account.right_granted": _("Right granted"),
-    "account.right_revoked": _("Right taken away"),
-}
+# Filled by register_kinds when Django starts.
+KIND_LABELS = {}
+STATUS_CHOICES = {}  # kind → the choices its "status" values are
+VALUE_CHOICES = {}  # field name → the choices its values are, whatever the kind
+
+
+def register_kinds(labels: dict, *, status=None, values: dict | None = None) -> None:
+    """An app's audit kinds and their labels, from its AppConfig.ready. `status` is the choices class (a
+    TextChoices) whose values these kinds write as "status"; `values` maps other field names to theirs."""
+    for kind, label in labels.items():
+        if KIND_LABELS.get(kind, label) != label:
+            raise ImproperlyConfigured(f"audit kind {kind!r} is registered twice, with different labels")
+        KIND_LABELS[kind] = label
+        if status is not None:
+            STATUS_CHOICES[kind] = status
+    for name, choices in (values or {}).items():
+        if VALUE_CHOICES.get(name, choices) is not choices:
+            raise ImproperlyConfigured(f"audit field {name!r} is registered twice, with different choices")
+        VALUE_CHOICES[name] = choices
 
 
 def kind_label(kind: str):
@@ -220,19 +156,7 @@ def value_label(kind: str, name: str, value):
         return _("Yes") if value else _("No")
     if name == "delegations" and value == "all":  # an export by someone who sees every registration
         return _("All delegations")
-    if name == "status" and isinstance(value, str):
-        # Imported here: audit is below the apps whose events it records.
-        from prachum.meetings.models import MeetingStatus
-        from prachum.notify.models import MessageStatus
-        from prachum.registration.models import RegistrationStatus
-
-        choices = (MeetingStatus if kind.startswith("meeting.")
-                   else MessageStatus if kind.startswith("message.") else RegistrationStatus)
-        return choices(value).label if value in choices.values else value
-    if name in ("participation", "role") and isinstance(value, str):
-        from prachum.meetings.models import Role
-        from prachum.registration.models import Participation
-
-        choices = Participation if name == "participation" else Role
+    choices = STATUS_CHOICES.get(kind) if name == "status" else VALUE_CHOICES.get(name)
+    if choices is not None and isinstance(value, str):
         return choices(value).label if value in choices.values else value
     return value

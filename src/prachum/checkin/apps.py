@@ -2,6 +2,23 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+# The audit kinds this app records, as the audit pages read them (audit.kinds.register_kinds).
+AUDIT_KINDS = {
+    "checkin.device_created": _("Check-in device added"),
+    "checkin.device_revoked": _("Check-in device revoked"),
+    "checkin.undone": _("Check-in undone"),
+}
+
+
 class CheckinConfig(AppConfig):
     name = "prachum.checkin"
     verbose_name = _("Check-in")
+
+    def ready(self):
+        from prachum.checkin.selectors import checked_in_now
+        from prachum.registration import selectors as registration_selectors
+
+        registration_selectors.register_checked_in(checked_in_now)
+        from prachum.audit.kinds import register_kinds
+
+        register_kinds(AUDIT_KINDS)

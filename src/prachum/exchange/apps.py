@@ -14,6 +14,13 @@ class ExchangeConfig(AppConfig):
     verbose_name = _("Import and export")
 
     def ready(self):
+        from prachum.audit.changes import register_reading
         from prachum.audit.kinds import register_kinds
+        from prachum.exchange.services.exporting import column_headings
+        from prachum.meetings.models import Delegation
 
         register_kinds(AUDIT_KINDS)
+        register_reading(
+            id_models={"delegations": Delegation},  # the delegations a focal point's export covered
+            headings={"registration.exported": ({"columns", "sensitive"}, column_headings)},
+        )

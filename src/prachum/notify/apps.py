@@ -2,13 +2,22 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+# The audit kinds this app records, as the audit pages read them (audit.kinds.register_kinds).
+AUDIT_KINDS = {
+    "message.resent": _("Email sent again from the outbox"),
+}
+
+
 class NotifyConfig(AppConfig):
     name = "prachum.notify"
     verbose_name = _("Messages")
 
     def ready(self):
+        from prachum.audit.kinds import register_kinds
         from prachum.core import outbox
         from prachum.notify import services
+        from prachum.notify.models import MessageStatus
 
+        register_kinds(AUDIT_KINDS, status=MessageStatus)
         # Apps below notify write their emails through prachum.core.outbox (they may not import notify).
         outbox.register_writer(services.queue_message)

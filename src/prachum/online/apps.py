@@ -2,6 +2,21 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+# The audit kinds this app records, as the audit pages read them (audit.kinds.register_kinds).
+AUDIT_KINDS = {
+    "online.settings_changed": _("Online settings changed"),
+    "online.settings_deleted": _("Online settings removed"),
+    "online.reminder_rule_added": _("Reminder added"),
+    "online.reminder_rule_deleted": _("Reminder removed"),
+    "meeting.times_changed": _("Session times changed"),
+}
+
+
 class OnlineConfig(AppConfig):
     name = "prachum.online"
     verbose_name = _("Online attendance")
+
+    def ready(self):
+        from prachum.audit.kinds import register_kinds
+
+        register_kinds(AUDIT_KINDS)

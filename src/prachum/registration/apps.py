@@ -1,7 +1,47 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+# The audit kinds this app records, as the audit pages read them (audit.kinds.register_kinds).
+AUDIT_KINDS = {
+    # A person's registration
+    "registration.submitted": _("Registered"),
+    "registration.approved": _("Approved"),
+    "registration.rejected": _("Rejected"),
+    "registration.waitlisted": _("Moved to the waiting list"),
+    "registration.promoted": _("Given a seat from the waiting list"),
+    "registration.cancelled": pgettext_lazy("audit", "Cancelled"),
+    "registration.updated": _("Details changed"),
+    "registration.sent_back_for_review": _("Sent back for review after a change"),
+    "registration.category_changed": _("Category changed"),
+    "registration.confirmation_resent": _("Confirmation sent again"),
+    "registration.message_sent": _("Message sent"),
+    "registration.endorsed": _("Endorsed by the focal point"),
+    "registration.endorsement_declined": _("Endorsement declined by the focal point"),
+    "registration.head_of_delegation_marked": _("Marked as Head of Delegation"),
+    "registration.head_of_delegation_unmarked": _("No longer Head of Delegation"),
+    "registration.withdrawn_by_focal_point": _("Withdrawn by the focal point"),
+    "registration.protocol_role_changed": _("Role at the meeting changed"),
+    "registration.protocol_rank_changed": _("Rank in the delegation changed"),
+    "invitation.created": _("Invited"),
+    "invitation.resent": _("Invitation sent again"),
+    "invitation.reminded": _("Reminded of the invitation"),
+    "invitation.revoked": _("Invitation withdrawn"),
+    "delegation.submitted": _("Delegation submitted to the secretariat"),
+    "delegation.resubmitted": _("Delegation submitted again after a change"),
+}
 
 
 class RegistrationConfig(AppConfig):
     name = "prachum.registration"
     verbose_name = _("Registrations")
+
+    def ready(self):
+        from prachum.audit.changes import register_reading
+        from prachum.audit.kinds import register_kinds
+        from prachum.registration.models import Participation, Registration, RegistrationStatus
+
+        register_kinds(AUDIT_KINDS, status=RegistrationStatus, values={"participation": Participation})
+        register_reading(kind_models={"registration": Registration},
+                         id_models={"replaced_by": Registration, "members": Registration})

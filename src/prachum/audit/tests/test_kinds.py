@@ -1,5 +1,5 @@
 """Every kind of AuditEvent the code records, and every field it writes by name in an event's before or
-after, has a label for people (audit/kinds.py), in Lao too."""
+after, has a label for people (registered by its app, audit/kinds.py), in Lao too."""
 
 import ast
 from pathlib import Path
@@ -80,7 +80,7 @@ def test_the_scan_finds_the_kinds_it_should():
 
 def test_every_recorded_kind_has_a_label():
     missing = {kind: where for kind, where in recorded_kinds().items() if kind not in KIND_LABELS}
-    assert not missing, f"add these kinds to prachum/audit/kinds.py: {missing}"
+    assert not missing, f"register these kinds (AUDIT_KINDS in the apps.py of the app recording them): {missing}"
 
 
 @pytest.mark.parametrize("kind", sorted(KIND_LABELS))
@@ -94,6 +94,17 @@ def test_every_label_reads_in_lao(kind):
 
 def test_an_unknown_kind_reads_as_its_code():
     assert kind_label("something.new") == "something.new"
+
+
+def test_two_apps_cannot_give_one_kind_two_labels():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from prachum.audit.kinds import register_kinds
+
+    register_kinds({"registration.approved": KIND_LABELS["registration.approved"]})  # the same again: harmless
+    with pytest.raises(ImproperlyConfigured):
+        register_kinds({"registration.approved": "Approved twice"})
+    assert str(kind_label("registration.approved")) != "Approved twice"
 
 
 def test_fields_and_values_read_as_words_in_the_pages_language():

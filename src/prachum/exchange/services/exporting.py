@@ -88,6 +88,12 @@ def available_columns(meeting: Meeting, *, sees_sensitive: bool) -> list[Column]
     return columns
 
 
+def column_headings(meeting_id: int) -> dict:
+    """{column key: heading} of every column the meeting offers now, for the audit pages' export events."""
+    meeting = Meeting.objects.filter(pk=meeting_id).first()
+    return {column.key: column.label for column in available_columns(meeting, sees_sensitive=True)} if meeting else {}
+
+
 def _date(value) -> str:
     if not value:
         return ""
