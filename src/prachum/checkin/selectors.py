@@ -8,7 +8,7 @@ from datetime import datetime
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from prachum.registration.models import Participation, Registration
 
@@ -39,6 +39,12 @@ def counting_checkins(meeting, session_id: int | None):
     if session_id is not None:  # a session of this meeting (checked by the caller): no join needed
         return counting.filter(session_id=session_id)
     return counting.filter(registration__meeting=meeting, session__isnull=True)
+
+
+def checked_in_now() -> Exists:
+    """True where the registration of the row (OuterRef("pk")) has a check-in that is not undone: the
+    organizer's list of registrations annotates each row with it (registration.selectors.register_checked_in)."""
+    return Exists(CheckIn.objects.filter(registration=OuterRef("pk"), undone_at__isnull=True))
 
 
 EXPECTED_SECONDS = 10

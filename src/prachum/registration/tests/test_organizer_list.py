@@ -259,3 +259,24 @@ def test_the_detail_page_offers_a_change_of_category_only_where_there_is_another
 
     make_category(meeting, name_en="Observer")
     assert "change_category" in [code for code, _label in client.get(url).context["actions"]]
+
+
+def test_the_detail_page_says_checked_in_until_the_check_in_is_undone(client, meeting, category):
+    import uuid
+
+    from django.utils import timezone
+
+    from prachum.checkin.models import CheckIn
+
+    registration = make_registration(meeting, category, status="approved")
+    other = make_registration(meeting, category, status="approved")
+    client.force_login(make_organizer(meeting))
+
+    def checked_in(person):
+        return client.get(reverse("organizer:registration", args=[meeting.slug, person.pk])).context["is_checked_in"]
+
+    check_in = CheckIn.objects.create(registration=registration, client_id=uuid.uuid4(), checked_in_at=timezone.now())
+    assert (checked_in(registration), checked_in(other)) == (True, False)
+    check_in.undone_at = timezone.now()
+    check_in.save(update_fields=["undone_at"])
+    assert checked_in(registration) is False

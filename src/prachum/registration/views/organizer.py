@@ -115,7 +115,7 @@ def registration_detail(request, slug, pk, access):
     others = [c for c in categories if c.pk != registration.category_id]
     context = {
         "access": access, "tab": "registrations", "registration": registration, "names_only": names_only,
-        "is_checked_in": registration.checkins.filter(undone_at__isnull=True).exists(),
+        "is_checked_in": selectors.is_checked_in(registration),
         "actions": [(code, label) for code, label in bulk.ACTIONS.items()
                     if _offers(registration, code) and (code != "change_category" or others)],
         "categories": categories,
