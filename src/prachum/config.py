@@ -27,6 +27,7 @@ KNOWN_VARIABLES = {
     "PRACHUM_DEMO_PASSWORD": "password of the demo organizer account",
     "PRACHUM_TEST_DATABASE_URL": "database the test suite uses",
     "PRACHUM_LOG_LEVEL": "DEBUG, INFO, WARNING or ERROR",
+    "PRACHUM_LEASE_SECONDS": "how long a background worker's claim on a job or email holds without news (300)",
 }
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
@@ -196,3 +197,10 @@ def get_log_level() -> str:
     if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
         raise ConfigError(f"PRACHUM_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {level!r}")
     return level
+
+
+def get_lease_seconds() -> int:
+    value = os.environ.get("PRACHUM_LEASE_SECONDS", "300").strip()
+    if not value.isdigit() or not 1 <= int(value) <= 86400:
+        raise ConfigError(f"PRACHUM_LEASE_SECONDS must be a number of seconds from 1 to 86400, not {value!r}")
+    return int(value)

@@ -100,17 +100,18 @@ CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
-# The outbox's sweep: every minute, send the messages that are due (queued, or failed and due again).
+# The background engine (jobs/engine.py): the sweep hands out what is due (jobs, emails, work whose worker
+# died) and the tick runs periodic work (reminders before sessions, online attendance lists).
 CELERY_BEAT_SCHEDULE = {
-    "send-queued-messages": {"task": "prachum.notify.send_queued_messages", "schedule": 60.0},
-    # Reminders before sessions and BigBlueButton's attendee lists (online/reminders.py); each reminder
-    # goes out once even if two beats overlap (the database decides).
-    "online-run-scheduled": {"task": "prachum.online.run_scheduled", "schedule": 60.0},
+    "prachum-sweep": {"task": "prachum.jobs.sweep", "schedule": 30.0},
+    "prachum-tick": {"task": "prachum.jobs.tick", "schedule": 60.0},
 }
-# How a committed message is handed over for sending (notify/services.py): "celery" (a worker, with
-# Redis), "thread" (embedded mode: a small in-process pool, so a request never waits for the mail
-# server) or "inline" (tests only: at once, in the thread that commits). A setting, not a variable.
-PRACHUM_DELIVERY = "celery" if PRACHUM_REDIS_URL else "thread"
+# Who runs background work handed over after a commit: "celery" (workers, with Redis), "worker" (embedded
+# mode: `prachum worker`, which `prachum demo` starts beside gunicorn, reads the database) or "inline"
+# (tests only: at once, in the thread that commits). A setting, not a variable.
+PRACHUM_DELIVERY = "celery" if PRACHUM_REDIS_URL else "worker"
+# How long a worker's claim on a job or an email holds without news: longer than an SMTP conversation.
+PRACHUM_LEASE_SECONDS = config.get_lease_seconds()
 
 globals().update(config.get_email())
 

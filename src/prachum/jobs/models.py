@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +52,14 @@ class Job(models.Model):
     result_file = models.FileField(storage=job_files, upload_to="%Y/%m/", blank=True)
     result_name = models.CharField(max_length=200, blank=True, help_text="File name offered on download.")
     result_type = models.CharField(max_length=100, blank=True)
+    # The engine's bookkeeping (jobs/engine.py, jobs/services.py): when it may run, who holds it until when,
+    # how often it was tried, and where a job that was cut off may take up its work again.
+    run_after = models.DateTimeField(default=timezone.now)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=120, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    max_attempts = models.PositiveSmallIntegerField(default=3)
+    checkpoint = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -62,6 +71,7 @@ class Job(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(status__in=[s.value for s in JobStatus]), name="job_status_valid"),
         ]
+        indexes = [models.Index(fields=["status", "run_after"], name="job_due")]
 
     def __str__(self):
         return f"{self.kind} {self.get_status_display()}"
@@ -75,6 +85,16 @@ class Job(models.Model):
         if force or now - getattr(self, "_last_report", 0.0) >= 0.5:
             self._last_report = now
             Job.objects.filter(pk=self.pk).update(done=self.done, total=self.total)
+
+    def save_checkpoint(self, state: dict) -> None:
+        """Where the work stands, written in the caller's transaction: a job taken up again after its worker
+        died reads `self.checkpoint` and skips what was committed with it."""
+        self.checkpoint = state
+        Job.objects.filter(pk=self.pk).update(checkpoint=state)
+
+    @property
+    def is_retrying(self) -> bool:
+        return self.status == JobStatus.QUEUED and self.attempts > 0
 
     def get_absolute_url(self):
         from django.urls import reverse

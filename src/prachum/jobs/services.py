@@ -5,72 +5,160 @@
                     label=_("Badges of approved participants"))
     return redirect(job)   # the progress page
 
-The function is called as `function(job, **params)` in a Celery worker (PRACHUM_DELIVERY "celery"), on the
-in-process pool (embedded mode, "thread") or at once after commit (tests, "inline"). It reports progress
-with `job.report(done, total)` (written twice a second at most), may attach a file with
-`attach_result(job, name, content_type, bytes)`, and returns a dict kept as `job.summary`. An exception
-marks the job failed; its message is shown to the person who started it.
+The Job row is written in the caller's transaction and handed to the engine (jobs/engine.py) after the
+commit. The function is called as `function(job, **params)` by whichever worker claims the row. It reports
+progress with `job.report(done, total)` (written twice a second at most), may attach a file with
+`attach_result(job, name, content_type, bytes)`, and returns a dict kept as `job.summary`.
+
+A claim is a lease: the worker renews it while the function runs (a heartbeat thread), so a job whose worker
+died is due again when the lease runs out, and runs again from the start. A function that commits its work
+in several transactions must therefore be safe to run again: it writes `job.save_checkpoint(state)` in the
+transaction of each step and starts from `job.checkpoint` (registration/services/messaging.py does).
+
+Failures: an error of the kind a later try may not meet (the database or the disk unreachable, a worker that
+died) makes the job wait and try again, after 30 s, 2 min, 8 min…, up to `max_attempts` tries in all. Any
+other exception is a fault of the work itself (a bad file, a bug): the job fails at once, and its message is
+shown to the person who started it.
 """
 
 import logging
-from django.conf import settings
+import os
+import socket
+import threading
+import uuid
+from datetime import timedelta
+
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, close_old_connections, connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from prachum.jobs import engine
 from prachum.jobs.models import Job, JobStatus
 
 logger = logging.getLogger(__name__)
 
+QUEUE = "jobs"
+FIRST_RETRY = timedelta(seconds=30)
+# Errors worth another try: the work did not meet a fault of its own.
+TRANSIENT = (OperationalError, InterfaceError, OSError)
+WORKER = f"{socket.gethostname()}:{os.getpid()}"
+
+
 def start_job(*, kind: str, function: str, params: dict | None = None, meeting=None, user=None,
-              label: str = "") -> Job:
+              label: str = "", max_attempts: int = 3) -> Job:
     import_string(function)  # fail now, in the request, on a wrong path
     job = Job.objects.create(
         kind=kind, function=function, params=params or {}, meeting=meeting,
         created_by=user if getattr(user, "is_authenticated", False) else None, label=str(label)[:300],
+        max_attempts=max_attempts,
     )
-    transaction.on_commit(lambda: dispatch(job.pk))
+    transaction.on_commit(lambda: engine.hand_off(QUEUE, job.pk), robust=True)
     return job
 
 
-def dispatch(job_id) -> None:
-    mode = getattr(settings, "PRACHUM_DELIVERY", "thread")
-    if mode == "celery":
-        from prachum.jobs.tasks import run_job_task
+def due_jobs(now) -> list:
+    """Jobs to run now: waiting ones whose time has come, and running ones whose worker's lease ran out."""
+    waiting = Q(status=JobStatus.QUEUED, run_after__lte=now)
+    # A lapsed lease is judged by the clock, not by `now`: a sweep "in the future" must not take a job
+    # from a worker that holds it at this moment.
+    lapsed = Q(status=JobStatus.RUNNING, lease_until__lt=timezone.now(), attempts__lt=F("max_attempts"))
+    return list(Job.objects.filter(waiting | lapsed).order_by("run_after", "created_at").values_list("pk", flat=True))
 
-        run_job_task.delay(str(job_id))
-    elif mode == "thread":
-        from prachum.notify.background import run_in_background
 
-        run_in_background(run_job, job_id=job_id)
-    else:
-        run_job(job_id=job_id)
+def _claim(job_id, worker: str) -> bool:
+    now = timezone.now()
+    claimable = Q(status=JobStatus.QUEUED, run_after__lte=now) | Q(
+        status=JobStatus.RUNNING, lease_until__lt=now, attempts__lt=F("max_attempts"))
+    # One UPDATE with the condition: of two workers handed the same id, one changes the row.
+    return bool(Job.objects.filter(claimable, pk=job_id).update(
+        status=JobStatus.RUNNING, worker=worker, lease_until=now + engine.lease(), started_at=now,
+        attempts=F("attempts") + 1,
+    ))
+
+
+class _Heartbeat(threading.Thread):
+    """Renews the lease while the job's function runs; stops with it (or with its process)."""
+
+    def __init__(self, job_id, worker: str):
+        super().__init__(name=f"job-{job_id}-heartbeat", daemon=True)
+        self.job_id, self.worker, self.stopped = job_id, worker, threading.Event()
+
+    def run(self):
+        every = engine.lease().total_seconds() / 3
+        try:
+            while not self.stopped.wait(every):
+                try:
+                    Job.objects.filter(pk=self.job_id, worker=self.worker, status=JobStatus.RUNNING).update(
+                        lease_until=timezone.now() + engine.lease())
+                except DatabaseError:  # busy for a moment: the next beat tries again
+                    logger.warning("job %s: renewing the lease failed", self.job_id)
+        finally:
+            connection.close()
 
 
 def run_job(job_id) -> Job:
-    # Claim the job: two workers handed the same id (a retried Celery message) run it once.
-    claimed = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
-        status=JobStatus.RUNNING, started_at=timezone.now()
-    )
+    """Claim the job and run it, unless another worker holds it or it is not due; returns the job as it is."""
+    worker = f"{WORKER}:{uuid.uuid4().hex[:8]}"
+    if not _claim(job_id, worker):
+        return Job.objects.get(pk=job_id)
     job = Job.objects.get(pk=job_id)
-    if not claimed:
-        return job
+    heartbeat = _Heartbeat(job.pk, worker)
+    heartbeat.start()
+    mine = Q(pk=job.pk, worker=worker, status=JobStatus.RUNNING)
     try:
         summary = import_string(job.function)(job, **job.params)
     except Exception as error:
-        logger.exception("job %s (%s) failed", job.pk, job.kind)
-        Job.objects.filter(pk=job.pk).update(
-            status=JobStatus.FAILED, error=str(error)[:2000] or error.__class__.__name__,
-            finished_at=timezone.now(),
-        )
+        heartbeat.stopped.set()
+        close_old_connections()
+        if isinstance(error, TRANSIENT) and job.attempts < job.max_attempts:
+            logger.warning("job %s (%s): attempt %s failed (%s); trying again", job.pk, job.kind, job.attempts,
+                           type(error).__name__)
+            Job.objects.filter(mine).update(
+                status=JobStatus.QUEUED, worker="", lease_until=None, error=str(error)[:2000],
+                run_after=timezone.now() + FIRST_RETRY * 4 ** (job.attempts - 1),
+            )
+        else:
+            logger.exception("job %s (%s) failed", job.pk, job.kind)
+            Job.objects.filter(mine).update(
+                status=JobStatus.FAILED, error=str(error)[:2000] or error.__class__.__name__,
+                finished_at=timezone.now(), lease_until=None,
+            )
     else:
-        Job.objects.filter(pk=job.pk).update(
-            status=JobStatus.DONE, summary=summary or {}, done=job.done,
+        heartbeat.stopped.set()
+        finished = Job.objects.filter(mine).update(
+            status=JobStatus.DONE, summary=summary or {}, done=job.done, error="", lease_until=None,
             total=job.total if job.total is not None else job.done, finished_at=timezone.now(),
         )
+        if not finished:  # the lease ran out and another worker took the job: its result counts
+            logger.warning("job %s (%s) finished after losing its lease", job.pk, job.kind)
+    heartbeat.join()
     job.refresh_from_db()
     return job
+
+
+def fail_given_up(now=None) -> int:
+    """Jobs whose worker died on their last try: failed, with a message for the person who started them."""
+    now = now or timezone.now()
+    return Job.objects.filter(status=JobStatus.RUNNING, lease_until__lt=now,
+                              attempts__gte=F("max_attempts")).update(
+        status=JobStatus.FAILED, finished_at=now, lease_until=None,
+        error="The worker running this job stopped before it was finished, too many times.",
+    )
+
+
+def _run_from_engine(job_id) -> None:
+    run_job(job_id)
+
+
+def _due_from_engine(now) -> list:
+    fail_given_up()
+    return due_jobs(now)
+
+
+def register() -> None:
+    engine.register_queue(QUEUE, due=_due_from_engine, run=_run_from_engine)
 
 
 def attach_result(job: Job, name: str, content_type: str, content: bytes) -> None:

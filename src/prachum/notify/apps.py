@@ -21,3 +21,4 @@ class NotifyConfig(AppConfig):
         register_kinds(AUDIT_KINDS, status=MessageStatus)
         # Apps below notify write their emails through prachum.core.outbox (they may not import notify).
         outbox.register_writer(services.queue_message)
+        services.register()  # the outbox is one of the background engine's queues

@@ -7,24 +7,20 @@
    It is the one door into the outbox: every other app renders its own email and hands it in here
    (`rendered=RenderedEmail(…)`, `to_email=`, `language=`), so that held/queued and "send after commit"
    are decided in one place (notify/tests/test_one_door.py checks that nobody else writes a Message).
-2. `schedule_delivery(message)` hands it over according to settings.PRACHUM_DELIVERY:
-   - "celery" (production, with Redis): the Celery task `send_message.delay(id)` on a worker;
-   - "thread" (embedded mode: no Redis, CELERY_TASK_ALWAYS_EAGER): the web request does NOT send;
-     the id goes to a small in-process thread pool (notify/background.py, two threads, each job closes
-     its database connection), so the request returns at once; a sweeper thread in that process
-     retries what is due every minute;
-   - "inline" (tests): delivered at once in the committing thread, so a test can wait deterministically.
-   A failed hand-over (a broker that is down) is logged; the message stays queued for the sweep.
+2. `schedule_delivery(message)` hands it to the background engine (jobs/engine.py, queue "outbox"): a
+   Celery worker in production, `prachum worker` in embedded mode (never a thread of a web process), at
+   once in the committing thread in tests ("inline"). A failed hand-over (a broker that is down) is
+   logged; the message stays queued for the engine's sweep.
 3. `deliver_message(message_id=…)` claims the row (status "sending"; SELECT … FOR UPDATE SKIP LOCKED on
    PostgreSQL, an IMMEDIATE transaction on SQLite, so two workers never both claim it), builds the
    attachments (QR code, .ics) from their descriptions, sends through Django's mail connection, and
    marks it "sent", or "failed" with the error and the next attempt after 1, 2, 4, … minutes (at most
    an hour); after 10 attempts it gives up. A sent message is never sent again. The database is not
    locked while the mail server talks: the claim is a short transaction, and a claim lapses after
-   SENDING_LEASE (a worker that died mid-send) so the sweep can try again.
+   the engine's lease (settings.PRACHUM_LEASE_SECONDS: a worker that died mid-send) so the sweep can try again.
    Without PRACHUM_EMAIL_ENABLED (no PRACHUM_EMAIL_URL) messages are "held": kept, readable, unsent.
 4. `send_queued_messages(now=…)` sends every message that is due: the command
-   `prachum send-queued-messages` and the Celery beat entry "send-queued-messages" (every minute) run it.
+   `prachum send-queued-messages` runs it; the engine's sweep does the same, message by message.
    So when the mail server is down nothing is lost: messages wait as "failed" and go out when it is back.
 5. `resend_message(message_id=…, actor=…)`: an organizer's "Resend" on the outbox's page.
 """
@@ -44,6 +40,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from prachum.audit.services import record_audit
+from prachum.jobs import engine
 from prachum.core.qr import qr_code_png
 from prachum.notify.emails import (
     ICS_ATTACHMENT,
@@ -61,10 +58,8 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 10
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_RETRY = timedelta(hours=1)
-# How long a claim ("sending") holds: far longer than an SMTP conversation (EMAIL_TIMEOUT is 20 s).
-SENDING_LEASE = timedelta(minutes=10)
 DEFAULT_SMTP_TIMEOUT = 30
-DELIVERY_MODES = ("celery", "thread", "inline")
+OUTBOX = "outbox"
 
 Status = Message.Status
 
@@ -118,19 +113,17 @@ def schedule_delivery(message: Message) -> None:
     """Hand a committed message over for sending (see the module's docstring for the three modes)."""
     if message.status == Status.HELD:
         return  # written without a mail server (Message's default): it stays in the outbox
-    mode = getattr(settings, "PRACHUM_DELIVERY", "thread")
-    if mode == "celery":
-        from prachum.notify.tasks import send_message as send_message_task
+    engine.hand_off(OUTBOX, message.pk)
 
-        send_message_task.delay(message.pk)
-    elif mode == "thread":
-        from prachum.notify.background import run_in_background
 
-        run_in_background(deliver_message, message_id=message.pk)
-    elif mode == "inline":
-        deliver_message(message_id=message.pk)
-    else:
-        raise ValueError(f"settings.PRACHUM_DELIVERY must be one of {', '.join(DELIVERY_MODES)}, not {mode!r}")
+def register() -> None:
+    """The outbox as one of the engine's queues (notify.apps.NotifyConfig.ready)."""
+    engine.register_queue(
+        OUTBOX,
+        due=lambda now: list(due_messages(now=now).values_list("pk", flat=True)),
+        # A mail server that cannot be reached ends the round: the rest would wait for the same timeout.
+        run=lambda message_id: _is_unreachable(_deliver(message_id)[1]),
+    )
 
 
 # --- 2. Deliver --------------------------------------------------------------------------------------
@@ -190,7 +183,7 @@ def _claim(message_id: int) -> tuple[Message | None, bool]:
             return message, False
         message.status = Status.SENDING
         message.attempts += 1
-        message.next_attempt_at = now + SENDING_LEASE
+        message.next_attempt_at = now + engine.lease()
         message.save(update_fields=["status", "attempts", "next_attempt_at"])
         return message, True
 

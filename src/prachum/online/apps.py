@@ -20,3 +20,10 @@ class OnlineConfig(AppConfig):
         from prachum.audit.kinds import register_kinds
 
         register_kinds(AUDIT_KINDS)
+
+        from prachum.jobs import engine
+        from prachum.online import reminders
+
+        # Reminders before sessions and BigBlueButton's attendee lists, on the engine's tick (the outbox
+        # sends their emails as its own queue).
+        engine.register_periodic("online", lambda: reminders.run_scheduled(send_messages=False))

@@ -207,15 +207,17 @@ def send_message_job(job, *, meeting_id: int, actor_id: int, draft: dict, regist
     actor = get_user_model().objects.get(pk=actor_id)
     meeting = Meeting.objects.get(pk=meeting_id)
     draft = Draft(**draft)
-    total, sent = len(registration_ids), 0
-    job.report(0, total, force=True)
-    for start in range(0, total, BATCH):
+    # Taken up again after its worker died: the batches committed before are not written twice.
+    total, first, sent = len(registration_ids), job.checkpoint.get("next", 0), job.checkpoint.get("sent", 0)
+    job.report(first, total, force=True)
+    for start in range(first, total, BATCH):
         ids = registration_ids[start:start + BATCH]
         with transaction.atomic():
             rows = Registration.objects.filter(meeting=meeting, pk__in=ids).select_related("meeting", "category")
             for registration in rows:
                 queue_organizer_message(registration=registration, draft=draft, actor=actor)
                 sent += 1
+            job.save_checkpoint({"next": start + BATCH, "sent": sent})
         job.report(min(start + BATCH, total), total)
     with translation.override(language):
         message = ngettext("The message is in the outbox for %(count)d participant.",

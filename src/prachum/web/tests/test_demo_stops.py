@@ -70,7 +70,7 @@ def start_demo(data_dir: Path):
             pytest.fail(f"the demo did not serve within 300 s (exit status {demo.returncode})")
     started = descendants(demo.pid)
     commands = [Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ") for pid in started]
-    assert any(b"gunicorn" in c for c in commands) and any(b"run-scheduled" in c for c in commands), commands
+    assert any(b"gunicorn" in c for c in commands) and any(b"prachum worker" in c for c in commands), commands
     return demo, started
 
 

@@ -67,15 +67,15 @@ class Command(BaseCommand):
         self.stdout.write(f"Serving on {host}:{port} with gunicorn; press Ctrl-C to stop.")
         self.stdout.flush()
         os.environ.setdefault("PRACHUM_BASE_URL", base_url)
-        # Reminders and the outbox's retries (Celery beat's work in production) beside the web server.
-        scheduled = [sys.executable, "-m", "prachum", "run-scheduled"]
+        # The background worker (jobs, emails, reminders: Celery's work in production) beside the web server.
+        worker = [sys.executable, "-m", "prachum", "worker"]
         gunicorn = [
             sys.executable, "-m", "gunicorn", "prachum.wsgi:application",
             "--config", "python:prachum.gunicorn_config",  # workers and the log as bench/ measured best
             "--bind", f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
             "--access-logfile", "-",
         ]
-        raise SystemExit(supervise([gunicorn, scheduled]))
+        raise SystemExit(supervise([gunicorn, worker]))
 
     def _check_port_is_free(self, host: str, port: int) -> None:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET

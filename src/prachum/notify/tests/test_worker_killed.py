@@ -1,0 +1,126 @@
+"""Killing the background worker at any moment loses no job and no email (issue 17).
+
+Real processes: `prachum worker` runs against the test database and a real SMTP server; the test kills it
+with SIGKILL while it is inside a job, then while it is inside an SMTP conversation, and starts another."""
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+
+import pytest
+from django.conf import settings as django_settings
+from django.db import connection, transaction
+
+from prachum.jobs.models import Job
+from prachum.jobs.services import start_job
+from prachum.notify.models import Message
+from prachum.testing.smtp import Inbox, free_port
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+LEASE_SECONDS = 2
+
+
+class StallingInbox(Inbox):
+    """An SMTP server that holds the conversation for one address at RCPT until released."""
+
+    def __init__(self, port, stall_at):
+        super().__init__(port)
+        self.stall_at, self.stalled, self.release = stall_at, threading.Event(), threading.Event()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address == self.stall_at and not self.release.is_set():
+            self.stalled.set()
+            while not self.release.is_set():
+                await asyncio.sleep(0.05)
+            return "421 4.3.0 Try again later"  # the client that asked is gone by now
+        return await super().handle_RCPT(server, session, envelope, address, rcpt_options)
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def start_worker(mail_port: int) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PRACHUM_")}
+    env.update(PRACHUM_DATABASE_URL=database_url(), PRACHUM_DATA_DIR=str(django_settings.DATA_DIR),
+               PRACHUM_EMAIL_URL=f"smtp://127.0.0.1:{mail_port}", PRACHUM_LEASE_SECONDS=str(LEASE_SECONDS))
+    return subprocess.Popen([sys.executable, "-m", "prachum", "worker", "--poll", "0.1", "--tick", "3600"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def wait_until(condition, what: str, timeout: float = 60.0):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"waited {timeout} s for {what}"
+        time.sleep(0.05)
+
+
+def kill(worker: subprocess.Popen) -> None:
+    worker.send_signal(signal.SIGKILL)
+    worker.wait(timeout=10)
+
+
+def test_killing_the_worker_mid_job_and_mid_email_loses_nothing_and_sends_nothing_twice(settings, tmp_path):
+    settings.PRACHUM_DELIVERY = "worker"  # this process only writes: the workers run everything
+    addresses = [f"delegate{n}@example.org" for n in range(5)]
+    inbox = StallingInbox(free_port(), stall_at=addresses[1])
+    inbox.start()
+    gates = tmp_path / "gates"
+    gates.mkdir()
+
+    def open_gate(step):
+        (gates / str(step)).touch()
+
+    with transaction.atomic():
+        job = start_job(kind="test.gated", function="prachum.testing.jobs.gated_emails",
+                        params={"addresses": addresses, "gate": str(gates)})
+    workers = []
+    try:
+        # 1. Mid-job: two steps committed, the third waiting at its gate.
+        first = start_worker(inbox.port)
+        workers.append(first)
+        open_gate(0), open_gate(1)
+        wait_until(lambda: Job.objects.get(pk=job.pk).checkpoint.get("next") == 2, "two steps of the job")
+        assert Job.objects.get(pk=job.pk).status == Job.Status.RUNNING
+        kill(first)
+
+        # 2. Mid-email: the next worker sends the two committed emails and is held at the second one's RCPT.
+        second = start_worker(inbox.port)
+        workers.append(second)
+        assert inbox.stalled.wait(60), "the second worker did not reach the mail server"
+        assert Message.objects.get(to_email=addresses[1]).status == Message.Status.SENDING
+        kill(second)
+        inbox.release.set()
+
+        # 3. A third worker takes up the job where its checkpoint says, and the email whose sender died.
+        third = start_worker(inbox.port)
+        workers.append(third)
+        for step in range(2, 5):
+            open_gate(step)
+        wait_until(lambda: Job.objects.get(pk=job.pk).status == Job.Status.DONE, "the job to finish")
+        inbox.wait_for(5, timeout=60)
+        wait_until(lambda: set(Message.objects.values_list("status", flat=True)) == {Message.Status.SENT},
+                   "every email marked sent")
+        third.send_signal(signal.SIGTERM)
+        assert third.wait(timeout=30) == 0, third.stderr.read().decode()
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+        inbox.stop()
+
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.summary, job.checkpoint) == ("done", 2, {"steps": 5}, {"next": 5})
+    received = Counter(to for envelope in inbox.envelopes for to in envelope.rcpt_tos)
+    assert received == Counter(addresses), "every email arrived exactly once"
+    assert Message.objects.count() == 5
+    assert Message.objects.get(to_email=addresses[1]).attempts == 2  # the killed attempt, then the one that went
