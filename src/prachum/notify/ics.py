@@ -9,16 +9,22 @@ carries the session's agenda items, the private manage link (and, for who joins 
 personal join link). The
 confirmation email attaches it; the manage page offers it too.
 
+Whether the person joins online, and their personal join links, are prachum.online's to say: online sits
+above notify and registers them at start-up (`register_calendar_details`).
+
 SEQUENCE is the meeting's calendar_sequence, raised when its times change
 (online.services.meeting_times_changed), so a calendar replaces the old entries with the file of the
 update email. A cancelled registration, or a cancelled meeting, gets METHOD:CANCEL with STATUS:CANCELLED
 and a SEQUENCE one higher, which removes the entries.
 """
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import icalendar
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone, translation
 from django.utils.translation import gettext, pgettext
 
@@ -27,6 +33,26 @@ from prachum.meetings.selectors import programme
 from prachum.notify.links import manage_url
 
 PRODID = "-//Prachum//Meeting registration//EN"
+
+
+class CalendarDetails(NamedTuple):
+    joins_online: bool  # the venue is "Online", and an approved registration's entries carry join links
+    join_link: Callable  # join_link(session, language) -> the person's join link of that session
+
+
+_calendar_details = None
+
+
+def register_calendar_details(function) -> None:
+    """online.apps.OnlineConfig.ready() hands in `function(registration) -> CalendarDetails`."""
+    global _calendar_details
+    _calendar_details = function
+
+
+def calendar_details(registration) -> CalendarDetails:
+    if _calendar_details is None:
+        raise ImproperlyConfigured("prachum.online is not installed: nothing says who joins a meeting online")
+    return _calendar_details(registration)
 
 
 def session_agenda_text(session, language: str) -> str:
@@ -49,15 +75,13 @@ def calendar_method(registration) -> str:
 def registration_calendar(registration, *, language: str | None = None, now: datetime | None = None) -> bytes:
     """The .ics of `registration`'s meeting (METHOD:PUBLISH, or CANCEL, see calendar_method), in
     `language` (default: the registration's)."""
-    from prachum.online.links import join_url
-    from prachum.online.services import joins_online
-
     language = language or registration.language
     meeting = registration.meeting
     zone = ZoneInfo(meeting.time_zone)
     stamp = (now or timezone.now()).astimezone(ZoneInfo("UTC"))
     sessions = programme(meeting)
-    online = joins_online(registration)
+    details = calendar_details(registration)
+    online = details.joins_online
     method = calendar_method(registration)
     sequence = meeting.calendar_sequence + (1 if method == "CANCEL" else 0)
     approved = registration.status == registration.Status.APPROVED
@@ -83,7 +107,7 @@ def registration_calendar(registration, *, language: str | None = None, now: dat
                     pgettext("calendar entry of a session", "%(meeting)s: %(session)s")
                     % {"meeting": title, "session": session.title},
                     venue if online else ", ".join(part for part in (str(session.location), venue) if part),
-                    join_url(registration, session, language) if online and approved else "",
+                    details.join_link(session, language) if online and approved else "",
                     session_agenda_text(session, language),
                 )
                 for session in sessions

@@ -21,6 +21,12 @@ class OnlineConfig(AppConfig):
 
         register_kinds(AUDIT_KINDS)
 
+        from prachum.notify.ics import register_calendar_details
+        from prachum.online.services import calendar_details
+
+        # The calendar file (notify, below online) says who joins online and carries their join links.
+        register_calendar_details(calendar_details)
+
         from prachum.jobs import engine
         from prachum.online import reminders
 

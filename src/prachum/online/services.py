@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
@@ -17,7 +18,8 @@ from django.utils import timezone
 from prachum.audit.services import record_audit
 from prachum.meetings.models import Meeting, Session
 from prachum.meetings.selectors import programme
-from prachum.online.links import registration_for_join_token
+from prachum.notify.ics import CalendarDetails
+from prachum.online.links import join_url, registration_for_join_token
 from prachum.online.models import Join, OnlineRoom, Provider
 from prachum.online.providers import BigBlueButton, ProviderError, jitsi_token, jitsi_url
 from prachum.registration.models import Registration
@@ -47,6 +49,11 @@ def joins_online(registration: Registration) -> bool:
     return meeting.format == Meeting.Format.ONLINE or (
         meeting.format == Meeting.Format.HYBRID and registration.participation == Registration.Participation.ONLINE
     )
+
+
+def calendar_details(registration: Registration) -> CalendarDetails:
+    """What the registration's calendar file says of joining online (notify.ics.register_calendar_details)."""
+    return CalendarDetails(joins_online=joins_online(registration), join_link=partial(join_url, registration))
 
 
 def room_for(session: Session) -> OnlineRoom | None:
@@ -313,7 +320,6 @@ def participant_sessions(registration: Registration, *, language: str, browser_z
     """The sessions as a participant sees them in emails and on their private page: each one's time in
     the meeting's zone and theirs, and, for approved online participants, their personal join link.
     `sessions`: the meeting's sessions in programme order, where the caller has read them already."""
-    from prachum.online.links import join_url
     from prachum.online.zones import participant_zone, shows_two_zones, two_zones
 
     meeting = registration.meeting
