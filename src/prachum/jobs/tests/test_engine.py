@@ -1,0 +1,139 @@
+"""The engine's guarantees, on the Job queue: lease, retry with backoff, sweep, give up, hand-off failures."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import OperationalError, transaction
+from django.utils import timezone
+
+from prachum.jobs import engine
+from prachum.jobs.models import Job
+from prachum.jobs.services import due_jobs, run_job, start_job
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CALLS = []
+
+
+def flaky(job, *, fail_times: int):
+    CALLS.append(job.attempts)
+    if job.attempts <= fail_times:
+        raise OperationalError("database is locked")
+    return {"tries": job.attempts}
+
+
+def broken(job):
+    CALLS.append(job.attempts)
+    raise KeyError("category")
+
+
+@pytest.fixture(autouse=True)
+def calls():
+    CALLS.clear()
+    yield CALLS
+
+
+def start(settings, function, **params):
+    settings.PRACHUM_DELIVERY = "worker"  # nothing runs at commit: the test sweeps
+    with transaction.atomic():
+        return start_job(kind="test", function=f"{__name__}.{function}", params=params)
+
+
+def time_passes(job):
+    """The wait before the next try is over."""
+    Job.objects.filter(pk=job.pk).update(run_after=timezone.now())
+
+
+def test_a_transient_failure_waits_and_is_tried_again_with_backoff(settings):
+    job = start(settings, "flaky", fail_times=2)
+    engine.sweep(here=True)
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.error) == ("queued", 1, "database is locked")
+    assert job.is_retrying
+    first_wait = job.run_after - timezone.now()
+    assert timedelta(seconds=25) < first_wait <= timedelta(seconds=30)
+    assert engine.sweep(here=True)["jobs"] == 0  # not before its time
+
+    time_passes(job)
+    engine.sweep(here=True)
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == ("queued", 2)
+    assert job.run_after - timezone.now() > timedelta(seconds=100)  # 30 s, then 2 min
+
+    time_passes(job)
+    engine.sweep(here=True)
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.summary, job.error) == ("done", 3, {"tries": 3}, "")
+    assert CALLS == [1, 2, 3]
+
+
+def test_a_fault_of_the_work_itself_fails_at_once(settings):
+    job = start(settings, "broken")
+    engine.sweep(here=True)
+    job.refresh_from_db()
+    assert (job.status, job.attempts, CALLS) == ("failed", 1, [1])
+
+
+def test_transient_failures_give_up_after_max_attempts(settings):
+    job = start(settings, "flaky", fail_times=10)
+    for _ in range(3):
+        time_passes(job)
+        engine.sweep(here=True)
+    job.refresh_from_db()
+    assert (job.status, job.attempts, CALLS) == ("failed", 3, [1, 2, 3])
+
+
+def test_a_job_whose_worker_died_is_due_again_when_its_lease_runs_out(settings):
+    job = start(settings, "flaky", fail_times=0)
+    # A worker claimed it and died: status running, lease in the past, nobody renews it.
+    Job.objects.filter(pk=job.pk).update(status="running", attempts=1, worker="gone:1",
+                                         lease_until=timezone.now() - timedelta(seconds=1))
+    assert due_jobs(timezone.now()) == [job.pk]
+    engine.sweep(here=True)
+    job.refresh_from_db()
+    assert (job.status, job.attempts, CALLS) == ("done", 2, [2])
+
+
+def test_a_job_held_by_a_live_worker_is_left_alone(settings):
+    job = start(settings, "flaky", fail_times=0)
+    Job.objects.filter(pk=job.pk).update(status="running", attempts=1, worker="alive:1",
+                                         lease_until=timezone.now() + timedelta(minutes=5))
+    assert due_jobs(timezone.now() + timedelta(hours=1)) == []
+    assert run_job(job.pk).status == "running" and CALLS == []
+
+
+def test_a_job_whose_worker_died_on_its_last_try_fails_with_a_reason(settings):
+    job = start(settings, "flaky", fail_times=0)
+    Job.objects.filter(pk=job.pk).update(status="running", attempts=3, worker="gone:1",
+                                         lease_until=timezone.now() - timedelta(seconds=1))
+    engine.sweep(here=True)
+    job.refresh_from_db()
+    assert job.status == "failed" and "stopped before it was finished" in job.error and CALLS == []
+
+
+def test_with_the_broker_down_the_job_waits_for_the_sweep(settings):
+    settings.PRACHUM_DELIVERY = "celery"
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    from prachum.celery import app
+
+    app.conf.broker_url = settings.CELERY_BROKER_URL
+    app.conf.task_always_eager = False
+    app.conf.broker_connection_retry = False
+    app.conf.broker_connection_max_retries = 0
+    try:
+        with transaction.atomic():
+            job = start_job(kind="test", function=f"{__name__}.flaky", params={"fail_times": 0})
+        assert Job.objects.get(pk=job.pk).status == "queued"  # the commit went through; the hand-off failed
+    finally:
+        app.conf.task_always_eager = True
+        app.conf.broker_url = "memory://"
+    settings.PRACHUM_DELIVERY = "worker"
+    engine.sweep(here=True)
+    assert Job.objects.get(pk=job.pk).status == "done"
+
+
+def test_an_unknown_delivery_mode_is_refused(settings):
+    settings.PRACHUM_DELIVERY = "thread"
+    with pytest.raises(ValueError, match="PRACHUM_DELIVERY"):
+        engine.mode()
