@@ -9,10 +9,10 @@ An organizer sets rules ("1 day before", "1 hour before": ReminderRule). `run_sc
    into the outbox in the same transaction; a registration that is no longer approved gets no email
    (the reminder becomes "skipped"). A reminder whose session has begun is skipped, not sent late;
 3. attendance: BigBlueButton's attendee lists for sessions on now (services.fetch_provider_attendance);
-4. the outbox: the messages that are due (embedded mode; Celery beat has its own entry for that).
+4. with `send_messages`, the outbox's due messages (the engine's worker sends them as a queue of its own).
 
-`prachum run-scheduled` runs it in a loop (embedded mode; the demo starts it); Celery beat runs the
-task "prachum.online.run_scheduled" every minute in production.
+It is the background engine's periodic work "online" (online/apps.py): `prachum worker` runs it every 30 s in
+embedded mode, the Celery beat entry "prachum-tick" every minute in production.
 """
 
 from __future__ import annotations
