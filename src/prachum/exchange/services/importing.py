@@ -10,6 +10,11 @@
    (registration/services/nomination.py), which applies submit_registration's rules and decides the
    seats under the meeting lock as it does, row after row; the people's emails follow in a job.
 
+Whether a row may register is decided by the rules of every registration (registration/services/
+rules.py: check_admission and its parts), in the dry run and again in the apply; this module only reads
+the file (names of categories and delegations, words for the way of taking part, the form's checks) and
+says a refusal in the import's words (`_refusal`).
+
 Both 3 and 4 run as background jobs (`check_import_job`, `apply_import_job`) with progress.
 Targets: "invitations" and "registrations"; a focal point imports registrations of their delegation
 (`delegation_id`, `nominate=True`): the rows are their nominations.
@@ -20,7 +25,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models.functions import Lower
 from django.utils import timezone, translation
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext, ngettext
@@ -37,8 +41,19 @@ from prachum.registration.invitations import RowError
 from prachum.registration.models import Participation, Registration
 from prachum.registration.names import propose_latin_name
 from prachum.registration.selectors import seats_taken
-from prachum.registration.services.rules import PARTICIPATION_OFFERED, check_open
-from prachum.registration.services.nomination import BulkRow, decide_seats, queue_submitted_emails, register_in_bulk
+from prachum.registration.services.nomination import (
+    BulkRow,
+    RowsRefused,
+    decide_seats,
+    queue_submitted_emails,
+    register_in_bulk,
+)
+from prachum.registration.services.rules import (
+    BatchLookups,
+    check_meeting_admits,
+    check_not_registered,
+    check_person_admits,
+)
 
 TARGETS = ("registrations", "invitations")
 
@@ -133,6 +148,29 @@ class ImportReport:
 def _error(line, column, code, /, **values) -> RowError:
     message = str(MESSAGES[code])
     return RowError(line=line, column=column, code=code, message=message % values if values else message)
+
+
+# A refusal of the registration rules (rules.check_admission) in the import's words, and the column it
+# concerns; a refusal of the meeting's (MEETING_REFUSALS) concerns every row alike.
+REFUSALS = {
+    "duplicate_email": ("email", "already_registered"),
+    "category_not_open": ("category", "category_not_open"),
+    "organization_not_allowed": ("delegation", "delegation_unknown"),
+    "participation_not_offered": ("participation", "participation_unknown"),
+}
+MEETING_REFUSALS = {"not_open", "closed", "invitation_required", "nomination_only"}
+
+
+def _refusal(line, error: RegistrationError, *, nominate: bool, texts: dict) -> RowError:
+    """The row's RowError for a RegistrationError; `texts`: the row's email and cells, for the message."""
+    if error.code == "invitation_required" and not nominate:
+        return _error(line, "", "invitation_only")
+    if error.code in MEETING_REFUSALS:
+        return _error(line, "", "meeting", message=str(error.message))
+    if error.code in REFUSALS:
+        column, code = REFUSALS[error.code]
+        return _error(line, column, code, email=texts.get("email", ""), value=texts.get(column, ""))
+    return RowError(line=line, column="", code=error.code, message=str(error.message))
 
 
 # --- The fields a column can fill -------------------------------------------------------------------
@@ -310,13 +348,15 @@ def _form_data(row: dict, specs) -> tuple[MultiValueDict, list]:
     return data, problems
 
 
-def _check_registration_rows(meeting, rows, *, delegation=None, nominate=False, progress=None):
-    """(errors, cleaned BulkRows): every row through the registration form's checks, and its email
-    against the meeting's registrations."""
-    errors, cleaned = [], []
+def _check_registration_rows(meeting, rows, *, delegation=None, nominated_by=None, progress=None):
+    """(errors, cleaned BulkRows, texts by line): every row through the registration form's checks and
+    the registration rules (the meeting's own, check_meeting_admits, are the caller's); a row's `texts`
+    are its email and cells, for the messages of a refusal at the apply."""
+    nominate = nominated_by is not None
+    errors, cleaned, texts = [], [], {}
+    candidates = []  # (line, email on its first line only, BulkRow with the rules still to ask, the row's errors)
     specs = [spec for spec in active_questions(meeting)]
     lookup = _Lookup(meeting)
-    offered = [p.value for p in PARTICIPATION_OFFERED[Meeting.Format(meeting.format)]]
     first_line_of = {}
     for index, row in enumerate(rows):
         line = row["line"]
@@ -330,32 +370,29 @@ def _check_registration_rows(meeting, rows, *, delegation=None, nominate=False, 
             row_errors.append(_error(line, "category", "category_missing"))
         elif category is None:
             row_errors.append(_error(line, "category", "category_unknown", value=category_text))
-        elif not nominate and not category.allows_self_registration:
-            row_errors.append(_error(line, "category", "category_not_open", value=category_text))
 
         row_delegation, organization_name = delegation, ""
-        if not nominate:
-            text = (row.get("delegation") or "").strip()
-            if text:
-                row_delegation = lookup.delegations.get(_norm(text))
-                if row_delegation is None:
-                    if meeting.allows_free_text_organization:
-                        organization_name = text
-                    else:
-                        row_errors.append(_error(line, "delegation", "delegation_unknown", value=text))
+        delegation_text = (row.get("delegation") or "").strip() if not nominate else ""
+        if delegation_text:
+            row_delegation = lookup.delegations.get(_norm(delegation_text))
+            # A name that is no delegation of the meeting is read as the organization's own name where
+            # the meeting takes one; else it is a name the file got wrong.
+            if row_delegation is None:
+                if meeting.allows_free_text_organization:
+                    organization_name = delegation_text
+                else:
+                    row_errors.append(_error(line, "delegation", "delegation_unknown", value=delegation_text))
 
-        participation = (row.get("participation") or "").strip().lower().replace(" ", "_").replace("-", "_")
-        if participation in ("in_person", "online"):
-            if participation not in offered:
-                row_errors.append(_error(line, "participation", "participation_unknown", value=row.get("participation")))
-        elif participation:
+        # The way of taking part by its value or its label in either language; empty: the meeting's first.
+        participation_text = row.get("participation") or ""
+        participation = participation_text.strip().lower().replace(" ", "_").replace("-", "_")
+        if participation and participation not in ("in_person", "online"):
             words = {str(label).casefold(): value for value, label in Participation.choices}
             with translation.override("lo"):
                 words.update({str(label).casefold(): value for value, label in Participation.choices})
             participation = words.get(participation.replace("_", " "), "")
             if not participation:
-                row_errors.append(_error(line, "participation", "participation_unknown", value=row.get("participation")))
-        participation = participation or offered[0]
+                row_errors.append(_error(line, "participation", "participation_unknown", value=participation_text))
 
         language = (row.get("language") or "").strip().lower() or meeting.default_language or "lo"
         if language in ("ລາວ", "lao"):
@@ -392,40 +429,46 @@ def _check_registration_rows(meeting, rows, *, delegation=None, nominate=False, 
                                                message=" ".join(str(m) for m in error.messages)))
 
         email = (form.cleaned_data.get("email") or "").lower()
-        if email:
-            if email in first_line_of:
-                row_errors.append(_error(line, "email", "duplicate_in_file", email=form.cleaned_data["email"],
-                                         first_line=first_line_of[email]))
-            else:
-                first_line_of[email] = line
+        first_occurrence = bool(email) and email not in first_line_of
+        if email and not first_occurrence:
+            row_errors.append(_error(line, "email", "duplicate_in_file", email=form.cleaned_data["email"],
+                                     first_line=first_line_of[email]))
+        elif email:
+            first_line_of[email] = line
+        texts[line] = {"email": email, "category": category_text, "delegation": delegation_text,
+                       "participation": participation_text}
+        if category is not None:  # the rules are asked of every row they can be: with its category known
+            candidate = BulkRow(
+                line=line, person=form.person() if not row_errors else {}, answers=form.answers() if not row_errors else {},
+                category=category, delegation=row_delegation, organization_name=organization_name,
+                participation=participation, language=language,
+            )
+            # A repeated email is said once, on its first line (duplicate_in_file says the rest).
+            candidates.append((line, email if first_occurrence else "", candidate, row_errors))
         errors.extend(row_errors)
-        if not row_errors:
-            cleaned.append(BulkRow(
-                line=line, person=form.person(), answers=form.answers(), category=category,
-                delegation=row_delegation, organization_name=organization_name, participation=participation,
-                language=language,
-            ))
         if progress:
             progress(index + 1)
 
-    registered_errors, cleaned = _already_registered(meeting, cleaned, first_line_of)
-    return errors + registered_errors, cleaned
-
-
-def _already_registered(meeting, cleaned, first_line_of=None):
-    """(errors, rows left): the emails someone registered with at this meeting already (one query)."""
-    if first_line_of is None:
-        first_line_of = {row.person["email"].lower(): row.line for row in cleaned}
-    if not first_line_of:
-        return [], cleaned
-    registered = set(
-        Registration.objects.filter(meeting=meeting, status__in=Registration.ACTIVE)
-        .annotate(email_lower=Lower("email")).filter(email_lower__in=list(first_line_of))
-        .values_list("email_lower", flat=True)
-    )
-    errors = [_error(first_line_of[email], "email", "already_registered", email=email)
-              for email in sorted(registered, key=first_line_of.get)]
-    return errors, [row for row in cleaned if row.person["email"].lower() not in registered]
+    lookups = BatchLookups(meeting, nominated_by=nominated_by, emails=first_line_of)
+    for line, email, row, row_errors in candidates:
+        refusals = []
+        try:
+            check_not_registered(email, lookups.registered)
+        except RegistrationError as error:
+            refusals.append(error)
+        try:
+            admitted = check_person_admits(
+                meeting, category=row.category, delegation=row.delegation, organization_name=row.organization_name,
+                participation=row.participation, nominated_by=nominated_by, lookups=lookups,
+            )
+        except RegistrationError as error:
+            refusals.append(error)
+        errors.extend(_refusal(line, error, nominate=nominate, texts=texts[line]) for error in refusals)
+        if not row_errors and not refusals:
+            row.category, row.delegation = admitted.category, admitted.delegation
+            row.organization_name, row.participation = admitted.organization_name, admitted.participation
+            cleaned.append(row)
+    return errors, cleaned, texts
 
 
 def invites_instead(meeting: Meeting, *, target: str, nominate: bool) -> bool:
@@ -434,18 +477,14 @@ def invites_instead(meeting: Meeting, *, target: str, nominate: bool) -> bool:
             and meeting.registration_mode == Meeting.RegistrationMode.INVITATION)
 
 
-def _meeting_errors(meeting: Meeting, *, nominate: bool, lines: list[int]) -> list[RowError]:
-    """Refusals that concern every row (registration closed, or a mode the import cannot serve): one per
-    row, each with its line, so that the review lists what it lists for any other refusal."""
+def _meeting_errors(meeting: Meeting, *, nominated_by, lines: list[int]) -> list[RowError]:
+    """The meeting's refusal (registration closed, or a mode the file's rows cannot come by), which concerns
+    every row: one per row, each with its line, so that the review lists what it lists for any other."""
     try:
-        check_open(meeting, timezone.now())
-        if meeting.registration_mode == Meeting.RegistrationMode.NOMINATION and not nominate:
-            raise RegistrationError("nomination_only")
-        if meeting.registration_mode == Meeting.RegistrationMode.INVITATION and not nominate:
-            return [_error(line, "", "invitation_only") for line in lines] or [_error(None, "", "invitation_only")]
+        check_meeting_admits(meeting, timezone.now(), nominated_by=nominated_by)
     except RegistrationError as error:
-        return [_error(line, "", "meeting", message=str(error.message)) for line in lines] or [
-            _error(None, "", "meeting", message=str(error.message))]
+        nominate = nominated_by is not None
+        return [_refusal(line, error, nominate=nominate, texts={}) for line in lines or [None]]
     return []
 
 
@@ -515,13 +554,11 @@ def check_import(*, meeting: Meeting, data: bytes, target: str, mapping: dict, d
 
 
 def apply_import(*, meeting: Meeting, data: bytes, target: str, mapping: dict, actor, batch: str,
-                 delegation: Delegation | None = None, nominate: bool = False, progress=None,
-                 emails_job: bool = False) -> ImportReport:
+                 delegation: Delegation | None = None, nominate: bool = False, progress=None) -> ImportReport:
     """Save every row, or none when any row is refused: checked again here, then saved in one transaction
     under the meeting's lock (registration/services/nomination.py register_in_bulk). `batch` makes the
     rows' form tokens: applying the same dry run twice registers each person once. The people's emails
-    are written after the commit: by a background job (`emails_job`, as the import job does it), or at
-    once."""
+    are written by a background job started in the same transaction: a crash after the commit loses none."""
 
     if target == "invitations":
         table = read_table(data)
@@ -583,14 +620,11 @@ def apply_import(*, meeting: Meeting, data: bytes, target: str, mapping: dict, a
         report.outcomes = Counter(r.status for r in registrations)
         report.rows = [{"line": row.line, "email": r.email, "outcome": r.status, "id": r.pk}
                        for row, r in zip(cleaned, registrations)]
-        if emails_job:
-            from prachum.jobs.services import start_job
+        from prachum.jobs.services import start_job
 
-            start_job(kind="exchange.import_emails", function="prachum.exchange.services.importing.import_emails_job",
-                      params={"meeting_id": meeting.pk, "batch": batch}, meeting=meeting, user=actor,
-                      label=gettext("Emails to the people imported"))
-        else:
-            transaction.on_commit(lambda: queue_submitted_emails(meeting_id=meeting.pk, batch=batch))
+        start_job(kind="exchange.import_emails", function="prachum.exchange.services.importing.import_emails_job",
+                  params={"meeting_id": meeting.pk, "batch": batch}, meeting=meeting, user=actor,
+                  label=gettext("Emails to the people imported"))
     return report
 
 
@@ -636,7 +670,7 @@ def apply_import_job(job, **params) -> dict:
         report = apply_import(
             meeting=meeting, data=data, target=params["target"], mapping=params["mapping"], actor=job.created_by,
             batch=params["batch"], delegation=delegation, nominate=params.get("nominate", False),
-            progress=lambda done: job.report(done, None), emails_job=True,
+            progress=lambda done: job.report(done, None),
         )
         job.report(report.total, report.total, force=True)
         summary = report.as_summary()
