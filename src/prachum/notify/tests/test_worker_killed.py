@@ -4,22 +4,20 @@ Real processes: `prachum worker` runs against the test database and a real SMTP 
 with SIGKILL while it is inside a job, then while it is inside an SMTP conversation, and starts another."""
 
 import asyncio
-import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections import Counter
 
 import pytest
-from django.conf import settings as django_settings
-from django.db import connection, transaction
+from django.db import transaction
 
 from prachum.jobs.models import Job
 from prachum.jobs.services import start_job
 from prachum.notify.models import Message
 from prachum.testing.smtp import Inbox, free_port
+from prachum.testing.worker import start_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -40,21 +38,6 @@ class StallingInbox(Inbox):
                 await asyncio.sleep(0.05)
             return "421 4.3.0 Try again later"  # the client that asked is gone by now
         return await super().handle_RCPT(server, session, envelope, address, rcpt_options)
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def start_worker(mail_port: int) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PRACHUM_")}
-    env.update(PRACHUM_DATABASE_URL=database_url(), PRACHUM_DATA_DIR=str(django_settings.DATA_DIR),
-               PRACHUM_EMAIL_URL=f"smtp://127.0.0.1:{mail_port}", PRACHUM_LEASE_SECONDS=str(LEASE_SECONDS))
-    return subprocess.Popen([sys.executable, "-m", "prachum", "worker", "--poll", "0.1", "--tick", "3600"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
 def wait_until(condition, what: str, timeout: float = 60.0):
@@ -86,7 +69,7 @@ def test_killing_the_worker_mid_job_and_mid_email_loses_nothing_and_sends_nothin
     workers = []
     try:
         # 1. Mid-job: two steps committed, the third waiting at its gate.
-        first = start_worker(inbox.port)
+        first = start_worker(mail_port=inbox.port, lease_seconds=LEASE_SECONDS)
         workers.append(first)
         open_gate(0), open_gate(1)
         wait_until(lambda: Job.objects.get(pk=job.pk).checkpoint.get("next") == 2, "two steps of the job")
@@ -94,7 +77,7 @@ def test_killing_the_worker_mid_job_and_mid_email_loses_nothing_and_sends_nothin
         kill(first)
 
         # 2. Mid-email: the next worker sends the two committed emails and is held at the second one's RCPT.
-        second = start_worker(inbox.port)
+        second = start_worker(mail_port=inbox.port, lease_seconds=LEASE_SECONDS)
         workers.append(second)
         assert inbox.stalled.wait(60), "the second worker did not reach the mail server"
         assert Message.objects.get(to_email=addresses[1]).status == Message.Status.SENDING
@@ -102,7 +85,7 @@ def test_killing_the_worker_mid_job_and_mid_email_loses_nothing_and_sends_nothin
         inbox.release.set()
 
         # 3. A third worker takes up the job where its checkpoint says, and the email whose sender died.
-        third = start_worker(inbox.port)
+        third = start_worker(mail_port=inbox.port, lease_seconds=LEASE_SECONDS)
         workers.append(third)
         for step in range(2, 5):
             open_gate(step)
