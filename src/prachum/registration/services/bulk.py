@@ -162,9 +162,12 @@ def bulk_action_job(job, *, meeting_id: int, actor_id: int, action: str, rows: l
     meeting = Meeting.objects.get(pk=meeting_id)
     mine = set(Registration.objects.filter(meeting_id=meeting_id, pk__in=[pk for pk, _seen in rows])
                .values_list("pk", flat=True))
-    done, skipped = [], []
-    job.report(0, len(rows), force=True)
-    for n, (pk, seen) in enumerate(rows, 1):
+    # Taken up again after its worker died: the rows decided before keep their outcome (each decision has
+    # committed with its own transaction, and the checkpoint right after it).
+    first, done, skipped = (job.checkpoint.get(key, default) for key, default in (("next", 0), ("done", []),
+                                                                                  ("skipped", [])))
+    job.report(first, len(rows), force=True)
+    for n, (pk, seen) in enumerate(rows[first:], first + 1):
         if pk not in mine:
             skipped.append({"id": pk, "code": "gone"})
         else:
@@ -177,6 +180,7 @@ def bulk_action_job(job, *, meeting_id: int, actor_id: int, action: str, rows: l
                 skipped.append({"id": pk, "code": "gone"})
             else:
                 done.append(pk)
+        job.save_checkpoint({"next": n, "done": done, "skipped": skipped})
         job.report(n, len(rows))
     with translation.override(language):
         message = gettext("%(done)d done, %(skipped)d skipped.") % {"done": len(done), "skipped": len(skipped)}

@@ -352,3 +352,19 @@ def test_a_bulk_approval_racing_a_cancellation_of_the_same_row_lets_exactly_one_
     statuses = dict(Registration.objects.filter(meeting=meeting).values_list("pk", "status"))
     assert all(statuses[pk] == Status.APPROVED for pk in approved_ids)
     assert all(statuses[pk] == Status.CANCELLED for pk in cancelled_ids)
+
+
+def test_a_bulk_job_taken_up_again_after_its_worker_died_decides_only_the_rest(meeting, category, reviewer):
+    from prachum.registration.services.bulk import bulk_action_job
+
+    registrations = [make_registration(meeting, category) for _ in range(3)]
+    approve_registration(registration_id=registrations[0].pk, actor=reviewer)  # decided before the worker died
+    job = Job.objects.create(kind="registration.bulk_approve", function="x", status="running", attempts=2,
+                             checkpoint={"next": 1, "done": [registrations[0].pk], "skipped": []})
+
+    summary = bulk_action_job(job, meeting_id=meeting.pk, actor_id=reviewer.pk, action="approve",
+                              rows=[[r.pk, ""] for r in registrations], language="en")
+
+    assert summary["done"] == [r.pk for r in registrations] and summary["skipped"] == []
+    assert AuditEvent.objects.filter(kind="registration.approved").count() == 3  # the first once, not twice
+    assert Message.objects.filter(kind="registration.confirmed").count() == 3
