@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
+from prachum.notify.urls import participant_urlpatterns as notify_participant_urlpatterns
 from prachum.web.views import switch_language
 
 urlpatterns = [
@@ -35,6 +36,7 @@ urlpatterns += i18n_patterns(
     path("checkin/", include("prachum.checkin.urls")),
     path("join/", include("prachum.online.urls")),
     path("", include("prachum.registration.urls")),
+    path("", include(notify_participant_urlpatterns)),
     path("", include("prachum.web.urls")),
     prefix_default_language=True,
 )

@@ -15,10 +15,12 @@ class NotifyConfig(AppConfig):
     def ready(self):
         from prachum.audit.kinds import register_kinds
         from prachum.core import outbox
-        from prachum.notify import services
+        from prachum.notify import emails, selectors, services
         from prachum.notify.models import MessageStatus
 
         register_kinds(AUDIT_KINDS, status=MessageStatus)
         # Apps below notify write their emails through prachum.core.outbox (they may not import notify).
         outbox.register_writer(services.queue_message)
+        outbox.register_renderer(emails.render_registration_email)
+        outbox.register_reader(selectors.messages_of)
         services.register()  # the outbox is one of the background engine's queues

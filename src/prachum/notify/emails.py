@@ -16,20 +16,20 @@ readable by every relay, and only the To address needs to be there.
 """
 
 import re
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.formats import date_format, time_format
 from django.utils.translation import pgettext
 
+from prachum.core.email_times import email_span, offset_label
 from prachum.core.outbox import HTML_SEPARATOR, TEXT_SEPARATOR, RenderedEmail  # noqa: F401 (used here and re-exported)
 from prachum.core.qr import qr_code_pixel_size
 from prachum.meetings.email_texts import organizer_text, stored_text
 from prachum.meetings.selectors import programme
 from prachum.meetings.zone_cities import zone_city
-from prachum.notify.links import manage_url
+from prachum.registration.languages import email_languages
+from prachum.registration.links import manage_url
 
 KINDS = (
     "registration.received",  # submitted, pending review
@@ -42,8 +42,6 @@ KINDS = (
     "registration.changed_pending",  # an edit that needs review sent an approved registration back to pending
 )
 
-# The languages emails are written in; with Meeting.emails_in_both_languages, the participant's first.
-LANGUAGES = ("lo", "en")
 _BODY = re.compile(r"<body[^>]*>(?P<inner>.*)</body>", re.DOTALL)
 
 # What a ticket email carries, built when it is sent (Message.attachments).
@@ -74,15 +72,6 @@ def ticket_attachments(kind: str, registration) -> list[dict]:
     if not is_ticket_email(kind, registration):
         return []
     return ([QR_ATTACHMENT] if attends_in_person(registration) else []) + [ICS_ATTACHMENT]
-
-
-def email_languages(registration, language: str | None = None) -> tuple[str, ...]:
-    """The languages of the registration's emails: its own, then the other one where the meeting
-    asks for emails in both languages."""
-    language = language or registration.language
-    if not registration.meeting.emails_in_both_languages:
-        return (language,)
-    return (language, *[code for code in LANGUAGES if code != language])
 
 
 def render_registration_email(*, registration, kind: str, language: str | None = None) -> RenderedEmail:
@@ -142,7 +131,7 @@ def _context(registration, *, language: str, attachments: list, sessions: list |
     zone = ZoneInfo(meeting.time_zone)
     zone_name = email_zone_name(meeting.time_zone, language)
     sessions = programme(meeting) if sessions is None else sessions
-    offsets = {_offset_label(moment.astimezone(zone)) for s in [meeting, *sessions] for moment in (s.starts_at, s.ends_at)}
+    offsets = {offset_label(moment.astimezone(zone)) for s in [meeting, *sessions] for moment in (s.starts_at, s.ends_at)}
     online = not attends_in_person(registration)
     return {
         "online_memo": {"sessions": sessions},  # {% online_join_block_* %}: one reading for both versions
@@ -184,44 +173,12 @@ def _context(registration, *, language: str, attachments: list, sessions: list |
     }
 
 
-def email_span(starts_at: datetime, ends_at: datetime, zone: ZoneInfo, zone_name: str) -> dict:
-    """A meeting's or a session's times in `zone`, and `text`: how an email writes them in the active
-    language, e.g. "10 September 2020, 14:00–16:30 Vientiane (UTC+7)". Written here once for both the
-    text and the HTML version (each used to format the same dates in a template of its own)."""
-    start, end = starts_at.astimezone(zone), ends_at.astimezone(zone)
-    start_offset, end_offset = _offset_label(start), _offset_label(end)
-    offset = start_offset if start_offset == end_offset else f"{start_offset}/{end_offset.removeprefix('UTC')}"
-    span = {"start": start, "end": end, "same_day": start.date() == end.date(), "offset": offset, "zone": zone_name}
-    # The day and the times as written, kept for _session_time so that they are formatted once.
-    span["written"] = {"day": date_format(start, "DATE_FORMAT"), "start": time_format(start, "TIME_FORMAT"),
-                       "end": time_format(end, "TIME_FORMAT")}
-    values = {"start": span["written"]["start"], "end": span["written"]["end"], "zone": zone_name, "offset": offset}
-    if span["same_day"]:
-        span["text"] = pgettext(
-            "when a meeting or session takes place, in an email", "%(day)s, %(start)s–%(end)s %(zone)s (%(offset)s)"
-        ) % {"day": span["written"]["day"], **values}
-    else:
-        span["text"] = pgettext(
-            "when a meeting or session of several days takes place, in an email",
-            "%(first_day)s, %(start)s to %(last_day)s, %(end)s %(zone)s (%(offset)s)",
-        ) % {"first_day": span["written"]["day"], "last_day": date_format(end, "DATE_FORMAT"), **values}
-    return span
-
-
 def _session_time(span: dict, *, show_offset: bool) -> str:
     """A session in the programme: on one day without the zone, which the meeting's line names."""
     if not span["same_day"]:
         return span["text"]
     text = pgettext("a meeting on one day", "%(day)s, %(start)s–%(end)s") % span["written"]
     return f"{text} ({span['offset']})" if show_offset else text
-
-
-def _offset_label(local: datetime) -> str:
-    """UTC+7, UTC+5:30, UTC−3, UTC+0."""
-    minutes = int(local.utcoffset().total_seconds() // 60)
-    sign = "+" if minutes >= 0 else "−"
-    hours, minutes = divmod(abs(minutes), 60)
-    return f"UTC{sign}{hours}" + (f":{minutes:02d}" if minutes else "")
 
 
 def email_zone_name(tzid: str, language: str) -> str:

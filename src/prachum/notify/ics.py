@@ -30,7 +30,7 @@ from django.utils.translation import gettext, pgettext
 
 from prachum.core.bilingual import pick
 from prachum.meetings.selectors import programme
-from prachum.notify.links import manage_url
+from prachum.registration.links import manage_url
 
 PRODID = "-//Prachum//Meeting registration//EN"
 

@@ -23,3 +23,14 @@ def outbox_messages(*, meeting=None, status: str = "", kind: str = "", search: s
 def kinds_in(*, meeting=None) -> list[str]:
     """The kinds of message written so far for the meeting (or to accounts), for the filter."""
     return list(Message.objects.filter(meeting=meeting).order_by("kind").values_list("kind", flat=True).distinct())
+
+
+def messages_of(registration, *, kind: str = "", since=None) -> list[Message]:
+    """The registration's messages, oldest first (the organizer's page of the registration lists them);
+    only those of `kind`, and written at or after `since`, where given (core.outbox.messages_of)."""
+    messages = Message.objects.filter(registration=registration)
+    if kind:
+        messages = messages.filter(kind=kind)
+    if since is not None:
+        messages = messages.filter(created_at__gte=since)
+    return list(messages.order_by("created_at", "pk"))

@@ -1,4 +1,5 @@
-"""The outbox: /<lang>/manage/outbox/… (account emails) and /<lang>/manage/<slug>/outbox/… (a meeting's)."""
+"""The outbox: /<lang>/manage/outbox/… (account emails) and /<lang>/manage/<slug>/outbox/… (a meeting's);
+and a participant's calendar file beside their private page, /<lang>/r/<token>/calendar.ics."""
 
 from django.urls import path
 
@@ -14,3 +15,9 @@ urlpatterns = [
     path("<slug:slug>/outbox/<int:pk>/", views.meeting_message, name="message"),
     path("<slug:slug>/outbox/<int:pk>/resend/", views.meeting_resend, name="resend"),
 ]
+
+# Included at the site's root (prachum/urls.py), not under manage/: the participant's private page's address.
+participant_urlpatterns = (
+    [path("r/<str:token>/calendar.ics", views.calendar_ics, name="calendar_ics")],
+    "notify",
+)

@@ -1,5 +1,6 @@
 """The outbox's pages: every email of a meeting (/<lang>/manage/<slug>/outbox/) for those who manage it,
-and the account emails that belong to no meeting (/<lang>/manage/outbox/) for site administrators.
+and the account emails that belong to no meeting (/<lang>/manage/outbox/) for site administrators; and a
+participant's calendar file, the one the ticket email attaches, from their private page (/<lang>/r/<token>/calendar.ics).
 
 The emails hold private links (a participant's page, a set-password link): hence MANAGE, not REVIEW, and
 pages that no cache keeps. An email's HTML is the sender's markup: it is shown only inside a sandboxed
@@ -12,8 +13,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -22,10 +25,13 @@ from prachum.accounts.roles import is_site_administrator
 from prachum.meetings.permissions import Capability, meeting_access_required
 from prachum.notify import selectors
 from prachum.notify.forms import OutboxFilterForm
+from prachum.notify.ics import registration_calendar
 from prachum.notify.kinds import kind_label
 from prachum.notify.links import mask_private_links
 from prachum.notify.models import Message
 from prachum.notify.services import OutboxError, resend_message
+from prachum.registration.models import Registration
+from prachum.registration.views.participant import private_page
 
 PAGE_SIZE = 50
 # The detail page's own policy: even if the sandbox were missing, the email's markup (which inherits it in
@@ -135,3 +141,18 @@ def account_resend(request, pk):
     _administrator(request)
     message = get_object_or_404(Message, pk=pk, meeting=None)
     return _resend(request, message, back=lambda pk: reverse("outbox:account_message", args=[pk]))
+
+
+# --- A participant's calendar file ---------------------------------------------------------------------
+
+
+@private_page("GET", "HEAD")
+def calendar_ics(request, registration, *, token):
+    """The .ics of the registration's meeting, in the page's language; a private page like the one it is
+    offered on (registration.views.participant.private_page: the token is the key, nothing is cached)."""
+    if registration.status not in Registration.ACTIVE:
+        raise Http404("no calendar")
+    content = registration_calendar(registration, language=get_language())
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{registration.meeting.slug}.ics"'
+    return response

@@ -16,6 +16,7 @@ from prachum.meetings.selectors import programme
 from prachum.notify import emails as notify_emails
 from prachum.notify.models import Message
 from prachum.online.zones import participant_zone, two_zones
+from prachum.registration.languages import email_languages
 
 KINDS = ("online.reminder", "online.calendar_updated")
 
@@ -24,7 +25,7 @@ def render_online_email(*, registration, kind: str, session=None) -> notify_emai
     if kind not in KINDS:
         raise ValueError(f"unknown kind of email {kind!r} (known: {', '.join(KINDS)})")
     attachments = [notify_emails.ICS_ATTACHMENT] if kind == "online.calendar_updated" else []
-    languages = notify_emails.email_languages(registration)
+    languages = email_languages(registration)
     zone = ZoneInfo(registration.meeting.time_zone)
     sessions = programme(registration.meeting)  # once for every language
     contexts, subjects = [], []

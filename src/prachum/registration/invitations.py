@@ -28,13 +28,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from prachum.audit.services import record_audit
+from prachum.core.email_times import email_span
+from prachum.core.outbox import RenderedEmail, queue_message
+from prachum.core.tables import TableError, read_table
 from prachum.directory.honorifics import EXAMPLES as HONORIFIC_EXAMPLES
 from prachum.directory.honorifics import find_honorific
-from prachum.core.tables import TableError, read_table
 from prachum.meetings import selectors as meeting_selectors
 from prachum.meetings.models import Meeting
-from prachum.notify.emails import RenderedEmail, email_span, email_zone_name
-from prachum.notify.models import Message
+from prachum.meetings.zone_cities import zone_city
 from prachum.registration.models import Invitation, Registration
 
 INVITATION_COLUMNS = ("email", "honorific", "given_name", "family_name", "category", "delegation", "language")
@@ -317,11 +318,9 @@ def invitation_url(invitation: Invitation, meeting: Meeting, language: str | Non
 
 
 def invitation_message(invitation: Invitation, *, meeting: Meeting, language: str | None = None,
-                       reminder: bool = False) -> Message:
+                       reminder: bool = False):
     """The invitation's email written to the outbox in the caller's transaction (sent after the commit),
-    in `language` when the organizer chose one for it, else in the invitation's."""
-    from prachum.notify.services import queue_message
-
+    in `language` when the organizer chose one for it, else in the invitation's. Returns the outbox's Message."""
     language = language or invitation.language
     subject, text, html = render_invitation_email(invitation, meeting=meeting, language=language, reminder=reminder)
     return queue_message(
@@ -349,7 +348,7 @@ def render_invitation_email(invitation: Invitation, *, meeting: Meeting, languag
             "title": meeting.title,
             "venue": meeting.venue,
             "is_online": meeting.format == Meeting.Format.ONLINE,
-            "when": email_span(meeting.starts_at, meeting.ends_at, zone, email_zone_name(meeting.time_zone, language)),
+            "when": email_span(meeting.starts_at, meeting.ends_at, zone, zone_city(meeting.time_zone, language)),
             "category": invitation.category.name if invitation.category else "",
             "organization": invitation.delegation.organization.name if invitation.delegation else "",
             "registration_closes_at": meeting.registration_closes_at,

@@ -11,5 +11,4 @@ urlpatterns = [
     path("r/<str:token>/cancel/", participant.cancel, name="cancel"),
     path("r/<str:token>/ticket.png", participant.ticket_png, name="ticket_png"),
     path("r/<str:token>/ticket.pdf", participant.ticket_pdf, name="ticket_pdf"),
-    path("r/<str:token>/calendar.ics", participant.calendar_ics, name="calendar_ics"),
 ]

@@ -14,10 +14,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from prachum.audit.services import record_audit
+from prachum.core.outbox import RenderedEmail, queue_message
 from prachum.meetings.models import Delegation, MeetingRole
-from prachum.notify.emails import RenderedEmail
-from prachum.notify.models import Message
-from prachum.notify.services import queue_message
 from prachum.registration.errors import RegistrationError
 from prachum.registration.models import Registration
 from prachum.registration.services.locking import lock_meeting, lock_registration
@@ -103,8 +101,8 @@ def submit_delegation(*, delegation_id: int, actor) -> Delegation:
     return delegation
 
 
-def _tell_secretariat(meeting, delegation, members, actor) -> list[Message]:
-    # Each in their account's language (the meeting's where it has none).
+def _tell_secretariat(meeting, delegation, members, actor) -> list:
+    # One outbox Message each, in their account's language (the meeting's where it has none).
     recipients = dict(sorted(
         (email, language if language in ("lo", "en") else (meeting.default_language or "lo"))
         for email, language in MeetingRole.objects.filter(

@@ -5,8 +5,8 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from prachum.core.outbox import messages_of
 from prachum.meetings.models import CustomQuestion, Meeting
-from prachum.notify.models import Message
 from prachum.registration.errors import RegistrationError
 from prachum.registration.models import Registration
 from prachum.registration.selectors import active_registration_by_email
@@ -175,10 +175,7 @@ def resend_manage_link(*, meeting: Meeting, email: str) -> bool:
     registration = active_registration_by_email(meeting, email)
     if registration is None:
         return False
-    recent = Message.objects.filter(
-        registration=registration, kind="registration.link", created_at__gte=timezone.now() - LINK_RESEND_INTERVAL
-    )
-    if recent.exists():
+    if messages_of(registration, kind="registration.link", since=timezone.now() - LINK_RESEND_INTERVAL):
         return False
     tell(registration, "registration.link")
     return True

@@ -15,11 +15,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from prachum.notify.emails import TEXT_SEPARATOR, RenderedEmail, email_languages
-from prachum.notify.links import manage_url
-from prachum.notify.models import Message
-from prachum.notify.services import queue_message
+from prachum.core.outbox import TEXT_SEPARATOR, RenderedEmail, queue_message
 from prachum.registration.errors import RegistrationError
+from prachum.registration.languages import email_languages
+from prachum.registration.links import manage_url
 from prachum.registration.models import Registration
 from prachum.registration.services.locking import lock_registration
 from prachum.registration.services.notices import audit
@@ -75,8 +74,9 @@ def decline_registration(*, registration_id: int, actor, reason: str = "") -> Re
     return reject_registration.in_transaction(registration_id=registration_id, actor=actor, reason=reason)
 
 
-def _queue_endorsed_email(registration: Registration) -> Message:
-    """Tell the person their focal point endorsed them; in their language, after the commit."""
+def _queue_endorsed_email(registration: Registration):
+    """Tell the person their focal point endorsed them; in their language, after the commit. Returns the
+    outbox's Message."""
     meeting = registration.meeting
     # The person's language, then the other where the meeting writes its emails in both.
     languages = email_languages(registration)

@@ -25,12 +25,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from prachum.core.outbox import HTML_SEPARATOR, TEXT_SEPARATOR, RenderedEmail, queue_message
 from prachum.jobs.services import start_job
 from prachum.meetings.models import Meeting
-from prachum.notify.emails import HTML_SEPARATOR, TEXT_SEPARATOR, RenderedEmail, email_languages
-from prachum.notify.links import manage_url
-from prachum.notify.models import Message
-from prachum.notify.services import queue_message
+from prachum.registration.languages import email_languages
+from prachum.registration.links import manage_url
 from prachum.registration.models import Registration
 from prachum.registration.services.notices import audit
 
@@ -167,9 +166,9 @@ def render_message(registration: Registration, draft: Draft, *, masked: bool = F
     return RenderedMessage(subject=subject, text=TEXT_SEPARATOR.join(texts), html=html, languages=languages)
 
 
-def queue_organizer_message(*, registration: Registration, draft: Draft, actor) -> Message:
-    """One recipient, in the caller's transaction: the outbox row and the audit event; sent after commit
-    (prachum.notify.services.queue_message writes the row; the text is the organizer's, rendered here)."""
+def queue_organizer_message(*, registration: Registration, draft: Draft, actor):
+    """One recipient, in the caller's transaction: the outbox row (returned) and the audit event; sent after
+    commit (prachum.notify.services.queue_message writes the row; the text is the organizer's, rendered here)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("queue_organizer_message must run inside a transaction")
     rendered = render_message(registration, draft)

@@ -3,7 +3,7 @@ person must be told, a Message (the outbox row; prachum.notify sends it after co
 
 from prachum.audit import kinds as audit_kinds
 from prachum.audit.services import record_audit
-from prachum.notify.services import queue_message
+from prachum.core.outbox import queue_message
 from prachum.registration.models import Registration
 
 # Message kinds, by the status a registration arrives at when it is submitted.

@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from prachum.core.outbox import render_registration_email
 from prachum.core.transactions import use_case
 from prachum.meetings.models import Category, Delegation, Meeting
-from prachum.notify.emails import render_registration_email
 from prachum.registration.errors import RegistrationError
 from prachum.registration.models import Invitation, Registration
 from prachum.registration.services.answers import save_answers

@@ -18,9 +18,9 @@ from django.views.decorators.http import require_POST
 
 from prachum.audit.changes import with_changes
 from prachum.audit.models import AuditEvent
+from prachum.core.outbox import messages_of
 from prachum.jobs.models import Job
 from prachum.meetings.permissions import Capability, meeting_access_required
-from prachum.notify.models import Message
 from prachum.registration import selectors
 from prachum.registration.errors import RegistrationError
 from prachum.registration.models import Registration
@@ -125,7 +125,7 @@ def registration_detail(request, slug, pk, access):
     }
     if not names_only:
         context["history"] = with_changes(registration.audit_events.select_related("actor").order_by("created_at", "pk"))
-        sent = list(Message.objects.filter(registration=registration).order_by("created_at", "pk"))
+        sent = messages_of(registration)
         for message in sent:
             message.text_shown = messaging.mask_private_links(message.body_text, registration)
         context["sent_messages"] = sent

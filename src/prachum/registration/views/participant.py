@@ -1,4 +1,5 @@
-"""The private manage page /<lang>/r/<token>/ and its downloads (e-ticket PNG and PDF, calendar).
+"""The private manage page /<lang>/r/<token>/ and its downloads (e-ticket PNG and PDF; the calendar file
+beside it is notify's, notify.views.calendar_ics, behind the same private_page).
 
 Whoever holds the link is the registered person: the token (256 bits) is the only key, and only
 its hash is stored and looked up. These pages are never cached, never indexed, send no Referer
@@ -14,10 +15,8 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from prachum.notify.ics import registration_calendar
 from prachum.core.qr import qr_code_pixel_size, qr_code_png
 from prachum.registration import selectors, services
 from prachum.registration.answers_display import answer_rows
@@ -210,11 +209,3 @@ def ticket_pdf(request, registration, *, token):
     if not has_ticket(registration):
         raise Http404("no ticket")
     return _download(build_ticket_pdf(registration), "application/pdf", f"ticket-{registration.meeting.slug}.pdf")
-
-
-@private_page("GET", "HEAD")
-def calendar_ics(request, registration, *, token):
-    if registration.status not in Registration.ACTIVE:
-        raise Http404("no calendar")
-    content = registration_calendar(registration, language=get_language())
-    return _download(content, "text/calendar; charset=utf-8", f"{registration.meeting.slug}.ics")
