@@ -5,6 +5,8 @@ from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
+from prachum.meetings import manage_urls as meeting_setup_urls
+from prachum.registration import setup_urls as registration_setup_urls
 from prachum.notify.urls import participant_urlpatterns as notify_participant_urlpatterns
 from prachum.web.views import switch_language
 
@@ -19,13 +21,14 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("prachum.accounts.urls")),
-    path("m/", include("prachum.meetings.urls")),
+    path("m/", include("prachum.registration.meeting_page_urls")),
     # The organizer area: each app adds its pages under manage/<slug>/.
     path("manage/accounts/", include("prachum.accounts.manage_urls")),
     path("manage/jobs/", include("prachum.jobs.urls")),
     path("manage/honorifics/", include("prachum.directory.manage_urls")),
     path("manage/", include("prachum.notify.urls")),  # before <slug>/: manage/outbox/ is not a meeting
-    path("manage/", include("prachum.meetings.manage_urls")),
+    # The meeting's setup: meetings' pages, and registration's that involve registrations; one namespace.
+    path("manage/", include((meeting_setup_urls.urlpatterns + registration_setup_urls.urlpatterns, "meeting_setup"))),
     path("manage/", include("prachum.registration.organizer_urls")),
     path("manage/", include("prachum.registration.focal_point_urls")),
     path("manage/", include("prachum.exchange.urls")),

@@ -104,7 +104,7 @@ FIELD_LABELS = {
 # Who did it, where no account did: AuditEvent.actor_label as recorded, and as people read it.
 PARTICIPANT = "participant"
 SYSTEM = "system"
-MEETING_FILE = "meeting file "  # + the file's name: `prachum load-meeting` (meetings/loading.py)
+MEETING_FILE = "meeting file "  # + the file's name: `prachum load-meeting` (exchange/services/meeting_loading.py)
 ACTOR_LABELS = {PARTICIPANT: _("the participant"), SYSTEM: _("the system")}
 
 

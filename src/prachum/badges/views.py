@@ -13,12 +13,13 @@ from prachum.badges.forms import BadgeDesignForm, PrintBadgesForm
 from prachum.badges.models import BadgeDesign
 from prachum.jobs.services import start_job
 from prachum.meetings.permissions import Capability, meeting_access_required
+from prachum.registration.selectors import registrations_seen_by
 
 
 @meeting_access_required(Capability.CHECK_IN, Capability.MANAGE, Capability.REVIEW)
 def registration_badge(request, slug, registration_id, *, access):
     """One A6 badge, for the check-in desk that reprints a lost one or prints a walk-in's, in the page's language."""
-    registration = access.registrations().filter(pk=registration_id).first()
+    registration = registrations_seen_by(access).filter(pk=registration_id).first()
     if registration is None:
         raise Http404("no such registration at this meeting")
     refusal = selectors.why_no_badge(registration)

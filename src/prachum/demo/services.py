@@ -11,7 +11,7 @@ from django.db import transaction
 
 from prachum.accounts.services import grant_site_rights
 from prachum.audit.services import record_audit
-from prachum.meetings.loading import load_meeting_file
+from prachum.exchange.services.meeting_loading import load_meeting_file
 from prachum.meetings.models import Meeting, MeetingRole
 
 DEMO_DIR = Path(__file__).resolve().parent

@@ -3,7 +3,7 @@
 Forms never save: the views hand `cleaned_data` to prachum.meetings.setup. Times are typed as the
 meeting's local times (datetime-local inputs) and become aware datetimes in the meeting's time zone here.
 Text that organizers write is plain text: trimmed, NFC, without direction overrides or control
-characters (registration.forms.clean_text), and without HTML tags, which pages would show as typed.
+characters (core.plain_text.clean_text), and without HTML tags, which pages would show as typed.
 """
 
 import re
@@ -16,9 +16,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
+from prachum.core.plain_text import clean_text
 from prachum.directory.history import organization_as_of
 from prachum.directory.models import Organization
-from prachum.registration.forms import clean_text
 
 from .email_texts import PLACEHOLDERS, SUBJECT_PLACEHOLDERS, unknown_placeholders
 from .models import (

@@ -2,15 +2,13 @@ from django.urls import path
 
 from . import manage_views as views
 
-app_name = "meeting_setup"
-
+# In the namespace meeting_setup with registration/setup_urls.py's pages (prachum/urls.py joins them).
 urlpatterns = [
     path("new/", views.new_meeting, name="new"),
     path("new/copy/", views.copy_meeting, name="copy"),
     path("<slug:slug>/setup/", views.meeting_settings, name="setup"),
     path("<slug:slug>/setup/publish/", views.publish, name="publish"),
     path("<slug:slug>/setup/close/", views.close, name="close"),
-    path("<slug:slug>/setup/cancel/", views.cancel, name="cancel"),
     path("<slug:slug>/setup/sessions/", views.sessions, name="sessions"),
     path("<slug:slug>/setup/sessions/<int:pk>/", views.sessions, name="session"),
     path("<slug:slug>/setup/sessions/<int:pk>/delete/", views.session_delete, name="session_delete"),
@@ -24,11 +22,6 @@ urlpatterns = [
     path("<slug:slug>/setup/delegations/", views.delegations, name="delegations"),
     path("<slug:slug>/setup/delegations/<int:pk>/", views.delegations, name="delegation"),
     path("<slug:slug>/setup/delegations/<int:pk>/delete/", views.delegation_delete, name="delegation_delete"),
-    path("<slug:slug>/setup/questions/", views.questions, name="questions"),
-    path("<slug:slug>/setup/questions/new/", views.questions, {"new": True}, name="question_new"),
-    path("<slug:slug>/setup/questions/<int:pk>/", views.questions, name="question"),
-    path("<slug:slug>/setup/questions/preview/", views.question_preview, name="question_preview"),
-    path("<slug:slug>/setup/questions/<int:pk>/preview/", views.question_preview, name="question_preview_edit"),
     path("<slug:slug>/setup/emails/", views.emails, name="emails"),
     path("<slug:slug>/setup/emails/<str:kind>/", views.email_edit, name="email"),
     path("<slug:slug>/setup/roles/", views.roles, name="roles"),

@@ -3,6 +3,8 @@
 Thin views: the role is checked by meeting_access_required (Capability.MANAGE for every setup page);
 a form checks shape; one service of meetings.setup writes. A SetupError or a model ValidationError
 comes back beside the field it concerns, and the form keeps everything the organizer typed.
+The setup pages that involve registrations are registration's (registration/views/meeting_setup.py,
+in the same URL namespace, meeting_setup).
 """
 
 from django.contrib import messages
@@ -11,7 +13,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,16 +23,13 @@ from . import setup
 from .email_texts import PLACEHOLDERS, preview
 from .forms import (
     TIME_ZONES, AgendaItemForm, CategoryForm, CloneForm, ConfirmForm, DelegationForm, EmailTextForm, MeetingForm,
-    QuestionForm, RoleForm, SessionForm,
+    RoleForm, SessionForm,
 )
-from .models import (
-    AgendaItem, Category, CustomQuestion, CustomQuestionVersion, Delegation, EmailText, EmailTextKind, Meeting,
-    MeetingRole, Role, Session,
-)
+from .models import AgendaItem, Category, Delegation, EmailText, EmailTextKind, Meeting, MeetingRole, Role, Session
 from .permissions import Capability, meeting_access_required
 
 
-def _apply(form, exc) -> None:
+def show_refusal(form, exc) -> None:
     """Put a service's refusal beside the field it concerns (or above the form)."""
     if isinstance(exc, setup.SetupError):
         form.add_error(exc.field if exc.field in form.fields else None, exc.message)
@@ -43,7 +41,7 @@ def _apply(form, exc) -> None:
         form.add_error(None, exc)
 
 
-def _page(request, access, template, tab, **context):
+def setup_page(request, access, template, tab, **context):
     return render(request, f"meetings/manage/{template}", {"access": access, "tab": "setup", "setup_tab": tab,
                                                            "meeting": access.meeting, **context})
 
@@ -63,7 +61,7 @@ def new_meeting(request):
         try:
             meeting = setup.create_meeting(actor=request.user, **form.cleaned_data)
         except (setup.SetupError, ValidationError) as exc:
-            _apply(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, _("The meeting is saved as a draft. Add its sessions, categories and delegations next."))
             return redirect("meeting_setup:sessions", meeting.slug)
@@ -84,7 +82,7 @@ def copy_meeting(request):
             meeting = setup.clone_meeting(source_id=data["source"].pk, actor=request.user, slug=data["slug"],
                                           starts_on=data["starts_on"], title_lo=data["title_lo"], title_en=data["title_en"])
         except (setup.SetupError, ValidationError) as exc:
-            _apply(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, _("The copy is saved as a draft. Check its dates, then add focal points."))
             return redirect("meeting_setup:setup", meeting.slug)
@@ -110,12 +108,12 @@ def meeting_settings(request, slug, access):
         try:
             meeting = setup.update_meeting(meeting_id=meeting.pk, actor=request.user, **form.cleaned_data)
         except (setup.SetupError, ValidationError) as exc:
-            _apply(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, _("The meeting's settings are saved."))
             return redirect("meeting_setup:setup", meeting.slug)
-    return _page(request, access, "settings.html", "settings", form=form, time_zones=TIME_ZONES,
-                 missing=setup.missing_for_publishing(meeting), cancel_form=ConfirmForm())
+    return setup_page(request, access, "settings.html", "settings", form=form, time_zones=TIME_ZONES,
+                      missing=setup.missing_for_publishing(meeting), cancel_form=ConfirmForm())
 
 
 def _status_action(request, access, service, done_message):
@@ -142,22 +140,6 @@ def close(request, slug, access):
     return redirect("meeting_setup:setup", slug) if isinstance(result, Meeting) else result
 
 
-@require_POST
-@meeting_access_required(Capability.MANAGE)
-def cancel(request, slug, access):
-    form = ConfirmForm(request.POST)
-    if not form.is_valid():
-        return _page(request, access, "settings.html", "settings", form=MeetingForm(meeting=access.meeting),
-                     time_zones=TIME_ZONES, missing=setup.missing_for_publishing(access.meeting), cancel_form=form)
-    try:
-        meeting, job = setup.cancel_meeting(meeting_id=access.meeting.pk, actor=request.user)
-    except setup.SetupError as exc:
-        messages.error(request, exc.message)
-        return redirect("meeting_setup:setup", slug)
-    messages.success(request, _("The meeting is cancelled. Every participant is being told."))
-    return redirect(job.get_absolute_url()) if job else redirect("meeting_setup:setup", slug)
-
-
 # -- sessions, categories, delegations ------------------------------------------------------------
 
 def _item_view(request, access, *, tab, form_class, model, pk, service, service_kwarg, list_template, context_items,
@@ -170,12 +152,12 @@ def _item_view(request, access, *, tab, form_class, model, pk, service, service_
             service(meeting_id=meeting.pk, actor=request.user, **({service_kwarg: item.pk} if item else {}),
                     **form.cleaned_data)
         except (setup.SetupError, ValidationError) as exc:
-            _apply(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, done_message)
             return redirect(f"meeting_setup:{tab}", meeting.slug)
-    return _page(request, access, list_template, tab, form=form, item=item, items=context_items(meeting),
-                 **(extra_context(item) if extra_context else {}))
+    return setup_page(request, access, list_template, tab, form=form, item=item, items=context_items(meeting),
+                      **(extra_context(item) if extra_context else {}))
 
 
 def _delete_view(request, access, *, tab, model, pk, service, service_kwarg, done_message):
@@ -228,12 +210,12 @@ def agenda_item(request, slug, access, session_pk, pk=None):
             setup.save_agenda_item(meeting_id=meeting.pk, actor=request.user, session_id=session.pk,
                                    agenda_item_id=item.pk if item else None, **data)
         except (setup.SetupError, ValidationError) as exc:
-            _apply(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, _("The agenda item is saved."))
             return redirect(reverse("meeting_setup:session", args=[meeting.slug, session.pk]) + "#agenda")
-    return _page(request, access, "sessions.html", "sessions", form=SessionForm(meeting=meeting, session=session),
-                 item=session, items=_sessions_in_order(meeting), **_agenda_context(access, session, form, item))
+    return setup_page(request, access, "sessions.html", "sessions", form=SessionForm(meeting=meeting, session=session),
+                      item=session, items=_sessions_in_order(meeting), **_agenda_context(access, session, form, item))
 
 
 @require_POST
@@ -290,15 +272,15 @@ def delegations(request, slug, access, pk=None):
             setup.save_delegation(meeting_id=meeting.pk, actor=request.user, delegation_id=item.pk if item else None,
                                   organization=data.get("organization"), quota=data["quota"], focal_points=people)
         except (setup.SetupError, ValidationError) as exc:
-            _apply(form, exc)
+            show_refusal(form, exc)
         else:
             if people:
                 messages.success(request, _("The delegation is saved, and its focal points are invited by email."))
             else:
                 messages.success(request, _("The delegation is saved."))
             return redirect("meeting_setup:delegations", meeting.slug)
-    return _page(request, access, "delegations.html", "delegations", form=form, item=item,
-                 items=_delegations_with_focal_points(meeting))
+    return setup_page(request, access, "delegations.html", "delegations", form=form, item=item,
+                      items=_delegations_with_focal_points(meeting))
 
 
 @require_POST
@@ -308,100 +290,8 @@ def delegation_delete(request, slug, access, pk):
                         service_kwarg="delegation_id", done_message=_("The delegation is deleted."))
 
 
-# -- questions and their live preview -------------------------------------------------------------
-
-def _questions(meeting):
-    return list(meeting.questions.filter(current_version__isnull=False).select_related("current_version")
-                .order_by("order", "pk"))
-
-
-class _DraftSpec:
-    """A question as the registration form needs it (registration.forms.QuestionSpec), built from a draft
-    version that is not saved, so that the preview shows it before the organizer saves."""
-
-    def __init__(self, key, version, category_ids, controller_key):
-        from prachum.registration.forms import condition_value
-
-        self.key, self.version, self.kind = key, version, version.kind
-        self.field_name = f"q_{key}"
-        self.question = None
-        self.category_ids = sorted(category_ids)
-        self.controller_key = controller_key
-        self.condition_value = condition_value(version.show_if_value) if controller_key else ""
-
-    @property
-    def is_file(self):
-        from .models import QuestionKind
-
-        return self.kind in (QuestionKind.FILE, QuestionKind.PHOTO)
-
-
-def _preview_specs(meeting, draft: QuestionForm | None):
-    """The meeting's active questions, with the draft in place of (or after) the one being edited."""
-    from prachum.registration.forms import active_questions
-
-    specs = active_questions(meeting)
-    if draft is None:
-        return specs
-    data = draft.cleaned_data
-    version = CustomQuestionVersion(**{k: data.get(k) for k in (
-        "kind", "label_lo", "label_en", "help_lo", "help_en", "choices", "is_required", "is_sensitive", "show_if_value")})
-    version.choices = version.choices or []
-    key = draft.question.key if draft.question else data.get("key") or "draft"
-    controller = data.get("show_if_question")
-    spec = _DraftSpec(key, version, [c.pk for c in data.get("categories") or []], controller.key if controller else None)
-    replaced = [spec if s.key == key else s for s in specs]
-    if not data.get("is_active"):
-        return [s for s in replaced if s.key != key]
-    return replaced if any(s.key == key for s in specs) else [*specs, spec]
-
-
-def _render_previews(request, meeting, specs):
-    from django.template.loader import render_to_string
-
-    from prachum.registration.forms import RegistrationForm
-
-    previews = []
-    for code in LANGUAGE_CODES:
-        with translation.override(code):
-            form = RegistrationForm(meeting=meeting, questions=specs, prefix=f"preview-{code}")
-            previews.append({"language": code, "html": render_to_string(
-                "meetings/manage/_question_preview.html", {"form": form, "language": code}, request=request)})
-    return previews
-
-
-@meeting_access_required(Capability.MANAGE)
-def questions(request, slug, access, pk=None, new=False):
-    meeting = access.meeting
-    item = get_object_or_404(CustomQuestion.objects.select_related("current_version"), pk=pk, meeting=meeting) if pk else None
-    form = QuestionForm(request.POST or None, meeting=meeting, question=item) if (item or new) else None
-    if form is not None and request.method == "POST" and form.is_valid():
-        try:
-            setup.save_question(meeting_id=meeting.pk, actor=request.user, question_id=item.pk if item else None,
-                                key=form.cleaned_data["key"], **form.service_values())
-        except (setup.SetupError, ValidationError) as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, _("The question is saved. Answers given before keep the wording they answered."))
-            return redirect("meeting_setup:questions", meeting.slug)
-    draft = form if form is not None and form.is_bound and form.is_valid() else None
-    return _page(request, access, "questions.html", "questions", form=form, item=item, items=_questions(meeting),
-                 previews=_render_previews(request, meeting, _preview_specs(meeting, draft)))
-
-
-@require_POST
-@meeting_access_required(Capability.MANAGE)
-def question_preview(request, slug, access, pk=None):
-    """htmx: the public form's questions in both languages, with the draft as the organizer has typed it."""
-    meeting = access.meeting
-    item = get_object_or_404(CustomQuestion, pk=pk, meeting=meeting) if pk else None
-    form = QuestionForm(request.POST, meeting=meeting, question=item)
-    draft = form if form.is_valid() else None
-    return render(request, "meetings/manage/_question_previews.html", {
-        "previews": _render_previews(request, meeting, _preview_specs(meeting, draft)),
-        "draft_invalid": draft is None,
-    })
-
+# The questions (their preview is registration's form) and cancelling the meeting (it cancels the
+# registrations) are registration's pages: registration/views/meeting_setup.py.
 
 # -- email texts -----------------------------------------------------------------------------------
 
@@ -410,7 +300,7 @@ def emails(request, slug, access):
     meeting = access.meeting
     texts = {t.kind: t for t in meeting.email_texts.all()}
     rows = [{"kind": kind, "label": label, "text": texts.get(kind)} for kind, label in EmailTextKind.choices]
-    return _page(request, access, "emails.html", "emails", rows=rows)
+    return setup_page(request, access, "emails.html", "emails", rows=rows)
 
 
 @meeting_access_required(Capability.MANAGE)
@@ -424,15 +314,15 @@ def email_edit(request, slug, access, kind):
         try:
             setup.save_email_text(meeting_id=meeting.pk, actor=request.user, kind=kind, **form.cleaned_data)
         except (setup.SetupError, ValidationError) as exc:
-            _apply(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, _("The email text is saved."))
             return redirect("meeting_setup:emails", meeting.slug)
     source = form.cleaned_data if form.is_bound and form.is_valid() else form.initial
     previews = [preview(meeting, code, subject=source.get(f"subject_{code}"), body=source.get(f"body_{code}"))
                 for code in LANGUAGE_CODES]
-    return _page(request, access, "email_edit.html", "emails", form=form, kind=kind,
-                 kind_label=EmailTextKind(kind).label, previews=previews, placeholders=PLACEHOLDERS.items())
+    return setup_page(request, access, "email_edit.html", "emails", form=form, kind=kind,
+                      kind_label=EmailTextKind(kind).label, previews=previews, placeholders=PLACEHOLDERS.items())
 
 
 # -- roles -----------------------------------------------------------------------------------------
@@ -448,13 +338,13 @@ def roles(request, slug, access):
                             given_name=data["given_name"], family_name=data["family_name"], language=data["language"],
                             delegation_id=data["delegation"].pk if data["delegation"] else None)
         except (setup.SetupError, ValidationError) as exc:
-            _apply(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, _("The role is given, and the person is told by email."))
             return redirect("meeting_setup:roles", meeting.slug)
     items = (MeetingRole.objects.filter(meeting=meeting)
              .select_related("user", "delegation__organization", "delegation__meeting").order_by("role", "user__email"))
-    return _page(request, access, "roles.html", "roles", form=form, items=items)
+    return setup_page(request, access, "roles.html", "roles", form=form, items=items)
 
 
 @require_POST

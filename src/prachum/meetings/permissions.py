@@ -95,17 +95,6 @@ class MeetingAccess:
     def sees_all_registrations(self) -> bool:
         return self.can(Capability.REVIEW) or self.can(Capability.CHECK_IN)
 
-    def registrations(self):
-        """The registrations of this meeting the user may see: all of them, or their delegations' only."""
-        from prachum.registration.models import Registration
-
-        queryset = Registration.objects.filter(meeting=self.meeting)
-        if self.sees_all_registrations:
-            return queryset
-        if self.is_focal_point:
-            return queryset.filter(delegation_id__in=self.delegation_ids)
-        return queryset.none()
-
     def may_see_registration(self, registration) -> bool:
         if registration.meeting_id != self.meeting.pk:
             return False

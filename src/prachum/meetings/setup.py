@@ -5,7 +5,11 @@ lock seat-taking holds, registration/services/locking.py), re-checks what the fo
 records an AuditEvent. Quotas and capacities are checked against the seats held under that lock, so an
 organizer cannot lower a quota below what a registration is taking at the same moment; a raised quota
 gives its free seats to the waiting list at once. People who must be told (invited colleagues and focal
-points, participants of a cancelled meeting) get a Message in the same transaction, sent after commit.
+points) get a Message in the same transaction, sent after commit. Cancelling a meeting cancels its
+registrations, so that use case is registration's (registration/services/meeting_cancellation.py).
+
+Seats are registration's and calendar updates online's, both above meetings: they hand in the functions
+this module calls (register_seat_keeper, register_times_changed) when Django starts.
 
 Errors are SetupError(code, field): the view shows the message beside that field.
 """
@@ -16,11 +20,10 @@ from datetime import datetime, timedelta
 from datetime import time as time_of_day
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import IntegrityError, transaction
-from django.core.exceptions import ValidationError
 from django.db.models import F, Max, ProtectedError, UniqueConstraint
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from prachum.audit.services import record_audit
@@ -29,11 +32,6 @@ from .models import (
     MAX_AGENDA_ITEMS, AgendaItem, Category, CustomQuestion, CustomQuestionVersion, Delegation, EmailText, Meeting,
     MeetingRole, Role, Session,
 )
-
-# Up to this many active registrations a cancelled meeting tells everyone in the request's transaction;
-# beyond it a background job does it, in batches (prachum.jobs).
-CANCEL_INLINE_UP_TO = 200
-CANCEL_BATCH = 100
 
 MESSAGES = {
     "duplicate_slug": _("Another meeting already uses this short name. Please choose another one."),
@@ -111,30 +109,48 @@ def _changes(before: dict, after: dict) -> tuple[dict, dict]:
     return {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
 
 
+# Handed in at start-up by the apps above meetings; see the module's docstring.
+_seat_keeper = {}
+_times_changed_hooks = []
+
+
+def register_seat_keeper(*, seats_taken, give_free_seats) -> None:
+    """From registration's AppConfig.ready: `seats_taken(meeting)` returns the seats held, as
+    registration.selectors.seats_taken counts them; `give_free_seats(meeting, actor=…)` gives free seats to
+    the waiting list in the caller's transaction."""
+    _seat_keeper.update(seats_taken=seats_taken, give_free_seats=give_free_seats)
+
+
+def register_times_changed(function) -> None:
+    """From an AppConfig.ready: `function(meeting=…)`, run in the transaction that moved the meeting's or a
+    session's times, updates the calendars people imported (online raises the SEQUENCE and emails them)."""
+    if function not in _times_changed_hooks:
+        _times_changed_hooks.append(function)
+
+
 def _times_changed(meeting: Meeting) -> None:
-    """Calendars that people imported must update: the online helper's function where it exists,
-    else the SEQUENCE of the meeting's calendar events goes up here."""
-    try:
-        hook = import_string("prachum.online.services.meeting_times_changed")
-    except ImportError:
-        hook = None
-    if hook is not None:
-        hook(meeting=meeting)
+    """Calendars that people imported must update: the registered function where there is one, else the
+    SEQUENCE of the meeting's calendar events goes up here."""
+    if _times_changed_hooks:
+        for hook in _times_changed_hooks:
+            hook(meeting=meeting)
         return
     Meeting.objects.filter(pk=meeting.pk).update(calendar_sequence=F("calendar_sequence") + 1)
     meeting.refresh_from_db(fields=["calendar_sequence"])
 
 
-def _seats(meeting: Meeting) -> dict:
-    from prachum.registration.selectors import seats_taken
+def _keeper(name: str):
+    if name not in _seat_keeper:
+        raise ImproperlyConfigured("prachum.registration is not installed: nothing counts the seats of a meeting")
+    return _seat_keeper[name]
 
-    return seats_taken(meeting)
+
+def _seats(meeting: Meeting) -> dict:
+    return _keeper("seats_taken")(meeting)
 
 
 def _give_free_seats(meeting: Meeting, actor) -> None:
-    from prachum.registration.services.seats import _promote_waitlisted
-
-    _promote_waitlisted(meeting, actor=actor)
+    _keeper("give_free_seats")(meeting, actor=actor)
 
 
 # -- the meeting's days and its sessions -------------------------------------------------------------
@@ -372,67 +388,12 @@ def close_registration(*, meeting_id: int, actor) -> Meeting:
                           kind="meeting.registration_closed")
 
 
-@transaction.atomic(durable=True)
-def cancel_meeting(*, meeting_id: int, actor):
-    """Cancel the meeting: its page says so, and every pending, approved or waitlisted registration is
-    cancelled and told (EmailText "meeting.cancelled", or the standard words). Returns (meeting, job):
-    with many registrations a background job does the telling and `job` is it, else None."""
-    from prachum.registration.models import Registration
-
+def mark_meeting_cancelled(*, meeting_id: int, actor) -> Meeting:
+    """The meeting's part of cancelling it, in the caller's transaction: its status, and its AuditEvent.
+    registration.services.meeting_cancellation.cancel_meeting runs it, then cancels the registrations."""
     Status = Meeting.Status
-    meeting = _change_status(meeting_id, actor, to=Status.CANCELLED,
-                             allowed_from=(Status.DRAFT, Status.PUBLISHED, Status.CLOSED), kind="meeting.cancelled")
-    ids = list(Registration.objects.filter(meeting=meeting, status__in=Registration.ACTIVE).order_by("pk")
-               .values_list("pk", flat=True))
-    if len(ids) <= CANCEL_INLINE_UP_TO:
-        _cancel_registrations(meeting, ids, actor)
-        return meeting, None
-    from prachum.jobs.services import start_job
-
-    job = start_job(kind="meeting.cancel", function="prachum.meetings.setup.cancel_registrations_job",
-                    params={"meeting_id": meeting.pk, "actor_id": actor.pk if actor else None},
-                    meeting=meeting, user=actor, label=_("Telling the participants that the meeting is cancelled"))
-    return meeting, job
-
-
-def _cancel_registrations(meeting: Meeting, ids: list[int], actor) -> int:
-    """Cancel these registrations of a cancelled meeting and queue each person's email, in the caller's
-    transaction. Nobody is promoted: there is no meeting to give seats at."""
-    from prachum.registration.models import Registration
-    from prachum.registration.services.notices import audit, tell
-
-    now = timezone.now()
-    done = 0
-    for registration in (Registration.objects.select_for_update(no_key=True, of=("self",))
-                         .filter(pk__in=ids, status__in=Registration.ACTIVE).select_related("category", "delegation")):
-        before = registration.status
-        registration.meeting = meeting
-        registration.status, registration.cancelled_at = Registration.Status.CANCELLED, now
-        registration.save(update_fields=["status", "cancelled_at", "updated_at"])
-        audit(registration, "registration.cancelled", actor=actor, before={"status": before},
-              after={"status": registration.status, "reason": "meeting.cancelled"})
-        tell(registration, "registration.cancelled")
-        done += 1
-    return done
-
-
-def cancel_registrations_job(job, *, meeting_id: int, actor_id: int | None) -> dict:
-    """Background part of cancel_meeting: batches of CANCEL_BATCH, each its own transaction, so that a
-    failure half way leaves every batch before it done and the job can be started again."""
-    from django.contrib.auth import get_user_model
-
-    from prachum.registration.models import Registration
-
-    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
-    ids = list(Registration.objects.filter(meeting_id=meeting_id, status__in=Registration.ACTIVE).order_by("pk")
-               .values_list("pk", flat=True))
-    done = 0
-    for start in range(0, len(ids), CANCEL_BATCH):
-        with transaction.atomic():
-            meeting = _lock(meeting_id)
-            done += _cancel_registrations(meeting, ids[start:start + CANCEL_BATCH], actor)
-        job.report(min(start + CANCEL_BATCH, len(ids)), len(ids))
-    return {"message": str(_("%(n)s participants were told that the meeting is cancelled.") % {"n": done})}
+    return _change_status(meeting_id, actor, to=Status.CANCELLED,
+                          allowed_from=(Status.DRAFT, Status.PUBLISHED, Status.CLOSED), kind="meeting.cancelled")
 
 
 # -- sessions, categories, delegations --------------------------------------------------------------

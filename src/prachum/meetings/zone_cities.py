@@ -12,12 +12,15 @@ they differ from Babel's data (after an upgrade); `prachum zone-cities` writes t
 
 import functools
 import json
+import zoneinfo
 from pathlib import Path
 
 from babel import Locale
 from babel.core import get_global
 from babel.dates import get_timezone_location
 from django.conf import settings
+
+from prachum.core.bilingual import active_language
 
 STATIC_FOLDER = Path(__file__).resolve().parent / "static"
 
@@ -74,3 +77,19 @@ def write_scripts() -> list[Path]:
         path.write_text(script_text(language), encoding="utf-8")
         written.append(path)
     return written
+
+
+def zone_label(time_zone: str, at) -> str:
+    """A time zone as people say it, with its offset at `at`: "Vientiane (UTC+7)", "Yangon (UTC+6:30)"; the
+    city's name is the one emails and the visitor-time script give (zone_city)."""
+    if time_zone in ("UTC", "Etc/UTC"):
+        return "UTC"
+    name = zone_city(time_zone, active_language())
+    return f"{name} ({utc_offset(at.astimezone(zoneinfo.ZoneInfo(time_zone)))})"
+
+
+def utc_offset(local) -> str:
+    minutes = int(local.utcoffset().total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "−"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{minutes:02d}" if minutes else "")

@@ -21,6 +21,12 @@ class OnlineConfig(AppConfig):
 
         register_kinds(AUDIT_KINDS)
 
+        from prachum.meetings import setup
+        from prachum.online.services import meeting_times_changed
+
+        # Moved meeting or session times raise the calendar SEQUENCE and tell the approved participants.
+        setup.register_times_changed(meeting_times_changed)
+
         from prachum.notify.ics import register_calendar_details
         from prachum.online.services import calendar_details
 

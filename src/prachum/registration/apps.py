@@ -40,8 +40,14 @@ class RegistrationConfig(AppConfig):
     def ready(self):
         from prachum.audit.changes import register_reading
         from prachum.audit.kinds import register_kinds
+        from prachum.meetings import setup
         from prachum.registration.models import Participation, Registration, RegistrationStatus
+        from prachum.registration.selectors import seats_taken
+        from prachum.registration.services.seats import _promote_waitlisted
 
         register_kinds(AUDIT_KINDS, status=RegistrationStatus, values={"participation": Participation})
         register_reading(kind_models={"registration": Registration},
                          id_models={"replaced_by": Registration, "members": Registration})
+        # A meeting's capacities and quotas are checked against the seats held, and raising one gives the
+        # freed seats to the waiting list.
+        setup.register_seat_keeper(seats_taken=seats_taken, give_free_seats=_promote_waitlisted)

@@ -35,6 +35,7 @@ from django.utils.translation import pgettext_lazy
 
 from prachum.core.bilingual import active_language, pick
 from prachum.core.collation import lao_sort_key
+from prachum.core.plain_text import BIDI_CONTROLS, clean_text
 from prachum.directory.models import Honorific
 from prachum.directory.protocol import protocol_rank
 from prachum.meetings.models import Category, CustomQuestion, Delegation, Meeting, QuestionKind
@@ -60,11 +61,6 @@ MAX_UPLOAD_MEGABYTES = MAX_UPLOAD_BYTES // (1024 * 1024)
 FORM_TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 RADIO_CHOICES_UP_TO = 6  # more choices than this: a drop-down list
 
-# Characters that reorder text on screen (right-to-left overrides and isolates): they can make a
-# name read differently from what is stored.
-BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-LINE_BREAKS = frozenset("\n\r\t")
-
 # Territories in CLDR that are not countries or not in ISO 3166-1 (Kosovo, XK, is kept).
 NOT_COUNTRIES = frozenset({"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "ZZ"})
 
@@ -82,10 +78,8 @@ ACCEPT_ATTRIBUTE = {
 }
 
 MESSAGES = {
-    "bidi": _("Please remove the characters that change the direction of the text."),
     "name_romanized": _("We wrote your name in Latin letters as “%(name)s”. Correct it if needed, then send the form again."),
     "name_romanized_other": _("We wrote the name in Latin letters as “%(name)s”. Correct it if needed, then send the form again."),
-    "control": _("Please remove the control characters (such as tabs or invisible codes) from this text."),
     "display_name": _("Write only the email address, such as somsak@example.la, without a name or angle brackets."),
     "email": _("Enter an email address such as somsak@example.la."),
     "phone": _("Enter a phone number we can call, such as 020 5551 2345 or +856 20 5551 2345."),
@@ -98,19 +92,6 @@ MESSAGES = {
     "sensitive_kept": _("Your answer is on record (%(shown)s). Leave this empty to keep it."),
     "choose_again": _("Please choose the file again: for your safety, the browser does not keep it when the form comes back."),
 }
-
-
-def clean_text(value: str, *, multiline: bool = False) -> str:
-    """Trimmed, NFC-normalised text; refuses direction overrides and control characters."""
-    value = unicodedata.normalize("NFC", value.strip())
-    if any(char in BIDI_CONTROLS for char in value):
-        raise ValidationError(MESSAGES["bidi"], code="bidi")
-    allowed = LINE_BREAKS if multiline else frozenset()
-    if any(unicodedata.category(char) == "Cc" and char not in allowed for char in value):
-        raise ValidationError(MESSAGES["control"], code="control")
-    if multiline:
-        return value.replace("\r\n", "\n")
-    return " ".join(value.split())
 
 
 def mask(value, shown_at_the_end: int = 3) -> str:

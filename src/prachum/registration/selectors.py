@@ -5,15 +5,20 @@ counts every seat, except at a hybrid meeting, where it counts the people who co
 `online_capacity` counts those who take part online. Category and delegation quotas count both.
 """
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models
-from django.db.models import Case, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField, Case, Count, Exists, ExpressionWrapper, Max, OuterRef, Prefetch, Q, QuerySet, Value, When,
+)
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
 from prachum.directory.protocol import protocol_rank
-from prachum.meetings.models import Category, Delegation, Meeting
+from prachum.meetings.models import Category, Delegation, Meeting, MeetingRole
 from prachum.registration.models import Invitation, Participation, Registration, hash_token
 
 
@@ -115,6 +120,59 @@ def seats_left(meeting: Meeting) -> int | None:
     return left
 
 
+# --- The public meeting page (registration/views/meeting_page.py) ---------------------------------------
+
+@dataclass(frozen=True)
+class SeatsVersion:
+    """What the registrations shown on a public page (seats left, full or not, co-chairs) look like now.
+
+    Any registration taking or giving back a seat changes `held`; an approval (a pending co-chair
+    becoming one shown on the page) changes `approved` even when the service saves only some fields;
+    an edit that saves `updated_at` (a co-chair's name) moves `changed_at`.
+    """
+
+    held: int
+    approved: int
+    changed_at: datetime | None
+
+    def stamp(self) -> str:
+        changed = self.changed_at.isoformat() if self.changed_at else "-"
+        return f"{self.held}:{self.approved}:{changed}"
+
+
+def public_meeting_seats_version(meeting_pk: int) -> SeatsVersion:
+    """ONE aggregate query over the meeting's seat-holding registrations, found by the index on
+    (meeting, status, category): cheap enough to run on every read of a cached page."""
+    row = Registration.objects.filter(meeting_id=meeting_pk, status__in=Registration.SEAT_HOLDING).aggregate(
+        held=Count("pk"),
+        approved=Count("pk", filter=Q(status=Registration.Status.APPROVED)),
+        changed_at=Max("updated_at"),
+    )
+    return SeatsVersion(**row)
+
+
+def co_chairs(meeting: Meeting) -> QuerySet[Registration]:
+    """The meeting's chair and co-chairs as the public sees them: approved registrations whose
+    `protocol_role` the organizer set, the chair first, then the co-chairs in protocol order of their
+    delegation (prachum.registration.ordering, as in the List of Participants)."""
+    return in_protocol_order(
+        Registration.objects.filter(meeting=meeting, status=Registration.Status.APPROVED)
+        .exclude(protocol_role="")
+        .select_related("category", "delegation__organization", "delegation__meeting", "honorific")
+    )
+
+
+def registrations_seen_by(access) -> QuerySet[Registration]:
+    """The registrations of `access.meeting` (a meetings.permissions.MeetingAccess) its user may see: all of
+    them, or their delegations' only."""
+    queryset = Registration.objects.filter(meeting=access.meeting)
+    if access.sees_all_registrations:
+        return queryset
+    if access.is_focal_point:
+        return queryset.filter(delegation_id__in=access.delegation_ids)
+    return queryset.none()
+
+
 def waitlist(meeting: Meeting) -> QuerySet[Registration]:
     """The meeting's waiting list, first come first served: by the time each joined it, then by id."""
     return Registration.objects.filter(meeting=meeting, status=Registration.Status.WAITLISTED).order_by("waitlisted_at", "pk")
@@ -198,7 +256,7 @@ def registrations_for_organizers(
     queryset: QuerySet[Registration], *, text: str = "", status: str = "", category_id: int | None = None,
     delegation_id: int | None = None, checked_in: bool | None = None, endorsement: str = "", names_only: bool = False,
 ) -> QuerySet[Registration]:
-    """The organizer's list: `queryset` (MeetingAccess.registrations(), already limited to what the user
+    """The organizer's list: `queryset` (registrations_seen_by(access), already limited to what the user
     may see) filtered and in protocol order, with what one row shows loaded in the same query
     (category, delegation and organization; `is_checked_in`). `endorsement`: "waiting" (the category
     needs it and it is not given yet) or "endorsed"."""
@@ -243,11 +301,53 @@ def registration_counts(queryset: QuerySet[Registration]) -> dict:
     return counts
 
 
+# --- "My meetings" (web) ------------------------------------------------------------------------------
+
+# Roles that see every registration of their meeting; a focal point sees their delegation's only.
+ROLES_SEEING_ALL_REGISTRATIONS = [role for role in MeetingRole.Role.values if role != MeetingRole.Role.FOCAL_POINT]
+
+
+def meetings_managed_by(user) -> QuerySet[Meeting]:
+    """Meetings where the user has a role (all meetings for a superuser), drafts included, latest first.
+
+    Each meeting carries `my_roles` (the user's MeetingRole rows, delegation and organization loaded),
+    `sees_all_registrations`, and counts of the registrations the user may see: `registrations_total`
+    and `registrations_<status>` for every status. A focal point without another role at that meeting
+    counts only the registrations of the delegations they are focal point of.
+    Two queries whatever the number of meetings: the meetings with their counts, and the roles.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return Meeting.objects.none()
+    meetings = Meeting.objects.all()
+    if user.is_superuser:
+        meetings = meetings.annotate(sees_all_registrations=Value(True, output_field=BooleanField()))
+        visible = Q()
+    else:
+        # A subquery, not a join: a user with two roles at one meeting must not double its counts.
+        meetings = meetings.filter(pk__in=MeetingRole.objects.filter(user=user).values("meeting_id")).annotate(
+            sees_all_registrations=Exists(
+                MeetingRole.objects.filter(meeting=OuterRef("pk"), user=user, role__in=ROLES_SEEING_ALL_REGISTRATIONS)
+            )
+        )
+        my_delegations = MeetingRole.objects.filter(user=user, role=MeetingRole.Role.FOCAL_POINT).values("delegation_id")
+        visible = Q(sees_all_registrations=True) | Q(registrations__delegation_id__in=my_delegations)
+    counts = {
+        f"registrations_{status}": Count("registrations", filter=visible & Q(registrations__status=status))
+        for status in Registration.Status.values
+    }
+    # The delegation's meeting too: its organization is named as of the meeting's first day.
+    my_roles = (MeetingRole.objects.filter(user=user).select_related("delegation__organization", "delegation__meeting")
+                .order_by("role", "pk"))
+    return (
+        meetings.annotate(registrations_total=Count("registrations", filter=visible), **counts)
+        .prefetch_related(Prefetch("roles", queryset=my_roles, to_attr="my_roles"))
+        .order_by("-starts_at", "pk")
+    )
+
+
 def _reviewing_and_focal(user, meetings) -> tuple[set, set]:
     """(ids of `meetings` where the user reviews or organizes, ids of the delegations they are focal point of),
-    from each meeting's `my_roles` (meetings.selectors.meetings_managed_by loads them): no query."""
-    from prachum.meetings.models import MeetingRole
-
+    from each meeting's `my_roles` (meetings_managed_by loads them): no query."""
     if user.is_superuser:
         return {meeting.pk for meeting in meetings}, set()
     reviewing, delegations = set(), set()

@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 
 from prachum.core.bilingual import TranslatedText, pick
 from prachum.meetings.models import Meeting
-from prachum.meetings.selectors import co_chairs, programme
+from prachum.meetings.selectors import programme
 from prachum.registration.models import Registration
+from prachum.registration.selectors import co_chairs
 from prachum.reports import selectors
 
 

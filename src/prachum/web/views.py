@@ -17,15 +17,16 @@ from django.views.decorators.http import require_safe
 from prachum.accounts.roles import is_site_administrator, may_create_meetings
 from prachum.core.page_cache import deployment_fingerprint, is_anonymous_without_state
 from prachum.meetings import selectors as meeting_selectors
-from prachum.meetings.views import PUBLIC_MAX_AGE
 from prachum.registration import selectors as registration_selectors
+from prachum.registration.views.meeting_page import PUBLIC_MAX_AGE
+from prachum.web import selectors as web_selectors
 from prachum.web.refusals import refusal_of
 
 # The home page lists every upcoming meeting; of the past ones only the latest.
 PAST_MEETINGS_SHOWN = 30
 
 
-# A safety net only: the key changes with everything the page shows (selectors.HomeVersion).
+# A safety net only: the key changes with everything the page shows (web.selectors.HomeVersion).
 HOME_CACHE_SECONDS = 15 * 60
 HOME_TEMPLATES = ("base.html", "web/home.html", "web/_meeting_card.html", "meetings/_meeting_when.html",
                   "meetings/_meeting_where.html", "reports/_home_news.html")
@@ -41,7 +42,7 @@ def _home_version(now):
     clock = time.monotonic()
     if _recent_home_version and clock - _recent_home_version[0][0] < freshness:
         return _recent_home_version[0][1]
-    version = meeting_selectors.home_version(now=now)
+    version = web_selectors.home_version(now=now)
     _recent_home_version[:] = [(clock, version)] if freshness > 0 else []
     return version
 
@@ -56,7 +57,7 @@ def _home_context(now) -> dict:
 
 def home(request):
     """The list of meetings. A reader without a session gets it whole from the cache (like the meeting
-    page): the key holds what the page shows (selectors.home_version), the next moment a meeting starts
+    page): the key holds what the page shows (web.selectors.home_version), the next moment a meeting starts
     or ends included, so "taking place now" and the move to the past meetings show on time."""
     now = timezone.now()
     if not is_anonymous_without_state(request):
@@ -77,7 +78,7 @@ def home(request):
 
 @login_required
 def manage(request):
-    meetings = list(meeting_selectors.meetings_managed_by(request.user))
+    meetings = list(registration_selectors.meetings_managed_by(request.user))
     by_delegation = registration_selectors.delegation_counts_of(request.user, meetings)
     for meeting in meetings:
         meeting.by_delegation = by_delegation.get(meeting.pk, [])

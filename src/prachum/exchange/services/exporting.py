@@ -1,7 +1,7 @@
 """Exporting a meeting's registrations to XLSX or CSV, with the columns the organizer picks.
 
-Who sees what: the rows are `MeetingAccess.registrations()` (every registration for reviewers and
-organizers, their own delegation's only for a focal point; check-in staff export nothing). Answers to
+Who sees what: the rows are `registration.selectors.registrations_seen_by(access)` (every registration for
+reviewers and organizers, their own delegation's only for a focal point; check-in staff export nothing). Answers to
 custom questions are columns like any other; answers to *sensitive* questions (a passport number) are
 offered only to those who manage the meeting (owners, managers, administrators), who need them for visa
 support and security lists, and every export that includes them is audited with its columns. Reviewers
@@ -30,6 +30,7 @@ from prachum.meetings.models import CustomQuestion, Meeting, QuestionKind
 from prachum.registration.forms import _choice_label
 from prachum.registration.models import Answer, Registration
 from prachum.registration.ordering import in_protocol_order
+from prachum.registration.selectors import registrations_seen_by
 
 FORMATS = ("xlsx", "csv")
 CONTENT_TYPES = {
@@ -182,7 +183,7 @@ def export_registrations(*, access, columns: list[str], file_format: str, langua
     meeting = access.meeting
     offered = {c.key: c for c in available_columns(meeting, sees_sensitive=access.can_manage)}
     chosen = [offered[key] for key in columns if key in offered] or [c for c in offered.values() if c.default]
-    registrations = access.registrations()
+    registrations = registrations_seen_by(access)
     if statuses:
         registrations = registrations.filter(status__in=statuses)
     header, rows = export_rows(registrations, chosen, language=language, time_zone=meeting.time_zone)

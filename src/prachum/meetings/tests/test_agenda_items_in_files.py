@@ -5,8 +5,8 @@ from datetime import date, time
 import pytest
 from django.core.management import CommandError, call_command
 
-from prachum.meetings.loading import load_meeting_file
-from prachum.meetings.meeting_files import MeetingFileError
+from prachum.exchange.services.meeting_loading import load_meeting_file
+from prachum.exchange.meeting_files import MeetingFileError
 from prachum.meetings.models import MAX_AGENDA_ITEMS, AgendaItem, Meeting, Session
 
 pytestmark = pytest.mark.django_db

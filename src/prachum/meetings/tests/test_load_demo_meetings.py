@@ -8,7 +8,7 @@ import pytest
 
 from prachum.demo.services import DEMO_DIR, load_demo_meetings
 from prachum.directory.services import load_organizations
-from prachum.meetings.loading import load_meeting_file
+from prachum.exchange.services.meeting_loading import load_meeting_file
 from prachum.reports.selectors import email_consent_question, list_of_participants
 
 pytestmark = pytest.mark.django_db

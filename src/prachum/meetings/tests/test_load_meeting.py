@@ -10,8 +10,8 @@ from django.core.management import call_command
 
 from prachum.audit.models import AuditEvent
 from prachum.directory.services import load_organizations
-from prachum.meetings.loading import load_meeting_file
-from prachum.meetings.meeting_files import MeetingFileError
+from prachum.exchange.services.meeting_loading import load_meeting_file
+from prachum.exchange.meeting_files import MeetingFileError
 from prachum.meetings.models import Category, CustomQuestion, CustomQuestionVersion, Delegation, Meeting, MeetingRole, Session
 from prachum.registration.models import Answer, Registration
 

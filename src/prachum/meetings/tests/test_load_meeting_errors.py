@@ -5,9 +5,9 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 
 from prachum.directory.services import load_organizations
-from prachum.meetings.loading import _integrity_error, load_meeting_file
-from prachum.meetings.meeting_files import MeetingFileError
-from prachum.meetings.meeting_files.nodes import compose
+from prachum.exchange.services.meeting_loading import _integrity_error, load_meeting_file
+from prachum.exchange.meeting_files import MeetingFileError
+from prachum.exchange.meeting_files.nodes import compose
 from prachum.meetings.models import Meeting
 from prachum.registration.models import Registration
 

@@ -3,8 +3,8 @@
 import pytest
 
 from prachum.directory.services import load_organizations
-from prachum.meetings.loading import load_meeting_file
-from prachum.meetings.meeting_files import MeetingFileError
+from prachum.exchange.services.meeting_loading import load_meeting_file
+from prachum.exchange.meeting_files import MeetingFileError
 from prachum.registration.models import Registration
 
 from .test_load_meeting import MEETING, TODAY

@@ -191,7 +191,7 @@ def test_only_get_and_head_are_allowed(client):
 def test_within_its_freshness_a_process_serves_the_cached_page_without_a_query(
     client, settings, django_assert_num_queries
 ):
-    from prachum.meetings import views
+    from prachum.registration.views import meeting_page as views
 
     settings.PRACHUM_PUBLIC_PAGE_FRESHNESS = 60
     views._recent_versions.clear()

@@ -10,8 +10,8 @@ from prachum.audit.models import AuditEvent
 from prachum.demo.services import load_demo_meetings
 from prachum.directory.services import load_organizations
 from prachum.meetings import setup
-from prachum.meetings.loading import load_meeting_file
-from prachum.meetings.meeting_files import MeetingFileError
+from prachum.exchange.services.meeting_loading import load_meeting_file
+from prachum.exchange.meeting_files import MeetingFileError
 from prachum.meetings.models import Meeting, MeetingRole, Role
 from prachum.meetings.tests.factories import make_meeting, make_organization, make_user
 

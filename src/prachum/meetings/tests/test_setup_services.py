@@ -12,6 +12,7 @@ from prachum.meetings.models import EmailText, Meeting, MeetingRole, QuestionKin
 from prachum.meetings.tests.factories import make_category, make_meeting, make_organization, make_session, make_user
 from prachum.notify.models import Message
 from prachum.registration.models import Registration
+from prachum.registration.services import meeting_cancellation
 from prachum.registration.tests.factories import make_delegation, make_question, make_registration
 
 pytestmark = pytest.mark.django_db
@@ -183,7 +184,7 @@ def test_cancelling_the_meeting_cancels_and_tells_everyone_in_their_language(mee
     waiting = make_registration(meeting=meeting, category=category, status=Registration.Status.WAITLISTED)
     rejected = make_registration(meeting=meeting, category=category, status=Registration.Status.REJECTED)
     with django_capture_on_commit_callbacks(execute=True):
-        cancelled, job = setup.cancel_meeting(meeting_id=meeting.pk, actor=owner)
+        cancelled, job = meeting_cancellation.cancel_meeting(meeting_id=meeting.pk, actor=owner)
     assert job is None and cancelled.status == Meeting.Status.CANCELLED
     for registration, status in ((approved, "cancelled"), (waiting, "cancelled"), (rejected, "rejected")):
         registration.refresh_from_db()
@@ -197,16 +198,40 @@ def test_cancelling_the_meeting_cancels_and_tells_everyone_in_their_language(mee
 def test_cancelling_many_registrations_runs_as_a_job(meeting, owner, settings, monkeypatch,
                                                      django_capture_on_commit_callbacks):
     settings.PRACHUM_DELIVERY = "inline"
-    monkeypatch.setattr(setup, "CANCEL_INLINE_UP_TO", 1)
-    monkeypatch.setattr(setup, "CANCEL_BATCH", 2)
+    monkeypatch.setattr(meeting_cancellation, "CANCEL_INLINE_UP_TO", 1)
+    monkeypatch.setattr(meeting_cancellation, "CANCEL_BATCH", 2)
     category = make_category(meeting)
     people = [make_registration(meeting=meeting, category=category) for _ in range(3)]
     with django_capture_on_commit_callbacks(execute=True):
-        _meeting, job = setup.cancel_meeting(meeting_id=meeting.pk, actor=owner)
+        _meeting, job = meeting_cancellation.cancel_meeting(meeting_id=meeting.pk, actor=owner)
     job.refresh_from_db()
     assert job.status == "done"
     assert all(Registration.objects.get(pk=p.pk).status == "cancelled" for p in people)
     assert Message.objects.filter(kind="registration.cancelled").count() == 3
+
+
+def test_cancelling_the_meeting_cancels_each_registration_through_cancel_registration(meeting, owner):
+    """The normal path: each registration's own AuditEvent and email, its transition checked, and nobody
+    given a seat from the waiting list of a meeting that will not take place."""
+    category = make_category(meeting)
+    approved = make_registration(meeting=meeting, category=category, status=Registration.Status.APPROVED)
+    pending = make_registration(meeting=meeting, category=category, status=Registration.Status.PENDING)
+    waiting = make_registration(meeting=meeting, category=category, status=Registration.Status.WAITLISTED)
+    cancelled_before = make_registration(meeting=meeting, category=category, status=Registration.Status.CANCELLED)
+
+    meeting_cancellation.cancel_meeting(meeting_id=meeting.pk, actor=owner)
+
+    for registration in (approved, pending, waiting):
+        registration.refresh_from_db()
+        assert registration.status == Registration.Status.CANCELLED and registration.cancelled_at is not None
+        (event,) = AuditEvent.objects.filter(registration=registration)
+        assert event.kind == "registration.cancelled" and event.actor == owner
+        assert event.after == {"status": "cancelled", "reason": "meeting.cancelled"}
+        assert Message.objects.filter(registration=registration, kind="registration.cancelled").count() == 1
+    assert not AuditEvent.objects.filter(registration=cancelled_before).exists()
+    assert not AuditEvent.objects.filter(meeting=meeting, kind="registration.promoted").exists()
+    assert not Message.objects.filter(kind="registration.promoted").exists()
+    assert AuditEvent.objects.filter(meeting=meeting, kind="meeting.cancelled").count() == 1
 
 
 def test_an_organizers_email_text_replaces_the_opening_paragraph_only(meeting, owner):

@@ -7,7 +7,7 @@ import pytest
 from django.db import transaction
 
 from prachum.directory.services import load_organizations
-from prachum.meetings.loading import load_meeting_file
+from prachum.exchange.services.meeting_loading import load_meeting_file
 from prachum.meetings.models import Meeting
 from prachum.meetings.tests.factories import make_category
 from prachum.notify.models import Message

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from django.utils import translation
 
-from prachum.meetings.views import zone_label
+from prachum.meetings.zone_cities import zone_label
 from prachum.meetings.zone_cities import default_city, zone_cities, zone_city
 from prachum.notify.emails import email_zone_name
 from prachum.online.zones import city

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from prachum.demo.services import DEMO_DIR
 from prachum.directory.services import load_organizations
-from prachum.meetings.loading import load_meeting_file
+from prachum.exchange.services.meeting_loading import load_meeting_file
 from prachum.notify.ics import registration_calendar
 from prachum.notify.models import Message
 from prachum.notify.services import queue_message

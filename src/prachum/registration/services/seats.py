@@ -102,11 +102,13 @@ def _promote_waitlisted(meeting: Meeting, *, actor=None, exclude=()) -> list[Reg
     delegation is still full keeps their place and the next person who fits is promoted, so that no seat
     stays empty while someone who fits waits. A promoted person becomes pending or approved as their
     category asks, and is told ("registration.promoted"). `exclude`: registrations that must not be
-    promoted now (one an organizer has just moved to the waiting list).
+    promoted now (one an organizer has just moved to the waiting list). A cancelled meeting gives no seats.
     """
     if not connection.in_atomic_block:
         raise RuntimeError("_promote_waitlisted must run inside the transaction that freed the seats")
     meeting = lock_meeting(meeting.pk)
+    if meeting.status == Meeting.Status.CANCELLED:
+        return []
     waiting = list(
         waitlist(meeting).exclude(pk__in=list(exclude)).select_related("category", "delegation")
         .select_for_update(no_key=True, of=("self",))

@@ -1,7 +1,7 @@
 """The organizer's pages of one meeting: overview, registrations (list, detail, bulk actions), messages, audit log.
 
 Every view declares the capability it needs (meetings.permissions); the rows shown always come from
-`access.registrations()`, so a focal point sees their own delegations only, whatever the URL says.
+`selectors.registrations_seen_by(access)`, so a focal point sees their own delegations only, whatever the URL says.
 Check-in staff see names and status only. Work on many rows starts a job (prachum.jobs) and the page
 redirects to its progress bar; a decision on one registration runs in the request.
 """
@@ -54,7 +54,7 @@ def _recent_activity(access, limit=RECENT_ACTIVITY):
 
 @meeting_access_required(Capability.SEE_REGISTRATIONS)
 def overview(request, slug, access):
-    counts = selectors.registration_counts(access.registrations())
+    counts = selectors.registration_counts(selectors.registrations_seen_by(access))
     if not (access.can_review or access.is_focal_point):
         counts["by_delegation"] = []  # the desk counts people, it does not read delegations' lists
     return render(request, "registration/organizer/overview.html", {
@@ -68,7 +68,7 @@ def _filtered(request, access, *, data=None, with_active=False):
     form = RegistrationFilterForm(data or None, access=access, with_active=with_active)
     filters = form.filters() if form.is_bound else {}
     names_only = not (access.can_review or access.is_focal_point)
-    queryset = selectors.registrations_for_organizers(access.registrations(), names_only=names_only, **filters)
+    queryset = selectors.registrations_for_organizers(selectors.registrations_seen_by(access), names_only=names_only, **filters)
     if form.is_bound and form.only_active:
         queryset = queryset.filter(status__in=Registration.ACTIVE)
     return form, queryset
@@ -229,7 +229,7 @@ def bulk_result(request, slug, job_id, access):
         access.deny(request, "bulk_result")
     summary = job.summary or {}
     skipped = summary.get("skipped", [])
-    names = {r.pk: r for r in access.registrations().select_related("delegation__organization", "delegation__meeting")
+    names = {r.pk: r for r in selectors.registrations_seen_by(access).select_related("delegation__organization", "delegation__meeting")
              .filter(pk__in=[row["id"] for row in skipped])}
     rows = [{"registration": names.get(row["id"]), "id": row["id"], "why": bulk.skip_reason(row["code"])} for row in skipped]
     return render(request, "registration/organizer/bulk_result.html", {
@@ -244,13 +244,13 @@ def _recipients(request, access, ids=None):
     if ids is None:
         ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()]
     if ids:
-        queryset = selectors.in_protocol_order(access.registrations().filter(pk__in=ids))
+        queryset = selectors.in_protocol_order(selectors.registrations_seen_by(access).filter(pk__in=ids))
         return None, queryset, ids
     data = request.POST if request.method == "POST" else request.GET
     form = RegistrationFilterForm(data if data.get("status") is not None else {"status": "active"},
                                   access=access, with_active=True)
     filters = form.filters()
-    queryset = selectors.registrations_for_organizers(access.registrations(), **filters)
+    queryset = selectors.registrations_for_organizers(selectors.registrations_seen_by(access), **filters)
     if form.only_active:
         queryset = queryset.filter(status__in=Registration.ACTIVE)
     return form, queryset, []

@@ -10,8 +10,8 @@ from django.core.management.base import BaseCommand, CommandError, no_translatio
 
 from prachum.demo.services import load_demo_meetings, set_up_demo_organizer
 from prachum.directory.services import load_organizations
-from prachum.meetings.management.commands.load_meeting import describe_load
-from prachum.meetings.meeting_files import MeetingFileError
+from prachum.exchange.management.commands.load_meeting import describe_load
+from prachum.exchange.meeting_files import MeetingFileError
 from prachum.online.demo import set_up_demo_online
 
 

@@ -2,7 +2,7 @@
 
 Everything that can be checked without the database is checked here, with the line
 and the field of the mistake. The database checks (organization codes, model
-constraints) happen in prachum.meetings.loading, with the same kind of message.
+constraints) happen in prachum.exchange.services.meeting_loading, with the same kind of message.
 """
 
 from __future__ import annotations

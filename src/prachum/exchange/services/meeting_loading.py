@@ -30,12 +30,14 @@ from prachum.audit.services import record_audit
 from prachum.directory.honorifics import EXAMPLES as HONORIFIC_EXAMPLES
 from prachum.directory.honorifics import find_honorific
 from prachum.directory.models import Organization
+from prachum.exchange.meeting_files import MeetingFileError, MeetingSpec, compose, read_meeting_spec
+from prachum.exchange.meeting_files.nodes import Mapping, Node
+from prachum.exchange.meeting_files.schema import PersonSpec, QuestionSpec, RegistrationSpec, SessionSpec
+from prachum.meetings.models import (
+    AgendaItem, Category, CustomQuestion, CustomQuestionVersion, Delegation, Meeting, MeetingRole, Session,
+)
+from prachum.online.services import meeting_times_changed
 from prachum.registration.models import Answer, Registration, RegistrationStatus
-
-from .meeting_files import MeetingFileError, MeetingSpec, compose, read_meeting_spec
-from .meeting_files.nodes import Mapping, Node
-from .meeting_files.schema import PersonSpec, QuestionSpec, RegistrationSpec, SessionSpec
-from .models import AgendaItem, Category, CustomQuestion, CustomQuestionVersion, Delegation, Meeting, MeetingRole, Session
 
 # Friendly words for the database's constraints, when one refuses a row, and the key of the file it concerns.
 CONSTRAINTS = {
@@ -511,8 +513,6 @@ def load_meeting_file(
     _registrations(meeting, spec, categories, delegations, questions, changes)
     if schedule_before is not None and _schedule(meeting) != schedule_before:
         # Participants' calendars get the new times (SEQUENCE + 1, an email with the updated .ics).
-        from prachum.online.services import meeting_times_changed
-
         meeting_times_changed(meeting, actor=actor)
     if changes.any:
         # Pages cached by the meeting's updated_at must see changes to its sessions, categories…

@@ -2,8 +2,8 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
-from prachum.meetings.loading import load_meeting_file
-from prachum.meetings.meeting_files import MeetingFileError
+from prachum.exchange.meeting_files import MeetingFileError
+from prachum.exchange.services.meeting_loading import load_meeting_file
 
 
 class Command(BaseCommand):

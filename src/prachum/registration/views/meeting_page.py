@@ -1,5 +1,8 @@
 """The public meeting page. It is read far more often than a meeting changes, so it is cached.
 
+It lives in registration, not meetings, because it shows registrations beside the meeting: the seats
+left and the co-chairs (meetings sits below registration and may not read them).
+
 The page's version costs two small indexed queries, which each process remembers for
 settings.PRACHUM_PUBLIC_PAGE_FRESHNESS seconds (2 by default; the page already tells browsers and
 proxies they may keep it for a minute): building those queries was most of a cached visit's cost.
@@ -35,10 +38,12 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language, override
 from django.views.decorators.http import require_safe
 
-from prachum.core.bilingual import LANGUAGE_CODES, TranslatedText, active_language
+import prachum.meetings
+from prachum.core.bilingual import LANGUAGE_CODES, TranslatedText
 from prachum.core.page_cache import deployment_fingerprint, is_anonymous_without_state
 from prachum.meetings import selectors, visitor_time
-from prachum.meetings.zone_cities import zone_city
+from prachum.meetings.zone_cities import zone_label
+from prachum.registration import selectors as registration_selectors
 from prachum.registration.selectors import seats_left
 
 # Bump when what the cached page depends on changes in a way the fingerprint below cannot see.
@@ -60,13 +65,13 @@ PAGE_TEMPLATES = (
 
 @memoize
 def _deployment_fingerprint() -> str:
-    static = Path(__file__).parent / "static"
+    static = Path(prachum.meetings.__file__).parent / "static"  # the page's scripts are the meetings app's
     files = (static / visitor_time.SCRIPT, *sorted((static / "meetings" / "zone-cities").glob("*.js")))
     return f"{PAGE_CACHE_GENERATION};" + deployment_fingerprint(PAGE_TEMPLATES, files)
 
 
 def public_meeting_cache_key(
-    version: selectors.PublicMeetingVersion, language: str, phase: str, seats: selectors.SeatsVersion
+    version: selectors.PublicMeetingVersion, language: str, phase: str, seats: registration_selectors.SeatsVersion
 ) -> str:
     """Everything the cached page depends on is in the key, so nothing ever has to delete it."""
     stamp = (
@@ -77,7 +82,7 @@ def public_meeting_cache_key(
 
 
 # slug -> (monotonic time read, meeting version, seats version); this process's memory only.
-_recent_versions: dict[str, tuple[float, selectors.PublicMeetingVersion, selectors.SeatsVersion]] = {}
+_recent_versions: dict[str, tuple[float, selectors.PublicMeetingVersion, registration_selectors.SeatsVersion]] = {}
 _RECENT_VERSIONS_MAX = 1000
 
 
@@ -90,7 +95,7 @@ def _page_versions(slug: str):
     version = selectors.public_meeting_version(slug)
     if version is None:
         return None, None
-    seats = selectors.public_meeting_seats_version(version.pk)
+    seats = registration_selectors.public_meeting_seats_version(version.pk)
     if freshness > 0:
         if len(_recent_versions) >= _RECENT_VERSIONS_MAX:
             _recent_versions.clear()
@@ -157,7 +162,7 @@ def _render_meeting_page(meeting, *, phase: str, language: str) -> dict:
         # "open" stays the phase when all seats are taken: people may still register, for the waiting list.
         "is_full": left == 0,
         "seats_left": left if meeting.show_seats_left else None,
-        "co_chairs": [_co_chair(reg, language) for reg in selectors.co_chairs(meeting)],
+        "co_chairs": [_co_chair(reg, language) for reg in registration_selectors.co_chairs(meeting)],
         "programme": programme,
         "zone_label": zone_label(meeting.time_zone, meeting.starts_at),
         "shows_visitor_time": meeting.is_online,
@@ -193,18 +198,3 @@ def _co_chair(registration, language: str) -> dict:
         "role": registration.protocol_role,
     }
 
-
-def zone_label(time_zone: str, at) -> str:
-    """A time zone as people say it, with its offset at `at`: "Vientiane (UTC+7)", "Yangon (UTC+6:30)"; the
-    city's name is the one emails and the visitor-time script give (zone_cities.zone_city)."""
-    if time_zone in ("UTC", "Etc/UTC"):
-        return "UTC"
-    name = zone_city(time_zone, active_language())
-    return f"{name} ({utc_offset(at.astimezone(zoneinfo.ZoneInfo(time_zone)))})"
-
-
-def utc_offset(local) -> str:
-    minutes = int(local.utcoffset().total_seconds() // 60)
-    sign = "+" if minutes >= 0 else "−"
-    hours, minutes = divmod(abs(minutes), 60)
-    return f"UTC{sign}{hours}" + (f":{minutes:02d}" if minutes else "")
