@@ -15,10 +15,10 @@ class CheckinConfig(AppConfig):
     verbose_name = _("Check-in")
 
     def ready(self):
+        from prachum.audit.kinds import register_kinds
         from prachum.checkin.selectors import checked_in_now
         from prachum.registration import selectors as registration_selectors
 
-        registration_selectors.register_checked_in(checked_in_now)
-        from prachum.audit.kinds import register_kinds
-
         register_kinds(AUDIT_KINDS)
+        # The organizer's list of registrations (below checkin) shows who is checked in.
+        registration_selectors.register_checked_in(checked_in_now)
