@@ -438,8 +438,9 @@ def _check_registration_rows(meeting, rows, *, delegation=None, nominated_by=Non
         texts[line] = {"email": email, "category": category_text, "delegation": delegation_text,
                        "participation": participation_text}
         if category is not None:  # the rules are asked of every row they can be: with its category known
+            valid = not row_errors
             candidate = BulkRow(
-                line=line, person=form.person() if not row_errors else {}, answers=form.answers() if not row_errors else {},
+                line=line, person=form.person() if valid else {}, answers=form.answers() if valid else {},
                 category=category, delegation=row_delegation, organization_name=organization_name,
                 participation=participation, language=language,
             )
@@ -524,8 +525,11 @@ def _invitation_rows(meeting: Meeting, rows):
 
 
 def check_import(*, meeting: Meeting, data: bytes, target: str, mapping: dict, delegation: Delegation | None = None,
-                 nominate: bool = False, progress=None) -> ImportReport:
-    """The dry run: every problem of every row, nothing saved. Raises TableError for an unreadable file."""
+                 nominate: bool = False, actor=None, progress=None) -> ImportReport:
+    """The dry run: every problem of every row, nothing saved. Raises TableError for an unreadable file.
+    `actor`: who will apply it; with `nominate` the focal point whose nominations the rows are."""
+    if nominate and actor is None:
+        raise ValueError("a focal point's file is checked as their nominations: check_import needs the actor")
     table = read_table(data)
     report = ImportReport(target=target, encoding=table.encoding_name, total=len(table.rows))
     fields = fields_for(meeting, target, nominate=nominate)
@@ -542,9 +546,10 @@ def check_import(*, meeting: Meeting, data: bytes, target: str, mapping: dict, d
         report.outcomes["invited"] = len(result.rows)
         report.rows = [{"line": r["line"], "email": r["email"], "outcome": "invited"} for r in result.rows]
     else:
-        errors.extend(_meeting_errors(meeting, nominate=nominate, lines=[row["line"] for row in rows]))
-        row_errors, cleaned = _check_registration_rows(meeting, rows, delegation=delegation, nominate=nominate,
-                                                       progress=progress)
+        nominated_by = actor if nominate else None
+        errors.extend(_meeting_errors(meeting, nominated_by=nominated_by, lines=[row["line"] for row in rows]))
+        row_errors, cleaned, _texts = _check_registration_rows(meeting, rows, delegation=delegation,
+                                                               nominated_by=nominated_by, progress=progress)
         errors.extend(row_errors)
         if not errors:
             _predict_seats(meeting, cleaned, report)
@@ -586,32 +591,30 @@ def apply_import(*, meeting: Meeting, data: bytes, target: str, mapping: dict, a
     report = ImportReport(target=target, encoding=table.encoding_name, total=len(table.rows))
     errors = check_mapping(fields_for(meeting, target, nominate=nominate), mapping)
     rows = _mapped_rows(table, mapping, errors) if not errors else []
+    nominated_by = actor if nominate else None
     if not errors:
-        row_errors, cleaned = _check_registration_rows(meeting, rows, delegation=delegation, nominate=nominate,
-                                                       progress=progress)
+        row_errors, cleaned, texts = _check_registration_rows(meeting, rows, delegation=delegation,
+                                                              nominated_by=nominated_by, progress=progress)
         errors.extend(row_errors)
     if not errors and not rows:
         errors.append(_error(None, "", "no_rows"))
     if errors:
         report.errors = sorted(errors, key=lambda e: (e.line or 0, e.column))
         return report
-    # … then, in one transaction, what may have changed since (the meeting, emails registered meanwhile)
-    # and the rows; register_in_bulk takes the meeting lock after its INSERT, as submit_registration does.
+    # … then, in one transaction, the rows: register_in_bulk asks the rules again (the meeting, or a
+    # category, may have changed since; someone may have registered with an email of the file), and takes
+    # the meeting lock after its INSERT, as submit_registration does.
     with transaction.atomic(durable=True):
-        meeting = Meeting.objects.get(pk=meeting.pk)
-        errors = _meeting_errors(meeting, nominate=nominate, lines=[row.line for row in cleaned])
-        registered_errors, cleaned = _already_registered(meeting, cleaned)
-        errors.extend(registered_errors)
-        if not errors:
-            try:
-                with transaction.atomic():  # a savepoint: after a refused INSERT the report is still written
-                    registrations = register_in_bulk(meeting=meeting, rows=cleaned, batch=batch, actor=actor,
-                                                     nominated_by=actor if nominate else None)
-            except RegistrationError as error:
-                errors.append(RowError(line=getattr(error, "line", None), column="", code=error.code,
-                                       message=str(error.message)))
-            except IntegrityError:  # an email registered by a writer that does not take the lock
-                errors.append(_error(None, "email", "taken_meanwhile"))
+        errors = []
+        try:
+            with transaction.atomic():  # a savepoint: after a refused INSERT the report is still written
+                registrations = register_in_bulk(meeting=meeting, rows=cleaned, batch=batch, actor=actor,
+                                                 nominated_by=nominated_by)
+        except RowsRefused as refused:
+            errors = [_refusal(error.line, error, nominate=nominate, texts=texts[error.line])
+                      for error in refused.refusals]
+        except IntegrityError:  # an email registered by a writer that does not take the lock
+            errors = [_error(None, "email", "taken_meanwhile")]
         if errors:
             transaction.set_rollback(True)
             report.errors = sorted(errors, key=lambda e: (e.line or 0, e.column))
@@ -651,7 +654,8 @@ def check_import_job(job, **params) -> dict:
         try:
             report = check_import(
                 meeting=meeting, data=data, target=params["target"], mapping=params["mapping"], delegation=delegation,
-                nominate=params.get("nominate", False), progress=lambda done: job.report(done, None),
+                nominate=params.get("nominate", False), actor=job.created_by,
+                progress=lambda done: job.report(done, None),
             )
         except TableError as error:
             return {"ok": False, "file_error": error.message, "back_url": params.get("back_url", "")}

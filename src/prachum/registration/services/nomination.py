@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from prachum.audit.models import AuditEvent
-from prachum.meetings.models import Category, CustomQuestion, Delegation, Meeting, MeetingRole
+from prachum.audit.services import record_audits
+from prachum.meetings.models import Category, CustomQuestion, Delegation, Meeting
 from prachum.registration.errors import RegistrationError
 from prachum.registration.models import Answer, Registration
 from prachum.registration.selectors import seat_pool, seats_taken
@@ -24,7 +24,7 @@ from prachum.registration.selectors import seat_pool, seats_taken
 from prachum.registration.services.answers import _answer, _is_empty
 from prachum.registration.services.locking import lock_meeting
 from prachum.registration.services.notices import SUBMITTED_MESSAGE, audit, tell
-from prachum.registration.services.rules import check_open, resolve_participation
+from prachum.registration.services.rules import BatchLookups, check_admission, check_open
 from prachum.registration.services.seats import fits, status_with_a_seat
 from prachum.registration.services.submission import SubmitResult, person_values, submit_registration
 
@@ -87,18 +87,25 @@ class BulkRow:
     language: str
 
 
+class RowsRefused(Exception):
+    """Rows of a file that may not register: `refusals`, each a RegistrationError with its `line`."""
+
+    def __init__(self, refusals: list[RegistrationError]):
+        super().__init__(", ".join(f"line {error.line}: {error.code}" for error in refusals))
+        self.refusals = refusals
+
+
 def register_in_bulk(*, meeting: Meeting, rows: list[BulkRow], batch: str, actor=None,
                      nominated_by=None) -> list[Registration]:
-    """Register every row, in the order of the file, inside the caller's transaction; refuses with a
-    RegistrationError (its `line` set) at the first row that may not register.
+    """Register every row, in the order of the file, inside the caller's transaction; or none, raising
+    RowsRefused with every row that may not register.
 
-    The rules are submit_registration's: the meeting open, its mode (nomination: only a focal point's
-    file; invitation: none), a category open to self-registration unless nominated, a focal point only
-    for their own delegation. So is the order of the work: the rows are inserted before the meeting
-    lock is taken (with the status the counts suggest), and under the lock the counts are read again
-    and each row's status decided as submit_registration decides it, one row after the other through
-    the same `fits`, so that row n sees the seats rows 1…n-1 took; a row that does not fit waits, in file
-    order. Taking the lock only after the INSERT matters: submit_registration inserts before it locks,
+    The rules are submit_registration's: the same rules.check_admission, asked for each row with the
+    meeting's rows read once (rules.BatchLookups). So is the order of the work: the rows are inserted
+    before the meeting lock is taken (with the status the counts suggest), and under the lock the counts
+    are read again and each row's status decided as submit_registration decides it, one row after the
+    other through the same `fits`, so that row n sees the seats rows 1…n-1 took; a row that does not fit
+    waits, in file order. Taking the lock only after the INSERT matters: submit_registration inserts before it locks,
     so a writer that inserted while holding the lock could wait for a submit that waits for it.
 
     What this does not do per row is what makes 5,000 rows slow: the emails are written by
@@ -109,46 +116,33 @@ def register_in_bulk(*, meeting: Meeting, rows: list[BulkRow], batch: str, actor
         raise RuntimeError("register_in_bulk must run inside the caller's transaction")
     now = timezone.now()
     meeting = Meeting.objects.get(pk=meeting.pk)
-    check_open(meeting, now)
-    if meeting.registration_mode == Meeting.RegistrationMode.INVITATION:
-        raise RegistrationError("invitation_required")
-    if meeting.registration_mode == Meeting.RegistrationMode.NOMINATION and nominated_by is None:
-        raise RegistrationError("nomination_only")
-    categories = {c.pk: c for c in Category.objects.filter(meeting=meeting)}
-    delegations = {d.pk: d for d in Delegation.objects.filter(meeting=meeting)}
-    focal_for = set()
-    if nominated_by is not None:
-        focal_for = set(MeetingRole.objects.filter(meeting=meeting, user=nominated_by, role=MeetingRole.Role.FOCAL_POINT)
-                        .values_list("delegation_id", flat=True))
+    people = [person_values(row.person) for row in rows]
+    lookups = BatchLookups(meeting, nominated_by=nominated_by, emails=[person["email"] for person in people])
     questions = {q.key: q for q in CustomQuestion.objects.filter(meeting=meeting).select_related("current_version")}
 
-    registrations = []
-    for row in rows:
+    registrations, refusals = [], []
+    for row, person in zip(rows, people):
         try:
-            category = categories.get(row.category.pk)
-            if category is None or (nominated_by is None and not category.allows_self_registration):
-                raise RegistrationError("category_not_open")
-            delegation = delegations.get(row.delegation.pk) if row.delegation is not None else None
-            if row.delegation is not None and delegation is None:
-                raise RegistrationError("delegation_invalid")
-            if nominated_by is not None and (delegation is None or delegation.pk not in focal_for):
-                raise RegistrationError("not_focal_point")
-            if delegation is None and row.organization_name and not meeting.allows_free_text_organization:
-                raise RegistrationError("organization_not_allowed")
-            participation = resolve_participation(meeting, row.participation)
+            admitted = check_admission(
+                meeting, now=now, email=person["email"], category=row.category, delegation=row.delegation,
+                organization_name=row.organization_name, participation=row.participation, nominated_by=nominated_by,
+                lookups=lookups,
+            )
         except RegistrationError as error:
             error.line = row.line
-            raise
+            refusals.append(error)
+            continue
         registration = Registration(
-            meeting=meeting, category=category, delegation=delegation,
-            organization_name="" if delegation else row.organization_name, participation=participation,
-            language=row.language, client_token=f"import-{batch}-{row.line}", nominated_by=nominated_by,
-            **person_values(row.person),
+            meeting=meeting, category=admitted.category, delegation=admitted.delegation,
+            organization_name=admitted.organization_name, participation=admitted.participation,
+            language=row.language, client_token=f"import-{batch}-{row.line}", nominated_by=nominated_by, **person,
         )
-        if nominated_by is not None and category.needs_endorsement:
+        if nominated_by is not None and admitted.category.needs_endorsement:
             registration.endorsed_at, registration.endorsed_by = now, nominated_by
         registration.set_manage_token()
         registrations.append(registration)
+    if refusals:
+        raise RowsRefused(refusals)
     decide_seats(meeting, registrations, seats_taken(meeting), now)  # a guess: nothing is locked yet
     # One INSERT per 500 rows; the database gives the ids back (RETURNING, PostgreSQL and SQLite ≥ 3.35).
     Registration.objects.bulk_create(registrations, batch_size=500)
@@ -180,21 +174,16 @@ def register_in_bulk(*, meeting: Meeting, rows: list[BulkRow], batch: str, actor
     events = []
     who = actor or nominated_by
     for registration in registrations:
-        events.append(AuditEvent(
-            kind="registration.submitted", actor=who, meeting=meeting, registration=registration,
-            actor_label=who.get_username() if who else "system",
-            object_type=registration._meta.label_lower, object_id=str(registration.pk),
+        events.append(dict(
+            kind="registration.submitted", actor=who, meeting=meeting, registration=registration, obj=registration,
             after={"status": registration.status, "category": registration.category_id,
                    "delegation": registration.delegation_id, "participation": registration.participation,
                    "invitation": None, "import": batch},
         ))
         if registration.endorsed_at is not None:
-            events.append(AuditEvent(
-                kind="registration.endorsed", actor=nominated_by, actor_label=nominated_by.get_username(),
-                meeting=meeting, registration=registration, object_type=registration._meta.label_lower,
-                object_id=str(registration.pk), after={"by_nomination": True},
-            ))
-    AuditEvent.objects.bulk_create(events, batch_size=1000)
+            events.append(dict(kind="registration.endorsed", actor=nominated_by, meeting=meeting,
+                               registration=registration, obj=registration, after={"by_nomination": True}))
+    record_audits(events)
     return registrations
 
 

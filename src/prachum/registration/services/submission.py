@@ -14,11 +14,11 @@ from prachum.registration.services.answers import save_answers
 from prachum.registration.services.locking import lock_meeting
 from prachum.registration.services.notices import PARTICIPANT, SUBMITTED_MESSAGE, audit, tell
 from prachum.registration.services.rules import (
+    Lookups,
+    check_admission,
+    check_invitation,
+    check_not_registered,
     check_open,
-    is_focal_point,
-    resolve_category,
-    resolve_organization,
-    resolve_participation,
 )
 from prachum.registration.selectors import quotas_and_seats_taken
 from prachum.registration.services.seats import fits, likely_has_room, remember_seats_taken, status_with_a_seat
@@ -60,9 +60,10 @@ _EARLIER_SUBMIT_SQL = (
 )
 
 
-def _earlier_submit(meeting_id: int, client_token: str, email: str) -> SubmitResult | None:
-    """What an earlier submit decides, in one query: the registration this same form made (answered
-    again, created=False), or a refusal of an email that is already registered here, or None.
+def _earlier_submit(meeting_id: int, client_token: str, email: str) -> tuple[SubmitResult | None, set[str]]:
+    """What an earlier submit says, in one query: (the registration this same form made, answered
+    again with created=False, or None; the emails, lower case, of the other active registrations
+    with this email, for rules.check_not_registered).
 
     A form token is issued once per form shown. The same token with another email is someone else
     using a form already sent (the back button on a shared computer): refused ("form_reused"), so that
@@ -72,28 +73,15 @@ def _earlier_submit(meeting_id: int, client_token: str, email: str) -> SubmitRes
         if row.client_token == client_token:
             if row.email.lower() != email.lower():
                 raise RegistrationError("form_reused")
-            return SubmitResult(row, False, row.manage_token)
-    if rows:
-        raise RegistrationError("duplicate_email")
-    return None
+            return SubmitResult(row, False, row.manage_token), set()
+    return None, {row.email.lower() for row in rows}
 
 
-def _usable_invitation(meeting: Meeting, invitation: Invitation, now) -> Invitation:
-    """The invitation read fresh, without a lock, if it is this meeting's, unused, unrevoked and unexpired."""
-    fresh = Invitation.objects.filter(pk=invitation.pk, meeting_id=meeting.pk).order_by().first()
-    if fresh is None or fresh.used_at or fresh.revoked_at or (fresh.expires_at and fresh.expires_at <= now):
-        raise RegistrationError("invitation_required")
-    return fresh
-
-
-def _valid_invitation(meeting: Meeting, invitation: Invitation | None, now) -> Invitation | None:
-    """The invitation, locked and fresh, if it is this meeting's, unused, unrevoked and unexpired."""
-    if invitation is None:
-        return None
-    fresh = (
-        Invitation.objects.select_for_update(no_key=True).filter(pk=invitation.pk, meeting_id=meeting.pk).order_by().first()
-    )
-    if fresh is None or fresh.used_at or fresh.revoked_at or (fresh.expires_at and fresh.expires_at <= now):
+def _fresh_invitation(invitation: Invitation, *, lock: bool) -> Invitation:
+    """The invitation read again (locked with `lock`); rules.check_invitation judges it."""
+    rows = Invitation.objects.select_for_update(no_key=True) if lock else Invitation.objects
+    fresh = rows.filter(pk=invitation.pk).order_by().first()
+    if fresh is None:
         raise RegistrationError("invitation_required")
     return fresh
 
@@ -125,9 +113,9 @@ def submit_registration(
     `consented`: the person agreed to the privacy notice now. `nominated_by`: the focal point of
     `delegation` who registers this person. `actor`: the logged-in user submitting, if any.
 
-    Refusals (RegistrationError.code): form_reused, not_open, closed, participation_not_offered,
-    delegation_invalid, organization_not_allowed, invitation_required, nomination_only,
-    not_focal_point, category_not_open, duplicate_email.
+    Refusals (RegistrationError.code): form_reused, and rules.check_admission's: duplicate_email,
+    not_open, closed, invitation_required, nomination_only, participation_not_offered,
+    delegation_invalid, organization_not_allowed, not_focal_point, category_not_open.
     """
     if not client_token:
         raise ValueError("submit_registration needs the form's client_token")
@@ -138,8 +126,9 @@ def submit_registration(
     # Field checks only (lengths, choices): the form did the rest; the database's constraints guard uniqueness.
     registration.full_clean(exclude=RELATIONS, validate_unique=False, validate_constraints=False)
 
-    # Idempotency first, and a known email refused, before queuing on the lock (on PostgreSQL).
-    if done := _earlier_submit(meeting.pk, client_token, values["email"]):
+    # Idempotency first, before queuing on the lock (on PostgreSQL).
+    done, registered = _earlier_submit(meeting.pk, client_token, values["email"])
+    if done:
         return done
 
     # Seat-taking queues on the meeting lock, so as much as possible happens before it: the checks,
@@ -147,29 +136,18 @@ def submit_registration(
     # lock covers only the recount, the last writes and the commit. Deciding the status before the
     # lock is a guess; the recount under the lock makes it true (see _take_seat).
     now = timezone.now()
-    check_open(meeting, now)
-    participation = resolve_participation(meeting, participation)
     if invitation is not None:
         # Checked now without a lock, and again under the meeting lock, where it is marked used.
-        invitation = _usable_invitation(meeting, invitation, now)
-    if delegation is None and invitation is not None and invitation.delegation_id:
-        delegation = invitation.delegation
-    delegation, organization_name = resolve_organization(meeting, delegation, organization_name)
-
-    mode = meeting.registration_mode
-    if nominated_by is not None and not is_focal_point(nominated_by, meeting, delegation):
-        raise RegistrationError("not_focal_point")
-    if mode == Meeting.RegistrationMode.INVITATION and invitation is None:
-        raise RegistrationError("invitation_required")
-    if mode == Meeting.RegistrationMode.NOMINATION and nominated_by is None:
-        raise RegistrationError("nomination_only")
-    invited_to_category = invitation is not None and invitation.category_id == category.pk
-    category = resolve_category(
-        meeting, category, self_registration=nominated_by is None and not invited_to_category
+        invitation = _fresh_invitation(invitation, lock=False)
+    admitted = check_admission(
+        meeting, now=now, email=values["email"], category=category, delegation=delegation,
+        organization_name=organization_name, participation=participation, invitation=invitation,
+        nominated_by=nominated_by, lookups=Lookups(meeting, registered=registered),
     )
 
-    registration.meeting, registration.category, registration.delegation = meeting, category, delegation
-    registration.organization_name, registration.participation = organization_name, participation
+    registration.meeting, registration.category = meeting, admitted.category
+    registration.delegation, registration.organization_name = admitted.delegation, admitted.organization_name
+    registration.participation = admitted.participation
     registration.invitation = invitation
     registration.consent_at = now if consented else None
     guess = _set_status(registration, _status_guess(meeting, registration), now)
@@ -180,8 +158,10 @@ def submit_registration(
     except IntegrityError:
         # The same form or the same email committed since the look-up above: by a double click, or by
         # another submit of the same email. Answer as that registration says.
-        if done := _earlier_submit(meeting.pk, client_token, values["email"]):
+        done, registered = _earlier_submit(meeting.pk, client_token, values["email"])
+        if done:
             return done
+        check_not_registered(values["email"], registered)
         if invitation is not None:  # one registration per invitation: someone else used it meanwhile
             raise RegistrationError("invitation_required") from None
         raise
@@ -205,7 +185,8 @@ def submit_registration(
     if invitation is not None:
         # Locked after the meeting's row (services/locking.py: one lock order), so ten people using one
         # invitation at once queue on the meeting and only the first finds it unused.
-        invitation = _valid_invitation(registration.meeting, invitation, now)
+        invitation = _fresh_invitation(invitation, lock=True)
+        check_invitation(registration.meeting, invitation, now)
         invitation.used_at = now
         invitation.save(update_fields=["used_at"])
     _leave_record(registration, status, invitation=invitation, **record)
