@@ -173,7 +173,7 @@ def _measure(args, database: str | None) -> int:
 
         from prachum.exchange.services.exporting import available_columns, export_registrations
         from prachum.exchange.services.uploads import store_upload
-        from prachum.exchange.services.tables import write_csv
+        from prachum.core.tables import write_csv
         from prachum.jobs.models import Job
         from prachum.jobs.services import run_job
         from prachum.meetings.models import MeetingRole
@@ -217,14 +217,14 @@ def _measure(args, database: str | None) -> int:
                                        params={**params, "batch": check.pk.hex},
                                        function="prachum.exchange.services.importing.apply_import_job")
             # The emails' job, which the apply starts on commit, is held back here and timed on its own.
-            import prachum.jobs.services as jobs
+            from prachum.jobs import engine
 
-            held, dispatch = [], jobs.dispatch
-            jobs.dispatch = held.append
+            held, hand_off = [], engine.hand_off
+            engine.hand_off = lambda queue, job_id: held.append(job_id)
             try:
                 apply, wall_apply, cpu_apply = timed(run_job, job_id=apply.pk)
             finally:
-                jobs.dispatch = dispatch
+                engine.hand_off = hand_off
             assert apply.summary.get("ok"), apply.summary.get("errors", [])[:5] or apply.error
             saved = Registration.objects.filter(meeting=target).count()
             figures.append((f"import apply ({saved} saved)", wall_apply, cpu_apply, str(apply.summary["outcomes"])))
