@@ -260,7 +260,7 @@ class Plan:
         fields = [
             ("csrfmiddlewaretoken", csrf),
             ("form_token", form_token),
-            ("honorific", "Ms." if female else "Mr."),
+            ("honorific", "ms" if female else "mr"),
             ("given_name", f"Delegate {n}"),
             ("family_name", "Phommachanh"),
             ("name_lo", "ແກ້ວ ພົມມະຈັນ"),

@@ -8,11 +8,9 @@ kept, the later one flagged `is_conflict`, and the earliest counts.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import re
 import secrets
-import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -24,6 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from prachum.audit.services import record_audit
+from prachum.core.caching import ProcessCache
 from prachum.meetings.models import Session
 from prachum.registration.models import BADGE_ALPHABET, BADGE_CODE_LENGTH, Participation, Registration
 
@@ -203,36 +202,12 @@ def corrected_time(*, device_time: datetime | None, sent_at: datetime | None, me
 # ---------------------------------------------------------------------------- check in
 
 
-# What the desk reads of a registration: what it decides on and what it shows.
-_DESK_FIELDS = ("meeting_id", "category_id", "delegation_id", "status", "participation", "given_name", "family_name",
-                "family_name_first", "name_lo", "organization_name", "badge_code")
-
-
-# The door's hot path is written in SQL: building and compiling these querysets took about half of a
-# scan's CPU (bench/checkin.py: hundreds of scans a second on two cores). Both read what the ORM did:
-# the person with a row lock (FOR UPDATE where the database has it; SQLite's transaction is the lock),
-# and the check-ins of this client_id or counting for this person and session.
-@functools.cache
-def _desk_person_sql() -> str:
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(Registration._meta.get_field(name).column) for name in ("id", *_DESK_FIELDS))
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    return f"SELECT {columns} FROM {quote(Registration._meta.db_table)} WHERE badge_code = %s{lock}"
-
-
-@functools.cache
-def _seen_or_counting_sql(whole_meeting: bool) -> str:
-    session = "session_id IS NULL" if whole_meeting else "session_id = %s"
-    return (f"SELECT * FROM {connection.ops.quote_name(CheckIn._meta.db_table)} WHERE client_id = %s"
-            f" OR (registration_id = %s AND {session} AND undone_at IS NULL AND NOT is_conflict)")
-
-
 def _check_in_locked(*, meeting, code: str, session_id: int | None, client_id: uuid.UUID, device=None,
                      actor=None, device_time=None, sent_at=None, offline: bool, now: datetime) -> Result:
     assert connection.in_atomic_block
     # The hot path of the door (hundreds a second): few, small queries. Category and delegation names
     # come from a short-lived per-meeting cache instead of joins.
-    registration = next(iter(Registration.objects.raw(_desk_person_sql(), [code])), None)
+    registration = selectors.desk_person_for_update(code)
     if registration is None:
         return _refusal("unknown")
     if registration.meeting_id == meeting.pk:
@@ -240,11 +215,7 @@ def _check_in_locked(*, meeting, code: str, session_id: int | None, client_id: u
     # After the lock: a replay racing its original waits here and then finds it. One query for both
     # "was this client_id seen?" and "who counts for this person and session?".
     earlier = counting = None
-    client_id_value = CheckIn._meta.get_field("client_id").get_db_prep_value(client_id, connection)
-    for row in CheckIn.objects.raw(
-        _seen_or_counting_sql(session_id is None),
-        [client_id_value, registration.pk, *([] if session_id is None else [session_id])],
-    ):
+    for row in selectors.seen_or_counting(client_id=client_id, registration_id=registration.pk, session_id=session_id):
         if row.client_id == client_id:
             earlier = row
         if row.registration_id == registration.pk and row.session_id == session_id and row.undone_at is None \
@@ -539,29 +510,27 @@ def _undo_check_in(*, meeting, client_id, device, actor) -> CheckIn:
 # ---------------------------------------------------------------------------- JSON shapes
 
 
-LABELS_SECONDS = 30
-_labels: dict[tuple, tuple[float, tuple]] = {}
+# In this process's memory (core/caching.py), not the shared cache: no other process needs it, and unpickling
+# it for every check-in would cost more than the queries it saves (without it a scan took five times the CPU,
+# bench/checkin.py).
+_labels = ProcessCache("check-in desk labels", max_entries=100)
 
 
 def meeting_labels(meeting) -> tuple[dict, dict, frozenset]:
     """A meeting's categories and delegations (with organization) by id, and its session ids, from a
-    per-meeting cache: they change rarely, and a change shows at the door within LABELS_SECONDS."""
-    # In this process's memory, not the shared cache: no other process needs it, and unpickling it for
-    # every check-in would cost more than the query it saves.
-    key = (meeting.pk, meeting.slug)
-    expires, labels = _labels.get(key, (0.0, None))
-    if labels is None or expires < time.monotonic():
+    per-meeting cache: they change rarely, and a change shows at the door within
+    settings.PRACHUM_PROCESS_CACHE_SECONDS."""
+
+    def load():
         from prachum.meetings.models import Category, Delegation
 
-        labels = (
+        return (
             {c.pk: c for c in Category.objects.filter(meeting=meeting)},
             {d.pk: d for d in Delegation.objects.filter(meeting=meeting).select_related("organization", "meeting")},
             frozenset(Session.objects.filter(meeting=meeting).values_list("pk", flat=True)),
         )
-        if len(_labels) > 100:
-            _labels.clear()
-        _labels[key] = (time.monotonic() + LABELS_SECONDS, labels)
-    return labels
+
+    return _labels.get_or_load((meeting.pk, meeting.slug), load)
 
 
 def attach_labels(registrations, meeting) -> None:

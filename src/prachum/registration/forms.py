@@ -14,7 +14,6 @@ whose condition is not met is neither required nor kept.
 import html
 import re
 import secrets
-import time
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,7 +21,6 @@ from decimal import Decimal
 import phonenumbers
 from babel import Locale
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.forms.models import ModelChoiceIterator
@@ -34,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from prachum.core.bilingual import active_language, pick
+from prachum.core.caching import ProcessCache
 from prachum.core.collation import lao_sort_key
 from prachum.core.plain_text import BIDI_CONTROLS, clean_text
 from prachum.directory.models import Honorific
@@ -330,10 +329,11 @@ def active_questions(meeting: Meeting) -> list[QuestionSpec]:
     return specs
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class FormDefinition:
     """What the public form of one meeting is built from: the meeting, its delegations in protocol
-    order, its categories in order, its questions. Shared read-only between requests (see below)."""
+    order, its categories in order, its questions. Shared read-only between requests (see below).
+    Equal only to itself: a definition read again is a new version (the blank form's cache keys on it)."""
 
     meeting: Meeting
     delegations: tuple[Delegation, ...]
@@ -354,29 +354,19 @@ def _load_form_definition(slug: str) -> FormDefinition | None:
     )
 
 
-# slug -> (monotonic time read, definition); this process's memory only.
-_recent_definitions: dict[str, tuple[float, FormDefinition | None]] = {}
-_RECENT_DEFINITIONS_MAX = 1000
+# slug -> definition, in this process's memory (core/caching.py).
+_recent_definitions = ProcessCache("registration form definitions")
 
 
 def public_form_definition(slug: str) -> FormDefinition | None:
     """The form's definition of a public meeting, or None; read again after
-    settings.PRACHUM_PUBLIC_PAGE_FRESHNESS seconds, like the meeting page.
+    settings.PRACHUM_PROCESS_CACHE_SECONDS, like the meeting page's version.
 
-    Loading it was a third of the form's cost. Being up to that many seconds late is harmless: a
-    submission checks the meeting, its category and its delegation again, fresh, in its transaction
-    (services/submission.py), so a closed category or registration is refused all the same."""
-    freshness = settings.PRACHUM_PUBLIC_PAGE_FRESHNESS
-    now = time.monotonic()
-    recent = _recent_definitions.get(slug)
-    if recent is not None and now - recent[0] < freshness:
-        return recent[1]
-    definition = _load_form_definition(slug)
-    if freshness > 0:
-        if len(_recent_definitions) >= _RECENT_DEFINITIONS_MAX:
-            _recent_definitions.clear()
-        _recent_definitions[slug] = (now, definition)
-    return definition
+    Loading it was most of the blank form's cost and a third of a submit's (bench/registrations.py). Being up
+    to that many seconds late is harmless: a submission checks the meeting, its category and its delegation
+    again, fresh, in its transaction (services/submission.py), so a closed category or registration is
+    refused all the same."""
+    return _recent_definitions.get_or_load(slug, lambda: _load_form_definition(slug))
 
 
 def delegations_in_protocol_order(meeting: Meeting) -> list[Delegation]:

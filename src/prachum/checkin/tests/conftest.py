@@ -56,16 +56,12 @@ class Door:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """The desk caches labels and expected counts per meeting: every test starts without them."""
+    """The desk keeps devices and counts in the shared cache: every test starts without them."""
     from django.core.cache import cache
 
-    from prachum.checkin import services
-
     cache.clear()
-    services._labels.clear()
     yield
     cache.clear()
-    services._labels.clear()
 
 
 @pytest.fixture

@@ -3,11 +3,10 @@
 Everything here runs under the meeting lock (services/locking.py) of the caller's transaction.
 """
 
-import time
-
 from django.db import connection
 from django.utils import timezone
 
+from prachum.core.caching import ProcessCache
 from prachum.meetings.models import Category, Delegation, Meeting
 from prachum.registration.models import Registration
 from prachum.registration.selectors import seat_limit, seat_pool, seats_taken, seats_taken_by, waitlist
@@ -37,12 +36,12 @@ def _unlimited(meeting: Meeting, category: Category, delegation: Delegation | No
 
 
 # The counts this process read last (has_room, or seat-taking under the lock), per (meeting, category,
-# delegation, participation): (monotonic time, counts). Only likely_has_room reads them, for a guess.
-_recent_counts: dict[tuple, tuple[float, dict]] = {}
-RECENT_COUNTS_SECONDS = 2.0
-_RECENT_COUNTS_MAX = 10_000
+# delegation, participation), kept settings.PRACHUM_PROCESS_CACHE_SECONDS (core/caching.py). Only
+# likely_has_room reads them, for a guess: without it a submit counted once more before the lock (a fifth
+# of its CPU on SQLite, bench/registrations.py).
+_recent_counts = ProcessCache("recent seat counts", max_entries=10_000)
 # How many seats must be left, by the recent counts, to guess there is room without counting: more than
-# a busy form takes in RECENT_COUNTS_SECONDS, so that the guess is wrong only close to a limit.
+# a busy form takes in the cache's few seconds, so that the guess is wrong only close to a limit.
 GUESS_MARGIN = 200
 
 
@@ -65,9 +64,7 @@ def has_room(meeting: Meeting, *, category: Category, delegation: Delegation | N
 def remember_seats_taken(meeting: Meeting, *, category: Category, delegation: Delegation | None,
                          participation: str, taken: dict) -> None:
     """Keep counts just read (seats_taken_by's) for likely_has_room's next guess."""
-    if len(_recent_counts) >= _RECENT_COUNTS_MAX:
-        _recent_counts.clear()
-    _recent_counts[_counts_key(meeting, category, delegation, participation)] = (time.monotonic(), taken)
+    _recent_counts.put(_counts_key(meeting, category, delegation, participation), taken)
 
 
 def _counts_key(meeting: Meeting, category: Category, delegation: Delegation | None, participation: str) -> tuple:
@@ -76,14 +73,13 @@ def _counts_key(meeting: Meeting, category: Category, delegation: Delegation | N
 
 def likely_has_room(meeting: Meeting, *, category: Category, delegation: Delegation | None, participation: str) -> bool:
     """A guess of has_room, for work done before the meeting lock (rendering the email of the status a
-    submission will most likely get). Without counting when this process counted the same seats less
-    than RECENT_COUNTS_SECONDS ago and more than GUESS_MARGIN were left; else as has_room.
+    submission will most likely get). Without counting when this process counted the same seats
+    within settings.PRACHUM_PROCESS_CACHE_SECONDS and more than GUESS_MARGIN were left; else as has_room.
     Never decides a seat: the recount under the lock does (submission._take_seat)."""
     if _unlimited(meeting, category, delegation, participation):
         return True
-    recent = _recent_counts.get(_counts_key(meeting, category, delegation, participation))
-    if recent is not None and time.monotonic() - recent[0] < RECENT_COUNTS_SECONDS:
-        taken = recent[1]
+    taken = _recent_counts.get(_counts_key(meeting, category, delegation, participation))
+    if taken is not None:
         if fits(meeting, category=category, delegation=delegation, participation=participation,
                 taken_meeting=taken["meeting"] + GUESS_MARGIN, taken_category=taken["category"] + GUESS_MARGIN,
                 taken_delegation=taken["delegation"] + GUESS_MARGIN):

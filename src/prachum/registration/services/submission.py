@@ -20,7 +20,7 @@ from prachum.registration.services.rules import (
     check_not_registered,
     check_open,
 )
-from prachum.registration.selectors import quotas_and_seats_taken
+from prachum.registration.selectors import earlier_submits, quotas_and_seats_taken
 from prachum.registration.services.seats import fits, likely_has_room, remember_seats_taken, status_with_a_seat
 
 Status = Registration.Status
@@ -51,15 +51,6 @@ def person_values(person: dict) -> dict:
     return {key: value if value is not None or key == "honorific" else "" for key, value in person.items()}
 
 
-# Every submit asks this first; in SQL because building the queryset (an OR, LOWER on both sides) cost
-# more CPU than the query. The unique indexes on (meeting, client_token) and (meeting, LOWER(email))
-# of active registrations answer it. No ORDER BY: at most two rows, one of each kind.
-_EARLIER_SUBMIT_SQL = (
-    f"SELECT * FROM {Registration._meta.db_table} WHERE meeting_id = %s AND (client_token = %s OR "
-    f"(LOWER(email) = LOWER(%s) AND status IN ({', '.join(['%s'] * len(Registration.ACTIVE))}))) LIMIT 2"
-)
-
-
 def _earlier_submit(meeting_id: int, client_token: str, email: str) -> tuple[SubmitResult | None, set[str]]:
     """What an earlier submit says, in one query: (the registration this same form made, answered
     again with created=False, or None; the emails, lower case, of the other active registrations
@@ -68,7 +59,7 @@ def _earlier_submit(meeting_id: int, client_token: str, email: str) -> tuple[Sub
     A form token is issued once per form shown. The same token with another email is someone else
     using a form already sent (the back button on a shared computer): refused ("form_reused"), so that
     their confirmation page never shows another person's private link."""
-    rows = list(Registration.objects.raw(_EARLIER_SUBMIT_SQL, [meeting_id, client_token, email, *Registration.ACTIVE]))
+    rows = earlier_submits(meeting_id, client_token=client_token, email=email)
     for row in rows:
         if row.client_token == client_token:
             if row.email.lower() != email.lower():

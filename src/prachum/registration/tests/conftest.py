@@ -22,14 +22,3 @@ def meeting():
 @pytest.fixture
 def category(meeting):
     return open_category(meeting, name_en="Delegate")
-
-
-@pytest.fixture(autouse=True)
-def _no_recent_seat_counts():
-    """The status guess before the meeting lock reads the counts this process read last, by meeting and
-    category ids; ids come again in the next test's rolled-back database, so each test starts without them."""
-    from prachum.registration.services import seats
-
-    seats._recent_counts.clear()
-    yield
-    seats._recent_counts.clear()

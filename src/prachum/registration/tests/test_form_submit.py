@@ -188,7 +188,7 @@ def test_the_meeting_page_links_to_the_form_while_anyone_may_register(client, me
 
 
 def test_a_blank_form_served_from_memory_still_carries_each_visitors_own_tokens(settings, meeting):
-    settings.PRACHUM_PUBLIC_PAGE_FRESHNESS = 60  # the rendered blank form is kept and reused
+    settings.PRACHUM_PROCESS_CACHE_SECONDS = 60  # the blank form's fields are kept and reused
     category = open_category(meeting, needs_approval=False)
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
     pages = [first.get(register_url(meeting)), second.get(register_url(meeting))]
@@ -205,10 +205,47 @@ def test_a_blank_form_served_from_memory_still_carries_each_visitors_own_tokens(
     assert Registration.objects.count() == 2
 
 
+def _without_tokens(page) -> str:
+    html = page.content.decode()
+    html = re.sub(r'(name="csrfmiddlewaretoken" value=")[^"]+', r"\1", html)
+    return re.sub(r'(name="form_token" value=")[^"]+', r"\1", html)
+
+
+def test_a_blank_form_from_memory_is_the_page_a_fresh_render_gives(settings, meeting):
+    """Only the fields are kept; the page around them, tokens included, is the same as the form rendered whole
+    (a visitor with a cookie, here an unreadable messages cookie, gets the form rendered whole)."""
+    settings.PRACHUM_PROCESS_CACHE_SECONDS = 60
+    open_category(meeting, name_en="Observer")
+    make_question(meeting, "dietary", label_en="Dietary needs")
+    Client().get(register_url(meeting))  # renders the fields and keeps them
+    from_memory = Client().get(register_url(meeting))
+    whole = Client()
+    whole.cookies["messages"] = "unreadable"
+    rendered_whole = whole.get(register_url(meeting))
+
+    assert "Dietary needs" in from_memory.content.decode()
+    assert _without_tokens(from_memory) == _without_tokens(rendered_whole)
+
+
+def test_a_blank_form_is_rendered_again_when_its_definition_is_read_again(settings, meeting):
+    """The kept fields belong to one reading of the form's definition: a new reading (after the setting's
+    seconds) never shows the fields of the previous one, even while those would still be fresh."""
+    from prachum.registration import forms
+
+    settings.PRACHUM_PROCESS_CACHE_SECONDS = 60
+    category = open_category(meeting, name_en="Observer")
+    assert "Observer" in Client().get(register_url(meeting)).content.decode()
+    category.name_en = "Guest"
+    category.save()
+    forms._recent_definitions.clear()  # the definition's seconds are over; the fields' are not
+
+    assert "Guest" in Client().get(register_url(meeting)).content.decode()
+
+
 def test_a_form_served_from_memory_writes_its_email_from_the_programme_and_texts_it_read(settings, client, meeting):
     """The email of a submission comes from the meeting the form's definition read, with its sessions and the
     organizer's texts: writing it reads neither again."""
-    settings.PRACHUM_PUBLIC_PAGE_FRESHNESS = 60
+    settings.PRACHUM_PROCESS_CACHE_SECONDS = 60
     category = open_category(meeting, needs_approval=True)
     make_session(meeting, title_en="Opening plenary")
     EmailText.objects.create(meeting=meeting, kind="registration.received", body_en="Bring your passport, {given_name}.")
@@ -227,7 +264,7 @@ def test_a_form_served_from_memory_writes_its_email_from_the_programme_and_texts
 def test_an_answer_is_stored_against_the_wording_its_form_showed_without_reading_the_questions_again(
     settings, client, meeting
 ):
-    settings.PRACHUM_PUBLIC_PAGE_FRESHNESS = 60
+    settings.PRACHUM_PROCESS_CACHE_SECONDS = 60
     category = open_category(meeting)
     question = make_question(meeting, "dietary", label_en="Dietary needs")
     shown = question.current_version
@@ -244,7 +281,7 @@ def test_an_answer_is_stored_against_the_wording_its_form_showed_without_reading
 
 
 def test_a_category_closed_a_moment_ago_is_refused_even_by_a_form_served_from_memory(settings, client, meeting):
-    settings.PRACHUM_PUBLIC_PAGE_FRESHNESS = 60
+    settings.PRACHUM_PROCESS_CACHE_SECONDS = 60
     category = open_category(meeting)
     token = form_token_in(client.get(register_url(meeting)))
     category.allows_self_registration = False

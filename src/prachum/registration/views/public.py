@@ -1,20 +1,18 @@
 """The public registration form and "send me my link again". Thin: parse, call one service, render."""
 
-import time
-
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from prachum.core.caching import ProcessCache
 from prachum.core.page_cache import is_anonymous_without_state
 from prachum.meetings import selectors as meeting_selectors
 from prachum.meetings.models import Meeting
@@ -34,35 +32,22 @@ ERROR_FIELDS = {
 }
 
 
-# An anonymous visitor's blank form, rendered once per meeting, language and freshness period, with
-# these two stand-ins replaced by the visitor's own CSRF token and a new form token: rendering the
-# form's widgets was most of a visit's cost. (slug, language) -> (monotonic time, html).
-CSRF_TOKEN_PLACEHOLDER = "prachum-csrf-token-placeholder-3b9f1c"
-FORM_TOKEN_PLACEHOLDER = "prachum-form-token-placeholder-5d1e07"
-_recent_blank_forms: dict[tuple[str, str], tuple[float, str]] = {}
-_RECENT_BLANK_FORMS_MAX = 1000
+# An anonymous visitor's blank form: its fields (registration/_register_fields.html, no token in them) are
+# rendered once per meeting, language and form definition, in this process's memory (core/caching.py); the page
+# around them, with the visitor's own CSRF and form tokens, is rendered for each visitor. Rendering the
+# fields' widgets was most of a visit's cost.
+_blank_fields = ProcessCache("blank registration form fields")
 
 
 def _blank_form_page(request, definition, context) -> HttpResponse:
-    key = (definition.meeting.slug, get_language())
-    freshness = settings.PRACHUM_PUBLIC_PAGE_FRESHNESS
-    now = time.monotonic()
-    recent = _recent_blank_forms.get(key)
-    if recent is not None and now - recent[0] < freshness:
-        html = recent[1]
-    else:
-        form = RegistrationForm(meeting=definition.meeting, definition=definition,
-                                initial={"form_token": FORM_TOKEN_PLACEHOLDER})
-        html = render_to_string(
-            "registration/register.html",
-            {**context, "form": form, "invitation": None, "csrf_token": CSRF_TOKEN_PLACEHOLDER}, request,
-        )
-        if freshness > 0:
-            if len(_recent_blank_forms) >= _RECENT_BLANK_FORMS_MAX:
-                _recent_blank_forms.clear()
-            _recent_blank_forms[key] = (now, html)
-    return HttpResponse(html.replace(CSRF_TOKEN_PLACEHOLDER, get_token(request))
-                        .replace(FORM_TOKEN_PLACEHOLDER, new_form_token()))
+    form = RegistrationForm(meeting=definition.meeting, definition=definition)  # a new form token
+
+    def render_fields():
+        return render_to_string("registration/_register_fields.html", {**context, "form": form})
+
+    fields = _blank_fields.get_or_load((definition.meeting.slug, get_language()), render_fields, version=definition)
+    return render(request, "registration/register.html",
+                  {**context, "form": form, "invitation": None, "blank_fields": mark_safe(fields)})
 
 
 def _public_meeting(slug: str) -> Meeting:
