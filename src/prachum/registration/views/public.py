@@ -40,14 +40,15 @@ _blank_fields = ProcessCache("blank registration form fields")
 
 
 def _blank_form_page(request, definition, context) -> HttpResponse:
-    form = RegistrationForm(meeting=definition.meeting, definition=definition)  # a new form token
-
     def render_fields():
+        form = RegistrationForm(meeting=definition.meeting, definition=definition)
         return render_to_string("registration/_register_fields.html", {**context, "form": form})
 
     fields = _blank_fields.get_or_load((definition.meeting.slug, get_language()), render_fields, version=definition)
-    return render(request, "registration/register.html",
-                  {**context, "form": form, "invitation": None, "blank_fields": mark_safe(fields)})
+    # No form object: building one cost as much as the rest of the page (bench/registrations.py).
+    return render(request, "registration/register.html", {
+        **context, "invitation": None, "blank_fields": mark_safe(fields), "form_token": new_form_token(),
+    })
 
 
 def _public_meeting(slug: str) -> Meeting:
