@@ -97,7 +97,7 @@ def make_meeting(count: int):
 def measure(meeting, layout: str, language: str, lean: bool = True) -> dict:
     from prachum.badges.rendering import _html_class, badges_html
     from prachum.badges.selectors import badge_registrations
-    from prachum.registration.tickets import FONT_DIR
+    from prachum.core.pdf import pdf_document
 
     clock = [(time.perf_counter(), time.process_time())]
 
@@ -108,7 +108,7 @@ def measure(meeting, layout: str, language: str, lean: bool = True) -> dict:
     lap()
     html = badges_html(registrations, meeting=meeting, layout=layout, language=language)
     lap()
-    document = _html_class(lean)(string=html, base_url=str(FONT_DIR)).render()
+    document = pdf_document(html, html_class=_html_class(lean))
     lap()
     pdf = document.write_pdf()
     lap()
