@@ -15,12 +15,13 @@ died is due again when the lease runs out, and runs again from the start. A func
 in several transactions must therefore be safe to run again: it writes `job.save_checkpoint(state)` in the
 transaction of each step and starts from `job.checkpoint` (registration/services/messaging.py does).
 
-Failures: an error of the kind a later try may not meet (the database or the disk unreachable, a worker that
+Failures: an error of the kind a later try may not meet (the database unreachable, a full disk, a worker that
 died) makes the job wait and try again, after 30 s, 2 min, 8 min…, up to `max_attempts` tries in all. Any
 other exception is a fault of the work itself (a bad file, a bug): the job fails at once, and its message is
 shown to the person who started it.
 """
 
+import errno
 import logging
 import os
 import socket
@@ -29,7 +30,7 @@ import uuid
 from datetime import timedelta
 
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, InterfaceError, OperationalError, close_old_connections, connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -41,8 +42,14 @@ logger = logging.getLogger(__name__)
 
 QUEUE = "jobs"
 FIRST_RETRY = timedelta(seconds=30)
-# Errors worth another try: the work did not meet a fault of its own.
-TRANSIENT = (OperationalError, InterfaceError, OSError)
+# Errors worth another try: the work met a fault of its surroundings, not of its own. A missing or unreadable
+# file is the work's own (it stays missing); a full disk or an unreachable server may not last.
+TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+PASSING_OS_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EAGAIN, errno.EHOSTUNREACH, errno.ENETUNREACH}
+
+
+def is_transient(error: BaseException) -> bool:
+    return isinstance(error, TRANSIENT) or (isinstance(error, OSError) and error.errno in PASSING_OS_ERRORS)
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
 
 
@@ -111,8 +118,7 @@ def run_job(job_id) -> Job:
         summary = import_string(job.function)(job, **job.params)
     except Exception as error:
         heartbeat.stopped.set()
-        close_old_connections()
-        if isinstance(error, TRANSIENT) and job.attempts < job.max_attempts:
+        if is_transient(error) and job.attempts < job.max_attempts:
             logger.warning("job %s (%s): attempt %s failed (%s); trying again", job.pk, job.kind, job.attempts,
                            type(error).__name__)
             Job.objects.filter(mine).update(

@@ -137,3 +137,13 @@ def test_an_unknown_delivery_mode_is_refused(settings):
     settings.PRACHUM_DELIVERY = "thread"
     with pytest.raises(ValueError, match="PRACHUM_DELIVERY"):
         engine.mode()
+
+
+def test_a_missing_file_is_the_work_s_own_fault_and_a_full_disk_is_not():
+    import errno
+
+    from prachum.jobs.services import is_transient
+
+    assert not is_transient(FileNotFoundError(errno.ENOENT, "upload gone"))
+    assert is_transient(OSError(errno.ENOSPC, "No space left on device"))
+    assert is_transient(OperationalError("database is locked")) and is_transient(ConnectionRefusedError())
