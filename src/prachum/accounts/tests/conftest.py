@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth.models import Permission
 
-from prachum.meetings.tests.factories import make_user
+from prachum.accounts.tests.factories import make_user
 
 
 def give(user, *codenames):

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 
 from prachum.accounts.roles import is_site_administrator, may_create_meetings
 from prachum.audit.models import AuditEvent
-from prachum.meetings.tests.factories import DEFAULT_PASSWORD, make_user
+from prachum.accounts.tests.factories import DEFAULT_PASSWORD, make_user
 
 from .conftest import give
 

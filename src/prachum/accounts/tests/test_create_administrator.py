@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 
 from prachum.accounts.roles import is_site_administrator, may_create_meetings
 from prachum.audit.models import AuditEvent
-from prachum.meetings.tests.factories import make_user
+from prachum.accounts.tests.factories import make_user
 from prachum.notify.models import Message
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.db.migrations.executor import MigrationExecutor
 from prachum.audit.models import AuditEvent
 from prachum.directory.honorifics import STANDARD_HONORIFICS, find_honorific, standard_code_for
 from prachum.directory.models import Honorific
-from prachum.meetings.tests.factories import make_user
+from prachum.accounts.tests.factories import make_user
 
 
 @pytest.mark.parametrize("spelling, code", [

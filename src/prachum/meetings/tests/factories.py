@@ -7,15 +7,14 @@ Unique fields (slugs, codes, usernames) get a counter so that factories may be c
 import itertools
 from datetime import UTC, datetime, timedelta
 
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from prachum.accounts.tests.factories import DEFAULT_PASSWORD, make_user  # noqa: F401 (one user factory for all)
 from prachum.directory.models import Organization
 from prachum.meetings.models import AgendaItem, Category, Meeting, Session
 
 _sequence = itertools.count(1)
 
-DEFAULT_PASSWORD = "a long test password 42"
 
 
 def _next() -> int:
@@ -101,15 +100,3 @@ def make_category(meeting: Meeting, **overrides) -> Category:
     return Category.objects.create(**values)
 
 
-def make_user(**overrides):
-    """A user with DEFAULT_PASSWORD (or `password=`); `is_superuser=True` makes an administrator."""
-    n = _next()
-    password = overrides.pop("password", DEFAULT_PASSWORD)
-    values = {"username": f"user{n}", "email": f"user{n}@example.org"}
-    values.update(overrides)
-    if values.get("is_superuser"):
-        values.setdefault("is_staff", True)
-    user = get_user_model()(**values)
-    user.set_password(password)
-    user.save()
-    return user
