@@ -193,7 +193,8 @@ def check_meeting_admits(meeting: Meeting, now: datetime, *, invitation: Invitat
                          nominated_by=None) -> None:
     """The meeting takes registrations now, and its mode the way this one comes: with a usable
     invitation (invitation-only meetings: nothing else, not even a focal point's nomination), nominated
-    by a focal point (nomination meetings: nothing else, or by invitation), or by the person themselves."""
+    by a focal point (nomination meetings: nothing else, not even an invitation), or by the person
+    themselves (open meetings, where an invitation or a nomination is welcome too)."""
     check_open(meeting, now)
     if invitation is not None:
         check_invitation(meeting, invitation, now)
