@@ -53,7 +53,7 @@ def test_a_failing_job_says_why(inline):
 
 def test_a_wrong_function_path_fails_in_the_request():
     with pytest.raises(ImportError):
-        start_job(kind="x", function="prachum.jobs.tests.test_jobs.nothing_here")
+        start_job(kind="x", function="prachum.tests.jobs.test_jobs.nothing_here")
 
 
 def test_only_the_person_who_started_it_sees_the_progress_and_the_file(client, inline):

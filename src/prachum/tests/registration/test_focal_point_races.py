@@ -15,7 +15,7 @@ from prachum.registration.services import submit_registration
 from prachum.registration.services.delegations import set_head_of_delegation
 from prachum.registration.services.nomination import nominate_delegate
 from prachum.registration.tests.factories import form_token, make_delegation, make_focal_point, make_registration, person
-from prachum.registration.tests.test_seat_taking_concurrency import race
+from prachum.tests.registration.test_seat_taking_concurrency import race
 from prachum.registration.tests.web import open_meeting
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -18,7 +18,7 @@ from prachum.meetings.tests.factories import DEFAULT_PASSWORD, make_meeting, mak
 from prachum.notify.models import Message
 from prachum.registration.tests.factories import make_delegation
 
-from .conftest import give
+from prachum.accounts.tests.conftest import give
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from prachum.meetings.models import Role
 from prachum.meetings.tests.factories import make_meeting, make_user
 from prachum.notify.models import Message
 
-from .conftest import give
+from prachum.accounts.tests.conftest import give
 
 pytestmark = pytest.mark.django_db
 
