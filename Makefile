@@ -46,7 +46,9 @@ system-packages:
 demo: install
 	$(BIN)/prachum demo --port $(PORT)
 
+# Apps depend downward only (pyproject.toml's [tool.importlinter], docs/architecture.md), then every test.
 test: install-test
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 # Every benchmark, one after another, each printing its figures (bench/README.md); `make bench ONLY="run checkin"`
