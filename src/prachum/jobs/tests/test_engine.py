@@ -147,3 +147,23 @@ def test_a_missing_file_is_the_work_s_own_fault_and_a_full_disk_is_not():
     assert not is_transient(FileNotFoundError(errno.ENOENT, "upload gone"))
     assert is_transient(OSError(errno.ENOSPC, "No space left on device"))
     assert is_transient(OperationalError("database is locked")) and is_transient(ConnectionRefusedError())
+
+
+def test_the_progress_page_says_when_the_next_try_starts(settings, client):
+    from prachum.accounts.tests.factories import make_user
+
+    owner = make_user(language="lo")
+    settings.PRACHUM_DELIVERY = "worker"
+    with transaction.atomic():
+        job = start_job(kind="test", function=f"{__name__}.flaky", params={"fail_times": 1}, user=owner)
+    engine.sweep(here=True)
+    client.force_login(owner)
+    from django.utils import translation
+
+    pages = {}
+    for language in ("lo", "en"):
+        with translation.override(language):
+            pages[language] = client.get(job.get_absolute_url()).content.decode()
+    assert "ຄັ້ງທີ 1 ຈາກ 3 ບໍ່ສຳເລັດ" in pages["lo"]
+    english = pages["en"]
+    assert "Try 1 of 3 did not finish; the next starts at" in english
