@@ -17,7 +17,7 @@ from prachum.jobs.models import Job
 from prachum.jobs.services import start_job
 from prachum.notify.models import Message
 from prachum.testing.smtp import Inbox, free_port
-from prachum.testing.worker import start_worker
+from prachum.testing.worker import start_celery_worker, start_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -107,3 +107,74 @@ def test_killing_the_worker_mid_job_and_mid_email_loses_nothing_and_sends_nothin
     assert received == Counter(addresses), "every email arrived exactly once"
     assert Message.objects.count() == 5
     assert Message.objects.get(to_email=addresses[1]).attempts == 2  # the killed attempt, then the one that went
+
+
+@pytest.fixture
+def celery_on_redis(settings):
+    """This process hands work to Celery through a real Redis (database 14, emptied), as production does."""
+    import redis
+
+    from prachum.celery import app
+
+    url = "redis://127.0.0.1:6379/14"
+    redis.Redis.from_url(url).flushdb()
+    saved = app.conf.broker_url, app.conf.task_always_eager
+    app.close()  # no producer pool left from another broker
+    app.conf.broker_url, app.conf.task_always_eager = url, False
+    settings.PRACHUM_DELIVERY = "celery"
+    yield url
+    app.close()
+    app.conf.broker_url, app.conf.task_always_eager = saved
+    redis.Redis.from_url(url).flushdb()
+
+
+def test_with_celery_killed_workers_lose_nothing_once_the_beat_sweeps(celery_on_redis, tmp_path):
+    from prachum.jobs import engine
+
+    addresses = [f"attendee{n}@example.org" for n in range(4)]
+    inbox = StallingInbox(free_port(), stall_at=addresses[1])
+    inbox.start()
+    gates = tmp_path / "gates"
+    gates.mkdir()
+    with transaction.atomic():
+        job = start_job(kind="test.gated", function="prachum.testing.jobs.gated_emails",
+                        params={"addresses": addresses, "gate": str(gates)})
+    workers = []
+
+    def worker():
+        workers.append(start_celery_worker(redis_url=celery_on_redis, mail_port=inbox.port,
+                                           lease_seconds=LEASE_SECONDS))
+        return workers[-1]
+
+    try:
+        first = worker()  # takes the job's task from Redis
+        (gates / "0").touch(), (gates / "1").touch()
+        wait_until(lambda: Job.objects.get(pk=job.pk).checkpoint.get("next") == 2, "two steps of the job")
+        kill(first)  # mid-job; its task stays unacknowledged in Redis
+
+        second = worker()  # takes the two emails' tasks
+        assert inbox.stalled.wait(60), "the second worker did not reach the mail server"
+        kill(second)  # mid-SMTP
+        inbox.release.set()
+
+        worker()
+        for step in range(2, 4):
+            (gates / str(step)).touch()
+
+        def beat_swept_and_all_done():
+            engine.sweep()  # what the beat entry "prachum-sweep" does every 30 s
+            return (Job.objects.get(pk=job.pk).status == Job.Status.DONE
+                    and set(Message.objects.values_list("status", flat=True)) == {Message.Status.SENT}
+                    and Message.objects.count() == 4)
+
+        wait_until(beat_swept_and_all_done, "the job and its emails, after the sweep handed them out again", 90)
+    finally:
+        for each in workers:
+            if each.poll() is None:
+                each.kill()
+        inbox.stop()
+
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.checkpoint) == ("done", 2, {"next": 4})
+    received = Counter(to for envelope in inbox.envelopes for to in envelope.rcpt_tos)
+    assert received == Counter(addresses), "every email arrived exactly once"
