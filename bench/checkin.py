@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Check-in at the door under load: redeem through the device API, a big offline sync batch, and the
-size of the offline bundle, against gunicorn + PostgreSQL (bench/run.py's Site, Gunicorn and wrk helpers).
+size of the offline bundle, against gunicorn + PostgreSQL (bench/harness.py's Site and Gunicorn).
 
     .venv/bin/python bench/checkin.py                   # all three, PostgreSQL, c=16
     .venv/bin/python bench/checkin.py --duration 20 --people 40000
@@ -40,7 +40,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 if str(BENCH_DIR) not in sys.path:
     sys.path.insert(0, str(BENCH_DIR))
 
-import run as bench  # noqa: E402  (bench/run.py: Site, Gunicorn, Workers, wrk, CPU accounting, PostgreSQL)
+import harness as bench  # noqa: E402  (bench/harness.py: Site, Gunicorn, Workers, CPU accounting, PostgreSQL)
 
 log = bench.log
 SLUG = "checkin-bench"

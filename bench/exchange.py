@@ -142,7 +142,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     pg_name = f"prachum_bench_exchange_{os.getpid()}" if args.db == "postgres" else None
-    bench = _bench_run()
+    bench = _bench_harness()
     database = bench.pg_create(args.pg_admin_url, pg_name) if pg_name else None
     try:
         return _measure(args, database)
@@ -154,12 +154,12 @@ def main(argv=None) -> int:
             bench.pg_drop(args.pg_admin_url, pg_name)
 
 
-def _bench_run():
-    """bench/run.py, for its PostgreSQL helpers (bench/ is kept off sys.path: its profile.py would
+def _bench_harness():
+    """bench/harness.py, for its PostgreSQL helpers (bench/ is kept off sys.path: its profile.py would
     shadow the standard library's)."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("prachum_bench_run", ROOT / "bench" / "run.py")
+    spec = importlib.util.spec_from_file_location("prachum_bench_harness", ROOT / "bench" / "harness.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # its dataclasses look their module up there
     spec.loader.exec_module(module)

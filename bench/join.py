@@ -38,7 +38,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 if str(BENCH_DIR) not in sys.path:
     sys.path.insert(0, str(BENCH_DIR))
 
-import run as bench  # noqa: E402  (bench/run.py: Site, Gunicorn, Workers, wrk, CPU accounting, PostgreSQL)
+import harness as bench  # noqa: E402  (bench/harness.py: Site, Gunicorn, Workers, CPU accounting, PostgreSQL)
 
 TARGET_P99_MS = 30.0
 PORTS = range(8121, 8130)  # this benchmark's ports on the shared machine

@@ -23,9 +23,13 @@ import time
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
-sys.path.insert(0, str(BENCH_DIR))
+# This file would hide the standard library's `profile`, which cProfile imports: cProfile first, without bench/.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH_DIR]
+import cProfile  # noqa: E402
+import pstats  # noqa: E402
 
-import run as bench  # noqa: E402  (bench/run.py: the same data preparation)
+sys.path.insert(0, str(BENCH_DIR))
+import harness as bench  # noqa: E402  (bench/harness.py: the same data preparation)
 
 
 def call(app, path: str, host: str) -> int:
@@ -106,9 +110,6 @@ def main(argv=None) -> int:
                 out.write_text(profiler.output_html())
                 print(f"call tree: {out.relative_to(bench.ROOT)}")
             else:
-                import cProfile
-                import pstats
-
                 prof = cProfile.Profile()
                 prof.enable()
                 for _ in range(args.requests):

@@ -34,8 +34,9 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
-import registrations as regbench  # noqa: E402
-import run as bench  # noqa: E402
+import harness as bench  # noqa: E402
+from registrations_load import CSRF_TOKEN, FORM_TOKEN, MANAGE_LOCATION, Plan, multipart  # noqa: E402
+from registrations_meeting import make_meeting, prepare  # noqa: E402
 
 
 class Visitor:
@@ -137,9 +138,9 @@ def main(argv=None) -> int:
         url = bench.pg_create(args.pg_admin_url, pg_name)
     try:
         site = bench.Site(args.db, tmp, url, args.pg_admin_url if url else None)
-        regbench.prepare(site)
+        prepare(site)
         slug = "bench-profile"
-        categories = regbench.make_meeting(site, slug, questions=args.questions, capacity=1_000_000)
+        categories = make_meeting(site, slug, questions=args.questions, capacity=1_000_000)
         os.environ.clear()
         os.environ.update(site.env, DJANGO_SETTINGS_MODULE=args.settings)
         import django
@@ -159,7 +160,7 @@ def main(argv=None) -> int:
         app = get_wsgi_application()
         host = f"127.0.0.1:{site.port}"
         path = f"/{args.lang}/m/{slug}/register/"
-        plan = regbench.Plan(tag="profile", categories=categories, approval_share=0.5, questions=args.questions)
+        plan = Plan(tag="profile", categories=categories, approval_share=0.5, questions=args.questions)
         counter = iter(range(10**9))
 
         def visit(on_get=None, on_post=None) -> None:
@@ -171,12 +172,12 @@ def main(argv=None) -> int:
             assert status == 200, status
             if on_get:
                 on_get(t1 - t0, c1 - c0)
-            csrf, token = regbench.CSRF_TOKEN.search(page).group(1), regbench.FORM_TOKEN.search(page).group(1)
-            body, content_type = regbench.multipart(plan.fields(n, csrf, token))
+            csrf, token = CSRF_TOKEN.search(page).group(1), FORM_TOKEN.search(page).group(1)
+            body, content_type = multipart(plan.fields(n, csrf, token))
             t2, c2 = time.perf_counter(), time.thread_time()
             status, headers, _ = visitor("POST", path, body, content_type)
             t3, c3 = time.perf_counter(), time.thread_time()
-            assert status == 303 and regbench.MANAGE_LOCATION.match(headers.get("location", "")), (status, headers)
+            assert status == 303 and MANAGE_LOCATION.match(headers.get("location", "")), (status, headers)
             if on_post:
                 on_post(t3 - t2, c3 - c2)
 
@@ -266,8 +267,8 @@ def main(argv=None) -> int:
         visitor = Visitor(app, host)
         with CaptureQueriesContext(connection) as get_sql:
             status, _h, page = visitor("GET", path)
-        csrf, token = regbench.CSRF_TOKEN.search(page).group(1), regbench.FORM_TOKEN.search(page).group(1)
-        body, content_type = regbench.multipart(plan.fields(next(counter), csrf, token))
+        csrf, token = CSRF_TOKEN.search(page).group(1), FORM_TOKEN.search(page).group(1)
+        body, content_type = multipart(plan.fields(next(counter), csrf, token))
         with CaptureQueriesContext(connection) as post_sql:
             status, headers, _ = visitor("POST", path, body, content_type)
         settle()
@@ -296,8 +297,8 @@ def main(argv=None) -> int:
             get_profiler.start()
             status, _h, page = visitor("GET", path)
             get_profiler.stop()
-            csrf, token = regbench.CSRF_TOKEN.search(page).group(1), regbench.FORM_TOKEN.search(page).group(1)
-            body, content_type = regbench.multipart(plan.fields(n, csrf, token))
+            csrf, token = CSRF_TOKEN.search(page).group(1), FORM_TOKEN.search(page).group(1)
+            body, content_type = multipart(plan.fields(n, csrf, token))
             post_profiler.start()
             status, headers, _ = visitor("POST", path, body, content_type)
             post_profiler.stop()
