@@ -153,7 +153,6 @@ TIME_ZONE = "Asia/Vientiane"
 # How long a process may reuse what its per-process caches keep (core/caching.py): the public pages' versions,
 # the form's definition and blank fields, the seat counts of the status guess, the desk's labels.
 PRACHUM_PROCESS_CACHE_SECONDS = 2.0
-PRACHUM_PUBLIC_PAGE_FRESHNESS = PRACHUM_PROCESS_CACHE_SECONDS  # TRANSITIONAL (issue 17 helper): removed with the last reader
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

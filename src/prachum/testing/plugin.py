@@ -27,7 +27,6 @@ def _process_caches_off(settings):
     from prachum.core.caching import clear_process_caches
 
     settings.PRACHUM_PROCESS_CACHE_SECONDS = 0
-    settings.PRACHUM_PUBLIC_PAGE_FRESHNESS = 0  # TRANSITIONAL, as in settings.py
     clear_process_caches()
     yield
     clear_process_caches()

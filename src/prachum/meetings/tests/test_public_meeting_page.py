@@ -191,16 +191,12 @@ def test_only_get_and_head_are_allowed(client):
 def test_within_its_freshness_a_process_serves_the_cached_page_without_a_query(
     client, settings, django_assert_num_queries
 ):
-    from prachum.registration.views import meeting_page as views
-
-    settings.PRACHUM_PUBLIC_PAGE_FRESHNESS = 60
-    views._recent_versions.clear()
+    settings.PRACHUM_PROCESS_CACHE_SECONDS = 60
     meeting = make_meeting()
     first = client.get(page_url(meeting))
     with django_assert_num_queries(0):
         second = client.get(page_url(meeting))
     assert second.content == first.content
-    settings.PRACHUM_PUBLIC_PAGE_FRESHNESS = 0
+    settings.PRACHUM_PROCESS_CACHE_SECONDS = 0
     Meeting.objects.filter(pk=meeting.pk).update(title_en="Renamed", updated_at=timezone.now())
     assert "Renamed" in client.get(page_url(meeting)).content.decode()
-    views._recent_versions.clear()

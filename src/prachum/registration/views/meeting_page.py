@@ -4,8 +4,10 @@ It lives in registration, not meetings, because it shows registrations beside th
 left and the co-chairs (meetings sits below registration and may not read them).
 
 The page's version costs two small indexed queries, which each process remembers for
-settings.PRACHUM_PUBLIC_PAGE_FRESHNESS seconds (2 by default; the page already tells browsers and
-proxies they may keep it for a minute): building those queries was most of a cached visit's cost.
+settings.PRACHUM_PROCESS_CACHE_SECONDS (core/caching.py; 2 s by default, and the page already tells
+browsers and proxies they may keep it for a minute): those queries, and on SQLite opening a connection
+for them, were most of a cached visit's cost (bench/run.py, CPU a visit with and without: SQLite 1.4
+against 4.6 ms, PostgreSQL 1.2 against 1.3 ms).
 - the meeting's version, by the unique slug index (updated_at and the dates that move the
   registration phase);
 - the version of its seat-holding registrations: one aggregate (count held, count approved,
@@ -22,7 +24,6 @@ The cache key holds everything the page depends on, so nothing ever deletes an e
 """
 
 import hashlib
-import time
 import zoneinfo
 from functools import cache as memoize
 from itertools import groupby
@@ -40,6 +41,7 @@ from django.views.decorators.http import require_safe
 
 import prachum.meetings
 from prachum.core.bilingual import LANGUAGE_CODES, TranslatedText
+from prachum.core.caching import ProcessCache
 from prachum.core.page_cache import deployment_fingerprint, is_anonymous_without_state
 from prachum.meetings import selectors, visitor_time
 from prachum.meetings.zone_cities import zone_label
@@ -81,26 +83,20 @@ def public_meeting_cache_key(
     return "prachum:meeting-page:" + hashlib.sha1(stamp.encode()).hexdigest()
 
 
-# slug -> (monotonic time read, meeting version, seats version); this process's memory only.
-_recent_versions: dict[str, tuple[float, selectors.PublicMeetingVersion, registration_selectors.SeatsVersion]] = {}
-_RECENT_VERSIONS_MAX = 1000
+# slug -> (meeting version, seats version). An address that is no public meeting is not kept: a meeting
+# just published shows at once, and made-up addresses cannot crowd out the real ones.
+_recent_versions = ProcessCache("public meeting page versions")
 
 
 def _page_versions(slug: str):
-    freshness = settings.PRACHUM_PUBLIC_PAGE_FRESHNESS
-    now = time.monotonic()
-    recent = _recent_versions.get(slug)
-    if recent is not None and now - recent[0] < freshness:
-        return recent[1], recent[2]
-    version = selectors.public_meeting_version(slug)
-    if version is None:
-        return None, None
-    seats = registration_selectors.public_meeting_seats_version(version.pk)
-    if freshness > 0:
-        if len(_recent_versions) >= _RECENT_VERSIONS_MAX:
-            _recent_versions.clear()
-        _recent_versions[slug] = (now, version, seats)
-    return version, seats
+    versions = _recent_versions.get(slug)
+    if versions is None:
+        version = selectors.public_meeting_version(slug)
+        if version is None:
+            return None, None
+        versions = (version, registration_selectors.public_meeting_seats_version(version.pk))
+        _recent_versions.put(slug, versions)
+    return versions
 
 
 @require_safe
