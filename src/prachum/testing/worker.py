@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import connection
@@ -34,3 +35,30 @@ def start_celery_worker(*, redis_url: str, mail_port: int, lease_seconds: int = 
     return subprocess.Popen([sys.executable, "-m", "celery", "-A", "prachum", "worker", "--pool", "solo",
                              "--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel", "WARNING"],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+@contextmanager
+def celery_broker(url: str, **conf):
+    """Celery in this process sends tasks to `url` (not eagerly) for the duration, then goes back to how the
+    tests run it. Kombu keeps producer pools per process: they are dropped on the way in and out, or a
+    test would talk to the broker of the one before."""
+    from prachum.celery import app
+
+    names = ["broker_url", "task_always_eager", *conf]
+    saved = {name: getattr(app.conf, name) for name in names}
+    _drop_pools(app)
+    app.conf.update(broker_url=url, task_always_eager=False, **conf)
+    try:
+        yield app
+    finally:
+        _drop_pools(app)
+        app.conf.update(saved)
+
+
+def _drop_pools(app) -> None:
+    from kombu import pools
+
+    app.close()
+    pools.reset()
+    app.amqp._producer_pool = None
+    app._pool = None

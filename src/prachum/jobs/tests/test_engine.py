@@ -112,22 +112,14 @@ def test_a_job_whose_worker_died_on_its_last_try_fails_with_a_reason(settings):
 
 
 def test_with_the_broker_down_the_job_waits_for_the_sweep(settings):
-    settings.PRACHUM_DELIVERY = "celery"
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens there
-    from prachum.celery import app
+    from prachum.testing.worker import celery_broker
 
-    app.conf.broker_url = settings.CELERY_BROKER_URL
-    app.conf.task_always_eager = False
-    app.conf.broker_connection_retry = False
-    app.conf.broker_connection_max_retries = 0
-    try:
+    settings.PRACHUM_DELIVERY = "celery"
+    # Nothing listens on port 1; no retries, so the hand-off fails at once.
+    with celery_broker("redis://127.0.0.1:1/0", broker_connection_retry=False, broker_connection_max_retries=0):
         with transaction.atomic():
             job = start_job(kind="test", function=f"{__name__}.flaky", params={"fail_times": 0})
         assert Job.objects.get(pk=job.pk).status == "queued"  # the commit went through; the hand-off failed
-    finally:
-        app.conf.task_always_eager = True
-        app.conf.broker_url = "memory://"
     settings.PRACHUM_DELIVERY = "worker"
     engine.sweep(here=True)
     assert Job.objects.get(pk=job.pk).status == "done"

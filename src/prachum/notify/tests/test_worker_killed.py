@@ -17,7 +17,7 @@ from prachum.jobs.models import Job
 from prachum.jobs.services import start_job
 from prachum.notify.models import Message
 from prachum.testing.smtp import Inbox, free_port
-from prachum.testing.worker import start_celery_worker, start_worker
+from prachum.testing.worker import celery_broker, start_celery_worker, start_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -114,17 +114,11 @@ def celery_on_redis(settings):
     """This process hands work to Celery through a real Redis (database 14, emptied), as production does."""
     import redis
 
-    from prachum.celery import app
-
     url = "redis://127.0.0.1:6379/14"
     redis.Redis.from_url(url).flushdb()
-    saved = app.conf.broker_url, app.conf.task_always_eager
-    app.close()  # no producer pool left from another broker
-    app.conf.broker_url, app.conf.task_always_eager = url, False
     settings.PRACHUM_DELIVERY = "celery"
-    yield url
-    app.close()
-    app.conf.broker_url, app.conf.task_always_eager = saved
+    with celery_broker(url):
+        yield url
     redis.Redis.from_url(url).flushdb()
 
 
