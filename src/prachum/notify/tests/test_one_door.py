@@ -2,53 +2,20 @@
 "held without a mail server" and "sent after the commit" are decided in one place. This reads the
 source of every module of the project (not tests, not migrations) and names any other that writes one."""
 
-import ast
-from pathlib import Path
-
 import pytest
 from django.db import transaction
 
-import prachum
 from prachum.meetings.tests.factories import make_meeting
 from prachum.notify.emails import RenderedEmail
 from prachum.notify.models import Message
 from prachum.notify.services import queue_message
+from prachum.testing.one_door import ROOT, model_writes, writers
 
-ROOT = Path(prachum.__file__).resolve().parent
 DOOR = ROOT / "notify" / "services.py"
-CREATING = {"create", "bulk_create", "get_or_create", "update_or_create"}
-
-
-def _is_message(node: ast.AST) -> bool:
-    return (isinstance(node, ast.Name) and node.id == "Message") or (
-        isinstance(node, ast.Attribute) and node.attr == "Message"
-    )
 
 
 def message_writes(source: str, filename: str = "<source>") -> list[int]:
-    """The lines where `source` writes a Message: Message(…), Message.objects.create(…) and the like."""
-    lines = []
-    for node in ast.walk(ast.parse(source, filename=filename)):
-        if not isinstance(node, ast.Call):
-            continue
-        func = node.func
-        if _is_message(func):
-            lines.append(node.lineno)
-        elif (
-            isinstance(func, ast.Attribute) and func.attr in CREATING
-            and isinstance(func.value, ast.Attribute) and func.value.attr in ("objects", "_default_manager")
-            and _is_message(func.value.value)
-        ):
-            lines.append(node.lineno)
-    return sorted(lines)
-
-
-def project_modules():
-    for path in sorted(ROOT.rglob("*.py")):
-        parts = path.relative_to(ROOT).parts
-        if "tests" in parts or "migrations" in parts or path == DOOR:
-            continue
-        yield path
+    return model_writes(source, "Message", filename)
 
 
 def test_the_scanner_sees_every_way_of_writing_a_message():
@@ -66,13 +33,7 @@ def test_the_scanner_sees_every_way_of_writing_a_message():
 
 
 def test_only_notify_services_writes_a_message():
-    modules = list(project_modules())
-    assert len(modules) > 50  # the walk found the project
-    offenders = [
-        f"{path.relative_to(ROOT.parent)}:{line}"
-        for path in modules
-        for line in message_writes(path.read_text(encoding="utf-8"), str(path))
-    ]
+    offenders = writers("Message", door=DOOR)
     assert not offenders, (
         "only prachum.notify.services.queue_message may write a Message; these write one themselves: "
         + ", ".join(offenders)

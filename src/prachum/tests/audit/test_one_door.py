@@ -3,53 +3,19 @@ record_audits for many at once), so that who is named as the actor, and that the
 change's transaction, are decided in one place. This reads the source of every module of the project (not
 tests, not migrations) and names any other that writes one."""
 
-import ast
-from pathlib import Path
-
 import pytest
 from django.db import transaction
 
-import prachum
 from prachum.audit.models import AuditEvent
 from prachum.audit.services import record_audit, record_audits
 from prachum.meetings.tests.factories import make_meeting, make_user
+from prachum.testing.one_door import ROOT, model_writes, writers
 
-ROOT = Path(prachum.__file__).resolve().parent
 DOOR = ROOT / "audit" / "services.py"
-CREATING = {"create", "bulk_create", "get_or_create", "update_or_create"}
-
-
-def _is_audit_event(node: ast.AST) -> bool:
-    return (isinstance(node, ast.Name) and node.id == "AuditEvent") or (
-        isinstance(node, ast.Attribute) and node.attr == "AuditEvent"
-    )
 
 
 def audit_event_writes(source: str, filename: str = "<source>") -> list[int]:
-    """The lines where `source` writes an AuditEvent: AuditEvent(…), AuditEvent.objects.create(…),
-    bulk_create and the like."""
-    lines = []
-    for node in ast.walk(ast.parse(source, filename=filename)):
-        if not isinstance(node, ast.Call):
-            continue
-        func = node.func
-        if _is_audit_event(func):
-            lines.append(node.lineno)
-        elif (
-            isinstance(func, ast.Attribute) and func.attr in CREATING
-            and isinstance(func.value, ast.Attribute) and func.value.attr in ("objects", "_default_manager")
-            and _is_audit_event(func.value.value)
-        ):
-            lines.append(node.lineno)
-    return sorted(lines)
-
-
-def project_modules():
-    for path in sorted(ROOT.rglob("*.py")):
-        parts = path.relative_to(ROOT).parts
-        if "tests" in parts or "migrations" in parts or path == DOOR:
-            continue
-        yield path
+    return model_writes(source, "AuditEvent", filename)
 
 
 def test_the_scanner_sees_every_way_of_writing_an_audit_event():
@@ -67,13 +33,7 @@ def test_the_scanner_sees_every_way_of_writing_an_audit_event():
 
 
 def test_only_audit_services_writes_an_audit_event():
-    modules = list(project_modules())
-    assert len(modules) > 50  # the walk found the project
-    offenders = [
-        f"{path.relative_to(ROOT.parent)}:{line}"
-        for path in modules
-        for line in audit_event_writes(path.read_text(encoding="utf-8"), str(path))
-    ]
+    offenders = writers("AuditEvent", door=DOOR)
     assert not offenders, (
         "only prachum.audit.services (record_audit, record_audits) may write an AuditEvent; these write one "
         "themselves: " + ", ".join(offenders)
