@@ -1,6 +1,6 @@
 """Online use cases: settings, joining a session, attendance from the provider, changed times.
 
-Edges (views, the run-scheduled command, tasks) call these; each write happens here.
+Edges (views, the worker's periodic work, tasks) call these; each write happens here.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """`prachum demo` serving: stopping it as a process manager does (SIGTERM to its process) or as a person does
-(Ctrl-C: SIGINT to the terminal's process group) stops everything it started, gunicorn and run-scheduled."""
+(Ctrl-C: SIGINT to the terminal's process group) stops everything it started, gunicorn and the background worker."""
 
 import os
 import signal
