@@ -7,6 +7,7 @@ import functools
 import gzip
 import json
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
@@ -22,6 +23,8 @@ from . import selectors, services
 from .services import CheckInError, DeviceTokenError
 
 MAX_BODY = 4 * 1024 * 1024  # a 10,000-item sync batch is about 1.5 MB
+# A sync batch nests 3 deep; a body nested far deeper is an attack on the parser, not a check-in.
+MAX_DEPTH = 20
 
 
 def error(status: int, code: str, message) -> JsonResponse:
@@ -69,15 +72,39 @@ def checkin_api(view):
 
 def _json_body(request, *, not_an_object: CheckInError | None = None) -> dict:
     """The request's JSON object; `not_an_object`: the refusal when it is valid JSON but no object."""
-    if len(request.body) > MAX_BODY:
-        raise CheckInError("too_large", _("The request is too large."))
+    too_large = CheckInError("too_large", _("The request is too large."))
     try:
-        body = json.loads(request.body or b"{}")
+        raw = request.body
+    except RequestDataTooBig:  # over DATA_UPLOAD_MAX_MEMORY_SIZE: Django would answer with an HTML page
+        raise too_large from None
+    if len(raw) > MAX_BODY:
+        raise too_large
+    too_deep = CheckInError("too_deep", _("The request is nested too deeply."))
+    try:
+        body = json.loads(raw or b"{}")
+    except RecursionError:
+        raise too_deep from None
     except (ValueError, UnicodeDecodeError):
         raise CheckInError("bad_json", _("The request is not valid JSON.")) from None
     if not isinstance(body, dict):
         raise not_an_object or CheckInError("bad_json", _("The request is not valid JSON."))
+    if _deeper_than(body, MAX_DEPTH):
+        raise too_deep
     return body
+
+
+def _deeper_than(value, limit: int) -> bool:
+    """Whether lists and objects nest more than `limit` deep (without recursion: the value may be hostile)."""
+    stack = [(value, 1)]
+    while stack:
+        value, depth = stack.pop()
+        children = value.values() if isinstance(value, dict) else value
+        for child in children:
+            if isinstance(child, (dict, list)):
+                if depth + 1 > limit:
+                    return True
+                stack.append((child, depth + 1))
+    return False
 
 
 def _answer_errors(view):

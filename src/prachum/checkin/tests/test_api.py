@@ -7,7 +7,8 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from prachum.audit.models import AuditEvent
 from prachum.checkin.models import CheckIn, Device
@@ -110,6 +111,41 @@ def test_bad_json_and_bad_sessions_are_400(door, client):
     assert response.status_code == 400 and response.json()["error"]["code"] == "bad_session"
     response = post(client, url(door, "redeem"), ["a list"], door.token)
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("endpoint", ["redeem", "sync", "undo"])
+@pytest.mark.parametrize("body, code, message", [
+    (b"[" * 100_000 + b"]" * 100_000, "too_deep", "The request is nested too deeply."),
+    (b'{"items": ' + b"[" * 20 + b"]" * 20 + b"}", "too_deep",  # 21 deep
+     "The request is nested too deeply."),
+    (b'{"code": "' + b"x" * (4 * 1024 * 1024) + b'"}', "too_large", "The request is too large."),
+    (b" " * (11 * 1024 * 1024), "too_large", "The request is too large."),  # over Django's own read limit
+    (b'{"code": "\xff\xfe"}', "bad_json", "The request is not valid JSON."),
+    (b'"a string"', None, None),
+    (b"42", None, None),
+])
+def test_hostile_bodies_are_a_400_with_the_apis_error_never_a_500(door, client, endpoint, body, code, message):
+    response = post(client, url(door, endpoint), body, door.token, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    if code is None:  # valid JSON that is no object: each endpoint's own refusal
+        code, message = {"sync": ("bad_batch", "The batch must be a list of check-ins.")}.get(
+            endpoint, ("bad_json", "The request is not valid JSON."))
+    assert (error["code"], error["message"]) == (code, message)
+
+
+def test_a_body_twenty_deep_is_still_read(door, client):
+    body = b'{"code": "%s", "session": %d, "client_id": "%s", "extra": %s}' % (
+        door.keo.badge_code.encode(), door.day1.pk, new_id().encode(), b"[" * 19 + b"]" * 19)
+    response = post(client, url(door, "redeem"), body, door.token)
+    assert response.status_code == 200 and response.json()["outcome"] == "ok"
+
+
+def test_a_hostile_body_is_refused_in_lao_when_asked(door, client):
+    response = post(client, url(door, "redeem"), b"[" * 100_000, door.token, HTTP_ACCEPT_LANGUAGE="lo")
+    assert response.status_code == 400
+    with translation.override("lo"):
+        assert response.json()["error"] == {"code": "too_deep", "message": gettext("The request is nested too deeply.")}
 
 
 def test_sync_answers_a_result_per_item(door, client):
