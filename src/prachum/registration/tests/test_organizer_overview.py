@@ -109,6 +109,24 @@ def test_the_audit_log_shows_who_did_what_when_with_before_and_after(client, mee
     assert [e.kind for e in only.context["page"].object_list] == ["registration.approved"]
 
 
+@pytest.mark.parametrize("kind", ["registration.\x00", "\x00", "registration.approved\x01"])
+def test_a_control_character_in_the_audit_filter_is_a_message_on_the_page_never_a_500(client, meeting, category, kind):
+    # PostgreSQL refuses NUL in a string literal: the filter must not reach the database with one.
+    organizer = make_organizer(meeting)
+    registration = make_registration(meeting, category)
+    approve_registration(registration_id=registration.pk, actor=organizer)
+    client.force_login(organizer)
+
+    response = client.get(reverse("organizer:audit", args=[meeting.slug]), {"kind": kind})
+
+    assert response.status_code == 200
+    assert "Please remove the control characters" in response.content.decode()
+    assert [e.kind for e in response.context["page"].object_list] == ["registration.approved"]  # filter left out
+    with translation.override("lo"):
+        lao = client.get(reverse("organizer:audit", args=[meeting.slug]), {"kind": kind})
+    assert lao.status_code == 200 and "ກະລຸນາລຶບຕົວອັກສອນຄວບຄຸມ" in lao.content.decode()
+
+
 def test_the_audit_log_names_the_category_and_delegation_an_event_recorded_by_id(
     client, meeting, django_assert_max_num_queries
 ):

@@ -26,7 +26,7 @@ from prachum.registration.errors import RegistrationError
 from prachum.registration.models import Registration
 from prachum.registration.services import bulk, messaging, names, transitions
 from prachum.registration.views.organizer_forms import (
-    BulkActionForm, MessageForm, RegistrationFilterForm, parse_rows,
+    AuditFilterForm, BulkActionForm, MessageForm, RegistrationFilterForm, parse_rows,
 )
 from prachum.registration.views.organizer_forms import RegistrationNameForm
 
@@ -293,7 +293,8 @@ def message_new(request, slug, access):
 @meeting_access_required(Capability.REVIEW, Capability.MANAGE)
 def audit_log(request, slug, access):
     events = AuditEvent.objects.filter(meeting=access.meeting).select_related("registration", "actor")
-    kind = request.GET.get("kind", "").strip()
+    form = AuditFilterForm(request.GET or None)
+    kind = form.kind_prefix()
     if kind:
         events = events.filter(kind__startswith=kind)
     kinds = (AuditEvent.objects.filter(meeting=access.meeting).order_by("kind").values_list("kind", flat=True).distinct())
@@ -302,6 +303,6 @@ def audit_log(request, slug, access):
     page = _page(request, events, AUDIT_PAGE_SIZE)
     page.object_list = with_changes(page.object_list)
     return render(request, "registration/organizer/audit_log.html", {
-        "access": access, "tab": "audit", "page": page, "kind": kind,
+        "access": access, "tab": "audit", "page": page, "kind": kind, "form": form,
         "kinds": list(kinds), "query": query.urlencode(),
     })

@@ -91,6 +91,20 @@ def test_search_finds_names_in_lao_or_latin_script_emails_and_organizations(clie
     assert {r.given_name for r in response.context["page"].object_list} == expected
 
 
+@pytest.mark.parametrize("text", ["Keo\x00", "\x00", "Keo\x01"])
+def test_a_control_character_in_the_search_is_a_message_on_the_page_never_a_500(client, meeting, category, text):
+    # PostgreSQL refuses NUL in a string literal: the search must not reach the database with one.
+    make_registration(meeting, category, given_name="Keo", family_name="Phommachanh")
+    make_registration(meeting, category, given_name="Lan", family_name="Nguyen")
+    client.force_login(make_organizer(meeting))
+
+    response = client.get(list_url(meeting, q=text, status="pending"))
+
+    assert response.status_code == 200
+    assert "Please remove the control characters" in response.content.decode()
+    assert len(response.context["page"].object_list) == 2  # the search left out, the other filters kept
+
+
 def test_filters_by_status_category_delegation_checked_in_and_endorsement(client, meeting, category, delegations):
     from django.utils import timezone
 
