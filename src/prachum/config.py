@@ -201,6 +201,6 @@ def get_log_level() -> str:
 
 def get_lease_seconds() -> int:
     value = os.environ.get("PRACHUM_LEASE_SECONDS", "300").strip()
-    if not value.isdigit() or not 1 <= int(value) <= 86400:
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= 86400:
         raise ConfigError(f"PRACHUM_LEASE_SECONDS must be a number of seconds from 1 to 86400, not {value!r}")
     return int(value)

@@ -14,6 +14,7 @@ from prachum.badges.models import BadgeDesign
 from prachum.jobs.services import start_job
 from prachum.meetings.permissions import Capability, meeting_access_required
 from prachum.registration.selectors import registrations_seen_by
+from prachum.core.validators import as_id
 
 
 @meeting_access_required(Capability.CHECK_IN, Capability.MANAGE, Capability.REVIEW)
@@ -76,7 +77,7 @@ def design_page(request, slug, *, access):
     meeting = access.meeting
     design = None
     if design_id := request.GET.get("design") or request.POST.get("design"):
-        if not str(design_id).isdigit():
+        if as_id(design_id) is None:
             raise Http404("no such design")
         design = get_object_or_404(BadgeDesign, pk=design_id, meeting=meeting)
     if request.method == "POST" and design and request.POST.get("delete"):

@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from prachum.meetings.permissions import Capability, meeting_access_required
+from prachum.core.validators import as_id
 
 from . import selectors, services
 from .models import Device
@@ -145,8 +146,8 @@ def attendance(request, slug, access):
     sessions = list(meeting.sessions.order_by("starts_at", "order"))
     chosen = None
     wanted = request.GET.get("session", "")
-    if wanted.isdigit():
-        chosen = next((s for s in sessions if s.pk == int(wanted)), None)
+    if as_id(wanted) is not None:
+        chosen = next((s for s in sessions if s.pk == as_id(wanted)), None)
     elif sessions and wanted != "0":
         chosen = sessions[0]
     rows = selectors.attendance(meeting, chosen, include_absent=True)

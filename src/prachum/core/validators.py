@@ -19,3 +19,12 @@ def validate_time_zone(value: str) -> None:
 def validate_hex_colour(value: str) -> None:
     if not HEX_COLOUR.match(value or ""):
         raise ValidationError(_("Enter a colour as #RRGGBB, e.g. #1F6FB2."))
+
+
+def as_id(value) -> int | None:
+    """A database id from a query string or form value, or None: ASCII digits only (str.isdigit() also takes
+    "²" and "٣", which int() refuses) and short enough for a 64-bit column (PostgreSQL refuses larger)."""
+    value = str(value)
+    if value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from prachum.accounts.roles import CREATE_MEETINGS_ACTION, may_create_meetings
 from prachum.core.bilingual import LANGUAGE_CODES
+from prachum.core.validators import as_id
 
 from . import setup
 from .email_texts import PLACEHOLDERS, preview
@@ -74,8 +75,8 @@ def copy_meeting(request):
     meetings = _meetings_managed(request.user)
     # "Copy for next year" on a meeting's setup page links here with ?source=<its id>.
     form = CloneForm(request.POST or None, meetings=meetings,
-                     initial=CloneForm.next_year(meetings.filter(pk=request.GET.get("source", "")).first()
-                                                 if request.GET.get("source", "").isdigit() else None))
+                     initial=CloneForm.next_year(meetings.filter(pk=as_id(request.GET.get("source", ""))).first()
+                                                 if as_id(request.GET.get("source", "")) else None))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

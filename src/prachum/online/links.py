@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from prachum.registration.models import Registration, derive_token
+from prachum.core.validators import as_id
 
 PURPOSE = "online.join"
 
@@ -26,7 +27,7 @@ def join_token(registration: Registration) -> str:
 
 def registration_for_join_token(token: str, *, queryset=None) -> Registration | None:
     pk, _sep, mac = token.partition("-")
-    if not pk.isdigit() or not mac or len(pk) > 18:
+    if as_id(pk) is None or not mac:
         return None
     queryset = queryset if queryset is not None else Registration.objects.all()
     registration = queryset.filter(pk=int(pk)).first()

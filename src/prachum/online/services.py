@@ -23,6 +23,7 @@ from prachum.online.links import join_url, registration_for_join_token
 from prachum.online.models import Join, OnlineRoom, Provider
 from prachum.online.providers import BigBlueButton, ProviderError, jitsi_token, jitsi_url
 from prachum.registration.models import Registration
+from prachum.core.validators import as_id
 
 logger = logging.getLogger(__name__)
 
@@ -229,7 +230,7 @@ def fetch_provider_attendance(*, meeting: Meeting, now: datetime | None = None) 
             logger.warning("attendance of session %s: %s", session.pk, exc)
             continue
         counts["sessions"] += 1
-        ids = {int(a["user_id"]) for a in attendees or [] if a["user_id"].isdigit()}
+        ids = {pk for pk in (as_id(a["user_id"]) for a in attendees or []) if pk is not None}
         known = set(
             Registration.objects.filter(meeting=meeting, pk__in=ids).values_list("pk", flat=True)
         )

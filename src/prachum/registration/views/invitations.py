@@ -22,6 +22,7 @@ from prachum.registration.errors import RegistrationError
 from prachum.registration.models import Invitation
 from prachum.registration.selectors import InvitationState
 from prachum.registration.services import invitation_followup as followup
+from prachum.core.validators import as_id
 
 PAGE_SIZE = 50
 # Invitations one "send again" may take: a job's parameters hold their ids.
@@ -123,7 +124,7 @@ def invitations_remind(request, slug, access):
 @require_POST
 @meeting_access_required(Capability.MANAGE)
 def invitations_resend(request, slug, access):
-    ids = sorted({int(value) for value in request.POST.getlist("invitation") if value.isdigit()})[:SELECTED_LIMIT]
+    ids = sorted({pk for pk in map(as_id, request.POST.getlist("invitation")) if pk is not None})[:SELECTED_LIMIT]
     if not ids:
         messages.error(request, _("Please tick at least one invitation."))
         return redirect(_back(request, access))

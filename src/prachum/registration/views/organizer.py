@@ -29,6 +29,7 @@ from prachum.registration.views.organizer_forms import (
     AuditFilterForm, BulkActionForm, MessageForm, RegistrationFilterForm, parse_rows,
 )
 from prachum.registration.views.organizer_forms import RegistrationNameForm
+from prachum.core.validators import as_id
 
 PAGE_SIZE = 50
 AUDIT_PAGE_SIZE = 100
@@ -173,7 +174,7 @@ def _decide_one(request, access, registration):
     seen = parse_datetime(request.POST.get("seen", "")) if request.POST.get("seen") else None
     try:
         bulk.decide(action, registration_id=registration.pk, actor=request.user, unchanged_since=seen,
-                    reason=reason, category_id=int(category) if category.isdigit() else None)
+                    reason=reason, category_id=as_id(category))
     except RegistrationError as error:
         messages.error(request, str(bulk.skip_reason(error.code) if error.code in bulk.SKIP_REASONS else error.message))
     else:
@@ -242,7 +243,7 @@ def _recipients(request, access, ids=None):
     """The registrations a message goes to: the ticked ones (`ids`, or the form's), else the filter (default:
     the active ones)."""
     if ids is None:
-        ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()]
+        ids = [pk for pk in map(as_id, request.POST.getlist("ids")) if pk is not None]
     if ids:
         queryset = selectors.in_protocol_order(selectors.registrations_seen_by(access).filter(pk__in=ids))
         return None, queryset, ids

@@ -11,6 +11,7 @@ from prachum.registration.names import propose_latin_name
 from prachum.registration.services import messaging
 from prachum.registration.services.bulk import ACTIONS
 from prachum.registration.services.messaging import Draft
+from prachum.core.validators import as_id
 
 ACTIVE = "active"  # pending, approved or waitlisted: the usual recipients of a message
 
@@ -81,8 +82,8 @@ def parse_rows(values: list[str]) -> list[tuple[int, object]]:
     rows = {}
     for value in values[:10000]:
         pk, _sep, seen = value.partition("@")
-        if pk.isdigit():
-            rows[int(pk)] = parse_datetime(seen) if seen else None
+        if as_id(pk) is not None:
+            rows[as_id(pk)] = parse_datetime(seen) if seen else None
     return list(rows.items())
 
 
