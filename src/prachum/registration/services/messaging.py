@@ -1,7 +1,7 @@
 """Messages the secretariat writes to participants: in Lao and English, with placeholders, sent as a job.
 
     draft = Draft(subject_lo="…", body_lo="ຮຽນ {given_name}, …", subject_en="…", body_en="Dear {given_name}, …")
-    problems = draft.problems()                       # unknown placeholders, nothing written: shown on the form
+    problems = draft.problems()   # placeholders not plain listed names, nothing written: beside their field
     preview = render_message(registration, draft)    # exactly what that person will get
     job = start_message_job(meeting=…, actor=…, draft=draft, registration_ids=[…], language="lo")
 
@@ -76,6 +76,17 @@ class Draft:
 
     def problems(self) -> list:
         """What stops the draft from being sent, as sentences for the form (empty: fine)."""
+        return list(dict.fromkeys(p for found in self.problems_by_field().values() for p in found))
+
+    def problems_by_field(self) -> dict:
+        """problems() by the field they are in ("subject_lo", …; None: the draft as a whole)."""
+        by_field = {None: self._draft_problems()}
+        for code in LANGUAGES:
+            for name in (f"subject_{code}", f"body_{code}"):
+                by_field[name] = placeholder_problems(getattr(self, name))
+        return {name: found for name, found in by_field.items() if found}
+
+    def _draft_problems(self) -> list:
         found = []
         if not any(self.has_language(code) for code in LANGUAGES):
             found.append(_("Write a subject and a text in at least one language."))
@@ -85,17 +96,48 @@ class Draft:
             if bool(getattr(self, f"subject_{code}").strip()) != bool(getattr(self, f"body_{code}").strip()):
                 found.append(_("A subject needs a text, and a text needs a subject, in the same language."))
                 break
-        for code in LANGUAGES:
-            for text in (getattr(self, f"subject_{code}"), getattr(self, f"body_{code}")):
-                try:
-                    names = [name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name is not None]
-                except ValueError:
-                    found.append(_("A brace { or } is not closed. Write a placeholder as {given_name}; write {{ or }} for a brace itself."))
-                    continue
-                for name in names:
-                    if name not in PLACEHOLDERS:
-                        found.append(_("There is no placeholder {%(name)s}. Use one of those listed.") % {"name": name})
-        return list(dict.fromkeys(str(p) for p in found))
+        return [str(p) for p in found]
+
+
+def _as_written(name: str, spec: str, conversion: str | None) -> str:
+    return "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+
+
+def placeholder_problems(text: str) -> list:
+    """What is wrong with the placeholders of one subject or text. A placeholder is a listed name alone:
+    a format code ({given_name:>1000000}), a conversion ({given_name!r}) or attribute and index access
+    ({given_name.x}, {given_name[0]}) are refused, so organizer text never reaches str.format."""
+    try:
+        fields = [(name, spec, conversion) for _lit, name, spec, conversion in string.Formatter().parse(text)
+                  if name is not None]
+    except ValueError:
+        return [str(_("A brace { or } is not closed. Write a placeholder as {given_name}; write {{ or }} for a brace itself."))]
+    found = []
+    for name, spec, conversion in fields:
+        written = _as_written(name, spec, conversion)
+        if name not in PLACEHOLDERS:
+            found.append(_("There is no placeholder {%(name)s}. Use one of those listed.") % {"name": written[1:-1]})
+        elif spec or conversion:
+            found.append(_("Write a placeholder as its name alone in braces, as {%(name)s}: %(written)s cannot be used.")
+                         % {"name": name, "written": written})
+    return list(dict.fromkeys(str(p) for p in found))
+
+
+def fill(text: str, values: dict) -> str:
+    """`text` with its placeholders replaced by `values`. Never str.format (format codes and attribute access
+    would run): a draft never checked (a job queued before placeholders were) keeps anything but a plain
+    listed name as written."""
+    try:
+        parts = list(string.Formatter().parse(text))
+    except ValueError:
+        return text
+    out = []
+    for literal, name, spec, conversion in parts:
+        out.append(literal)
+        if name is not None:
+            plain = name in values and not spec and not conversion
+            out.append(str(values[name]) if plain else _as_written(name, spec, conversion))
+    return "".join(out)
 
 
 @dataclass(frozen=True)
@@ -149,8 +191,8 @@ def render_message(registration: Registration, draft: Draft, *, masked: bool = F
         values = _values(registration, code)
         if masked:
             values["manage_link"] = mask_private_links(values["manage_link"], registration)
-        subject = " ".join(getattr(draft, f"subject_{code}").format_map(values).split())
-        body = getattr(draft, f"body_{code}").format_map(values).strip()
+        subject = " ".join(fill(getattr(draft, f"subject_{code}"), values).split())
+        body = fill(getattr(draft, f"body_{code}"), values).strip()
         with translation.override(code):
             # urlize escapes the text (names included) and links the URLs; linebreaks adds only <p> and <br>.
             context = {"language": code, "body_html": mark_safe(linebreaks(urlize(body, autoescape=True))),

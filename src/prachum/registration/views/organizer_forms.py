@@ -126,8 +126,9 @@ class MessageForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not self.errors:
-            for problem in self.draft().problems():
-                self.add_error(None, problem)
+            for field, problems in self.draft().problems_by_field().items():
+                for problem in problems:
+                    self.add_error(field, problem)
         return data
 
 

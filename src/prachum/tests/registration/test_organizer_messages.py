@@ -8,7 +8,7 @@ from prachum.jobs.models import Job
 from prachum.meetings.models import MeetingRole
 from prachum.meetings.tests.factories import make_category, make_meeting
 from prachum.notify.models import Message
-from prachum.registration.services.messaging import Draft, render_message
+from prachum.registration.services.messaging import Draft, render_message, start_message_job
 from prachum.registration.tests.factories import make_delegation, make_organizer, make_registration
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +178,51 @@ def test_organizer_pages_never_show_a_persons_private_link(client, meeting, cate
     assert registration.manage_token in Message.objects.get().body_text  # the person's email has it
     assert registration.manage_token not in preview and registration.manage_token not in history
     assert "/r/•••/" in preview and "/r/•••/" in history
+
+
+# Placeholders are plain names: a format spec, a conversion, attribute or index access or an unknown name is
+# refused (it gave a 500, or 1 MB per recipient, while the text went through str.format).
+HOSTILE_PLACEHOLDERS = ["{given_name:d}", "{given_name:>1000000}", "{given_name!r}", "{given_name!s:^9}",
+                        "{given_name.__class__}", "{given_name[0]}", "{manage_link.__len__}", "{0}", "{}",
+                        "{given_name:{meeting}}"]
+
+
+@pytest.mark.parametrize("placeholder", HOSTILE_PLACEHOLDERS)
+def test_a_placeholder_that_is_not_a_plain_known_name_is_refused_by_the_service(placeholder, meeting, manager):
+    draft = Draft(subject_en="Hi", body_en=f"Dear {placeholder},")
+    assert draft.problems() and placeholder in " ".join(draft.problems())
+    with pytest.raises(ValueError):
+        start_message_job(meeting=meeting, actor=manager, draft=draft, registration_ids=[1])
+    assert not Job.objects.exists()
+
+
+@pytest.mark.parametrize("placeholder", HOSTILE_PLACEHOLDERS)
+def test_a_placeholder_that_is_not_a_plain_known_name_is_shown_beside_its_field(
+    client, meeting, category, manager, placeholder
+):
+    make_registration(meeting, category, language="en")
+    client.force_login(manager)
+    response = client.post(url(meeting), {"subject_en": "Hi", "body_en": f"Dear {placeholder},", "status": "active",
+                                          "preview": "1"})
+    assert response.status_code == 200 and response.context["preview"] is None
+    assert placeholder in " ".join(response.context["form"].errors["body_en"])
+    lao = client.post(url(meeting).replace("/en/", "/lo/"),
+                      {"subject_lo": placeholder, "body_lo": "ຮຽນ", "status": "active", "preview": "1"})
+    assert lao.status_code == 200 and placeholder in " ".join(lao.context["form"].errors["subject_lo"])
+
+
+def test_a_draft_that_was_never_checked_renders_its_odd_placeholders_as_written(meeting, category):
+    """A job queued before placeholders were checked still sends: what is not a plain name stays as written."""
+    registration = make_registration(meeting, category, language="en", given_name="Keo")
+    rendered = render_message(registration, Draft(
+        subject_en="Hi {given_name:>1000000}", body_en="Dear {given_name}, {given_name:d} {given_name.__class__} {{x}}"))
+    assert rendered.subject == "Hi {given_name:>1000000}"
+    assert "Dear Keo, {given_name:d} {given_name.__class__} {x}" in rendered.text
+    assert len(rendered.html) < 10_000
+
+
+def test_doubled_braces_are_braces(meeting, category):
+    registration = make_registration(meeting, category, language="en", given_name="Keo")
+    rendered = render_message(registration, Draft(subject_en="Hi {{given_name}}", body_en="Dear {given_name} }}{{"))
+    assert rendered.subject == "Hi {given_name}" and "Dear Keo }{" in rendered.text
+    assert not Draft(subject_en="Hi {{given_name}}", body_en="Dear {given_name} }}{{").problems()
