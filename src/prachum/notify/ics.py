@@ -120,7 +120,9 @@ def registration_calendar(registration, *, language: str | None = None, now: dat
         calendar.add("prodid", PRODID)
         calendar.add("version", "2.0")
         calendar.add("method", method)
-        calendar.add("x-wr-calname", title)
+        # An X- property is no TEXT to icalendar (vUnknown, not escaped): a line break in a title made a
+        # file it refuses to write, and the confirmation with it failed. vText escapes it as SUMMARY is.
+        calendar.add("x-wr-calname", icalendar.vText(title))
         for uid, starts_at, ends_at, summary, location, join_link, agenda in entries:
             event = icalendar.Event()
             event.add("uid", uid)

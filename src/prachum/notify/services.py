@@ -67,6 +67,12 @@ Status = Message.Status
 # --- 1. Queue ----------------------------------------------------------------------------------------
 
 
+def one_line(subject: str) -> str:
+    """A subject on one line: a line break in a header is refused by Django (BadHeaderError), and a
+    meeting's title may have one."""
+    return " ".join(subject.split())
+
+
 def queue_message(*, kind: str, registration=None, rendered: RenderedEmail | None = None, to_email: str | None = None,
                   language: str | None = None, meeting=None) -> Message:
     """The one door into the outbox: every Message is written here, in the caller's transaction, and
@@ -99,7 +105,7 @@ def queue_message(*, kind: str, registration=None, rendered: RenderedEmail | Non
         kind=kind,
         to_email=to_email,
         language=language,
-        subject=rendered.subject[:300],
+        subject=one_line(rendered.subject)[:300],
         body_text=rendered.text,
         body_html=rendered.html,
         attachments=list(rendered.attachments),
@@ -284,7 +290,7 @@ def build_email(message: Message) -> EmailWithInlineImages:
         else:
             raise ValueError(f"message {message.pk}: unknown attachment {spec!r}")
     email = EmailWithInlineImages(
-        subject=message.subject,
+        subject=one_line(message.subject),  # a row written before queue_message made it one line
         body=message.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.to_email],

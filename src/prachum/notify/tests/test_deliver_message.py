@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from prachum.meetings.tests.factories import make_meeting, make_session
 from prachum.jobs import engine
+from prachum.notify.emails import RenderedEmail
 from prachum.notify.models import Message
 from prachum.notify.services import (
     MAX_ATTEMPTS,
@@ -315,3 +316,60 @@ def test_with_celery_the_task_delivers_the_message(settings, mail_server):
         message = queue_message(registration=registration, kind="registration.received")
     mail_server.wait_for(1)
     assert Message.objects.get(pk=message.pk).status == Status.SENT
+
+
+# A line break in a meeting's title broke every .ics and left the confirmation "failed": the person never got
+# their ticket. Every text of the calendar goes through icalendar's escaping; a subject is one line.
+ODD_TITLE = "ASEAN\nDigital; Senior, Officials\\ ກອງປະຊຸມ"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "lo"])
+def test_a_title_venue_and_description_with_line_breaks_and_calendar_specials_still_send_the_ticket(
+    mail_server, language
+):
+    texts = {"title": ODD_TITLE, "venue": "Lao-ITECC\r\nHall A; B, C\\", "description": "One\r\nTwo\rThree; a, b\\ ກ"}
+    meeting = make_meeting(time_zone="Asia/Vientiane", starts_at=datetime(2030, 3, 2, 2, 0, tzinfo=UTC),
+                           **{f"{name}_{language}": value for name, value in texts.items()})
+    make_session(meeting, **{f"title_{language}": "Opening\nday; 1, 2\\", f"location_{language}": "Room\r\n1"})
+    registration = make_registration(meeting, language=language, status="approved")
+    message = make_message(registration, "registration.confirmed")
+
+    deliver_message(message_id=message.pk)
+
+    (received,) = mail_server.wait_for(1)
+    message.refresh_from_db()
+    assert message.status == Status.SENT, message.last_error
+    assert "\n" not in message.subject and "\r" not in message.subject
+    # A long encoded subject is folded onto the header's next line: the parsed value starts with its space.
+    assert "ASEAN Digital; Senior, Officials\\ ກອງປະຊຸມ" in received["Subject"].strip() == message.subject
+    calendar_part = received.get_payload()[-1]
+    assert calendar_part.get_content_type() == "text/calendar"
+    calendar = icalendar.Calendar.from_ical(calendar_part.get_content())
+    (event,) = calendar.walk("VEVENT")
+    # icalendar reads an X- property back as written; calendars read X-WR-CALNAME as TEXT, escaped as SUMMARY.
+    escaped = rb"ASEAN\nDigital\; Senior\, Officials\\ " + "ກອງປະຊຸມ".encode()
+    assert calendar["X-WR-CALNAME"].to_ical() == icalendar.vText(ODD_TITLE).to_ical() == escaped
+    assert str(event["SUMMARY"]).startswith(ODD_TITLE) and str(event["SUMMARY"]).endswith("Opening\nday; 1, 2\\")
+    assert str(event["LOCATION"]) == "Room\n1, Lao-ITECC\nHall A; B, C\\"
+    assert "One\nTwo\nThree; a, b\\ ກ" in str(event["DESCRIPTION"])
+    assert all(len(line.encode()) <= 75 for line in calendar_part.get_content().split("\r\n"))
+
+
+@pytest.mark.django_db
+def test_a_subject_with_a_line_break_is_written_and_sent_as_one_line(mail_server):
+    """A line break in a Subject header is refused by Django (BadHeaderError): the outbox writes one line, and a
+    row written before it did is sent as one line too."""
+    registration = confirmed_registration()
+    with transaction.atomic():
+        queued = queue_message(kind="registration.organizer_message", registration=registration,
+                               rendered=RenderedEmail(subject="Notice:\r\nASEAN\nDigital", text="Hello"))
+    assert queued.subject == "Notice: ASEAN Digital"
+    older = make_message(registration, "registration.received", subject="Older\nrow")
+
+    deliver_message(message_id=older.pk)
+
+    (received,) = mail_server.wait_for(1)
+    older.refresh_from_db()
+    assert older.status == Status.SENT, older.last_error
+    assert received["Subject"] == "Older row"
