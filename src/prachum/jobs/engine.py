@@ -15,7 +15,8 @@ Each kind of work is a *queue* whose items are rows written in the caller's tran
 - `sweep()` runs what is due: in `prachum worker` every second, and in production from the Celery beat
   entry "prachum-sweep" (it hands each due item to the workers). Retries with backoff are the queue's:
   a Job or a Message that failed in a way worth retrying is due again later.
-- `tick()` runs the periodic work apps register (reminders before online sessions, attendance lists):
+- `tick()` runs the periodic work apps register (reminders before online sessions, attendance lists, jobs
+  whose worker died on their last try):
   in `prachum worker` every --tick seconds, in production from the beat entry "prachum-tick".
 
 Apps register their queues and periodic work in their AppConfig.ready (notify registers the outbox),
