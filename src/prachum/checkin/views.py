@@ -146,8 +146,8 @@ def attendance(request, slug, access):
     sessions = list(meeting.sessions.order_by("starts_at", "order"))
     chosen = None
     wanted = request.GET.get("session", "")
-    if as_id(wanted) is not None:
-        chosen = next((s for s in sessions if s.pk == as_id(wanted)), None)
+    if (session_id := as_id(wanted)) is not None:
+        chosen = next((s for s in sessions if s.pk == session_id), None)
     elif sessions and wanted != "0":
         chosen = sessions[0]
     rows = selectors.attendance(meeting, chosen, include_absent=True)

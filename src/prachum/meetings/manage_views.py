@@ -74,9 +74,9 @@ def copy_meeting(request):
     _creator_required(request)
     meetings = _meetings_managed(request.user)
     # "Copy for next year" on a meeting's setup page links here with ?source=<its id>.
+    source = as_id(request.GET.get("source", ""))
     form = CloneForm(request.POST or None, meetings=meetings,
-                     initial=CloneForm.next_year(meetings.filter(pk=as_id(request.GET.get("source", ""))).first()
-                                                 if as_id(request.GET.get("source", "")) else None))
+                     initial=CloneForm.next_year(meetings.filter(pk=source).first() if source else None))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

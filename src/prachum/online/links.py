@@ -30,7 +30,7 @@ def registration_for_join_token(token: str, *, queryset=None) -> Registration | 
     if as_id(pk) is None or not mac:
         return None
     queryset = queryset if queryset is not None else Registration.objects.all()
-    registration = queryset.filter(pk=int(pk)).first()
+    registration = queryset.filter(pk=as_id(pk)).first()
     if registration is None or not registration.manage_token_nonce:
         return None
     if not hmac.compare_digest(mac, derive_token(PURPOSE, registration.manage_token_nonce)):

@@ -17,24 +17,29 @@ def database_url() -> str:
     return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def start_worker(*, mail_port: int, lease_seconds: int = 300, tick: float = 3600) -> subprocess.Popen:
+def _environment(*, mail_port: int, lease_seconds: int, **more: str) -> dict:
+    """This process's environment without its PRACHUM_* variables, and the test database, data folder, mail
+    server and lease for the worker."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PRACHUM_")}
     env.update(PRACHUM_DATABASE_URL=database_url(), PRACHUM_DATA_DIR=str(settings.DATA_DIR),
                PRACHUM_EMAIL_URL=f"smtp://127.0.0.1:{mail_port}", PRACHUM_LEASE_SECONDS=str(lease_seconds),
-               PRACHUM_SECRET_KEY=settings.SECRET_KEY)
+               PRACHUM_SECRET_KEY=settings.SECRET_KEY, **more)
+    return env
+
+
+def start_worker(*, mail_port: int, lease_seconds: int = 300, tick: float = 3600) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "prachum", "worker", "--poll", "0.1", "--tick", str(tick)],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            env=_environment(mail_port=mail_port, lease_seconds=lease_seconds),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
 def start_celery_worker(*, redis_url: str, mail_port: int, lease_seconds: int = 300) -> subprocess.Popen:
     """A Celery worker as production runs it (one process, tasks acknowledged late), on the test database."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PRACHUM_")}
-    env.update(PRACHUM_DATABASE_URL=database_url(), PRACHUM_DATA_DIR=str(settings.DATA_DIR),
-               PRACHUM_EMAIL_URL=f"smtp://127.0.0.1:{mail_port}", PRACHUM_LEASE_SECONDS=str(lease_seconds),
-               PRACHUM_SECRET_KEY=settings.SECRET_KEY, PRACHUM_REDIS_URL=redis_url)
     return subprocess.Popen([sys.executable, "-m", "celery", "-A", "prachum", "worker", "--pool", "solo",
                              "--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel", "WARNING"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            env=_environment(mail_port=mail_port, lease_seconds=lease_seconds,
+                                             PRACHUM_REDIS_URL=redis_url),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
 @contextmanager

@@ -82,8 +82,8 @@ def parse_rows(values: list[str]) -> list[tuple[int, object]]:
     rows = {}
     for value in values[:10000]:
         pk, _sep, seen = value.partition("@")
-        if as_id(pk) is not None:
-            rows[as_id(pk)] = parse_datetime(seen) if seen else None
+        if (row_id := as_id(pk)) is not None:
+            rows[row_id] = parse_datetime(seen) if seen else None
     return list(rows.items())
 
 
