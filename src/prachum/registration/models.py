@@ -148,6 +148,9 @@ class Registration(models.Model):
     decision_reason = models.TextField(_("reason"), blank=True)
     waitlisted_at = models.DateTimeField(_("joined the waiting list"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    # Set when the person's data was anonymised in place (erasure on request, or the meeting's retention
+    # period ended); the row stays so that counts and the audit trail hold.
+    erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
