@@ -28,6 +28,7 @@ KNOWN_VARIABLES = {
     "PRACHUM_TEST_DATABASE_URL": "database the test suite uses",
     "PRACHUM_LOG_LEVEL": "DEBUG, INFO, WARNING or ERROR",
     "PRACHUM_LEASE_SECONDS": "how long a background worker's claim on a job or email holds without news (300)",
+    "PRACHUM_JOB_RESULT_DAYS": "days a background job's result file (an export, badges) is kept for download (7)",
 }
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
@@ -60,7 +61,7 @@ def get_bool(name: str, default: bool) -> bool:
 def get_data_dir() -> Path:
     path = Path(os.environ.get("PRACHUM_DATA_DIR", "./var")).expanduser().resolve()
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)  # the database, uploads and keys: private
     except OSError as exc:
         raise ConfigError(f"PRACHUM_DATA_DIR: cannot create {path}: {exc.strerror}") from exc
     if not os.access(path, os.W_OK):
@@ -105,6 +106,19 @@ def get_encryption_key(data_dir: Path) -> str:
     return value
 
 
+def _make_private(path: Path) -> None:
+    """The SQLite file holds every person's data: readable by the server's account only (0600). SQLite
+    gives its -wal and -shm files the mode of the database file. Created here when it does not exist
+    yet (else SQLite would create it with the umask's 0644)."""
+    try:
+        if path.parent.is_dir():
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+            if path.stat().st_mode & 0o077 and path.stat().st_uid == os.getuid():
+                path.chmod(0o600)
+    except OSError:
+        pass  # Django says it clearly when it opens the database
+
+
 def get_database(data_dir: Path) -> dict:
     url = os.environ.get("PRACHUM_DATABASE_URL") or f"sqlite:///{data_dir / 'prachum.sqlite3'}"
     scheme = urlsplit(url).scheme
@@ -117,6 +131,7 @@ def get_database(data_dir: Path) -> dict:
     if db["ENGINE"] == "django.db.backends.sqlite3":
         if not db["NAME"] or db["NAME"] == ":memory:":
             raise ConfigError("PRACHUM_DATABASE_URL: an SQLite URL needs a file path, e.g. sqlite:////srv/prachum.sqlite3")
+        _make_private(Path(db["NAME"]))
         db["OPTIONS"] = {
             # Writers queue on the lock at BEGIN instead of failing half-way with "database is locked".
             "transaction_mode": "IMMEDIATE",
@@ -197,6 +212,13 @@ def get_log_level() -> str:
     if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
         raise ConfigError(f"PRACHUM_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {level!r}")
     return level
+
+
+def get_job_result_days() -> int:
+    value = os.environ.get("PRACHUM_JOB_RESULT_DAYS", "7").strip()
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= 365:
+        raise ConfigError(f"PRACHUM_JOB_RESULT_DAYS must be a number of days from 1 to 365, not {value!r}")
+    return int(value)
 
 
 def get_lease_seconds() -> int:

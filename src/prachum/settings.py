@@ -112,6 +112,8 @@ CELERY_BEAT_SCHEDULE = {
 PRACHUM_DELIVERY = "celery" if PRACHUM_REDIS_URL else "worker"
 # How long a worker's claim on a job or an email holds without news: longer than an SMTP conversation.
 PRACHUM_LEASE_SECONDS = config.get_lease_seconds()
+# Days a job's result file (exports with personal data, badge PDFs) stays downloadable; the tick deletes it then.
+PRACHUM_JOB_RESULT_DAYS = config.get_job_result_days()
 
 globals().update(config.get_email())
 

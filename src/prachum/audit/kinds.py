@@ -98,6 +98,16 @@ FIELD_LABELS = {
     "version": pgettext_lazy("audit", "Version"),
     "wanted": pgettext_lazy("audit", "Asked for"),
     "width": pgettext_lazy("audit", "Width"),
+    # What an erasure did (registration.services.erasure)
+    "people": pgettext_lazy("audit", "People"),
+    "invitations": pgettext_lazy("audit", "Invitations"),
+    "answers": pgettext_lazy("audit", "Answers"),
+    "files": pgettext_lazy("audit", "Files"),
+    "job_results": pgettext_lazy("audit", "Exported files"),
+    "audit_events": pgettext_lazy("audit", "History entries"),
+    "messages": pgettext_lazy("audit", "Emails"),
+    "joins": pgettext_lazy("audit", "Online joins"),
+    "check_ins": pgettext_lazy("audit", "Check-ins"),
 }
 
 

@@ -22,3 +22,9 @@ class CheckinConfig(AppConfig):
         register_kinds(AUDIT_KINDS)
         # The organizer's list of registrations (below checkin) shows who is checked in.
         registration_selectors.register_checked_in(checked_in_now)
+
+        from prachum.checkin import personal_data
+        from prachum.registration.personal_data import register_personal_data
+
+        # A person's export (registration, below) lists their check-ins.
+        register_personal_data(personal_data.PART)

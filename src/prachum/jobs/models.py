@@ -14,10 +14,16 @@ class JobFilesStorage(LazyObject):
     # Job results (exports, badge PDFs) hold personal data: kept outside MEDIA_ROOT, served by a view
     # that checks who asks.
     def _setup(self):
-        self._wrapped = FileSystemStorage(location=settings.DATA_DIR / "private" / "jobs")
+        self._wrapped = FileSystemStorage(location=settings.DATA_DIR / "private" / "jobs",
+                                          file_permissions_mode=0o600, directory_permissions_mode=0o700)
 
 
 job_files = JobFilesStorage()
+
+
+def job_files_storage():
+    # A callable, so that migrations name it instead of freezing the data folder's path and modes.
+    return job_files
 
 
 class JobStatus(models.TextChoices):
@@ -49,9 +55,12 @@ class Job(models.Model):
     total = models.PositiveIntegerField(null=True, blank=True)
     summary = models.JSONField(default=dict, blank=True, help_text="What the work reports when it ends.")
     error = models.TextField(blank=True)
-    result_file = models.FileField(storage=job_files, upload_to="%Y/%m/", blank=True)
+    result_file = models.FileField(storage=job_files_storage, upload_to="%Y/%m/", blank=True)
     result_name = models.CharField(max_length=200, blank=True, help_text="File name offered on download.")
     result_type = models.CharField(max_length=100, blank=True)
+    # When the result file was deleted: PRACHUM_JOB_RESULT_DAYS after the job ended, or with its meeting's
+    # personal data (retention). The page then says the result expired.
+    result_expired_at = models.DateTimeField(null=True, blank=True)
     # The engine's bookkeeping (jobs/engine.py, jobs/services.py): when it may run, who holds it until when,
     # how often it was tried, and where a job that was cut off may take up its work again.
     run_after = models.DateTimeField(default=timezone.now)

@@ -29,6 +29,7 @@ import threading
 import uuid
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
@@ -154,6 +155,49 @@ def fail_given_up(now=None) -> int:
     )
 
 
+def _delete_results(jobs, now) -> int:
+    """Delete the result files of `jobs` (a queryset) and mark them expired; returns how many files."""
+    deleted = 0
+    for job in jobs.exclude(result_file=""):
+        job.result_file.delete(save=False)  # a file already gone is no error
+        Job.objects.filter(pk=job.pk).update(result_file="", result_expired_at=now)
+        deleted += 1
+    return deleted
+
+
+def expire_results(now=None) -> int:
+    """Delete the result files of jobs that ended more than settings.PRACHUM_JOB_RESULT_DAYS ago: exports
+    hold personal data (decrypted passport numbers), which must not stay on disk for ever."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.PRACHUM_JOB_RESULT_DAYS)
+    return _delete_results(Job.objects.filter(finished_at__lt=cutoff), now)
+
+
+def delete_meeting_results(*, meeting_id: int, now=None) -> int:
+    """Delete the result files of every job of a meeting (its retention period ended); returns how many."""
+    return _delete_results(Job.objects.filter(meeting_id=meeting_id), now or timezone.now())
+
+
+# Who may still download a job's result: the app that knows meeting roles registers it (meetings, above).
+_result_reader = None
+
+
+def register_result_reader(function) -> None:
+    """`function(user, job) -> bool`: whether `user`, who started `job`, may still read its result now."""
+    global _result_reader
+    _result_reader = function
+
+
+def may_read_result(user, job: Job) -> bool:
+    """The person who started the job (or an administrator), if they still hold a role that reads the
+    meeting's data: a role removed after the export was made takes the file away too."""
+    if job.created_by_id != user.pk and not user.is_superuser:
+        return False
+    if job.meeting_id is None or _result_reader is None:
+        return True
+    return _result_reader(user, job)
+
+
 def _run_from_engine(job_id) -> None:
     run_job(job_id)  # its Job is not passed on: a truthy answer would end the engine's round
 
@@ -162,6 +206,7 @@ def register() -> None:
     engine.register_queue(QUEUE, due=due_jobs, run=_run_from_engine)
     # Not in `due`: an UPDATE every second of `prachum worker` would take SQLite's write lock for nothing.
     engine.register_periodic("jobs-given-up", fail_given_up)
+    engine.register_periodic("jobs-expired-results", expire_results)
 
 
 def attach_result(job: Job, name: str, content_type: str, content: bytes) -> None:

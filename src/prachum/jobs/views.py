@@ -4,6 +4,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
 from prachum.jobs.models import Job
+from prachum.jobs.services import may_read_result
 
 
 def _own_job(request, job_id) -> Job:
@@ -24,6 +25,9 @@ def job(request, job_id):
 @login_required
 def download(request, job_id):
     job = _own_job(request, job_id)
+    # Checked again at each download: the meeting role that allowed the export may have been removed since.
+    if not may_read_result(request.user, job):
+        raise PermissionDenied("job result")
     if not job.result_file:
         raise Http404("no result")
     response = FileResponse(job.result_file.open("rb"), as_attachment=True, filename=job.result_name,

@@ -33,13 +33,22 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self):
+        from prachum.accounts.two_factor import register_organizer_roles
         from prachum.audit.changes import register_reading
+        from prachum.meetings.permissions import holds_organizer_role
         from prachum.audit.kinds import register_kinds
         from prachum.meetings.models import Category, Delegation, Meeting, MeetingStatus, Role, Session
 
         register_kinds(AUDIT_KINDS, status=MeetingStatus, values={"role": Role})
+        register_organizer_roles(holds_organizer_role)
         register_reading(
             kind_models={"meeting": Meeting, "session": Session, "category": Category, "delegation": Delegation},
             # A delegation is named by its organization as on the meeting's first day.
             named_from=[Delegation.objects.select_related("organization", "meeting")],
         )
+
+        from prachum.jobs.services import register_result_reader
+        from prachum.meetings.permissions import result_reader
+
+        # A job's result (an export, badges) is downloaded only while its maker still holds a role that reads it.
+        register_result_reader(result_reader)

@@ -1,4 +1,5 @@
 import zoneinfo
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -129,6 +130,10 @@ class Meeting(models.Model):
     retention_days = models.PositiveIntegerField(
         _("keep personal data for (days after the meeting)"), default=365
     )
+    # Retention (registration.services.erasure): the owners were told 30 days before; the people's data
+    # was anonymised once the period ended.
+    retention_warned_at = models.DateTimeField(null=True, blank=True, editable=False)
+    personal_data_erased_at = models.DateTimeField(null=True, blank=True, editable=False)
     calendar_sequence = models.PositiveIntegerField(
         default=0, editable=False,
         help_text="SEQUENCE of the meeting's calendar events: raised when times change, so calendars update.",
@@ -191,6 +196,11 @@ class Meeting(models.Model):
             return self.contact_email
         host = self.host if self.host_id is not None else None
         return host.email if host is not None else ""
+
+    @property
+    def personal_data_erased_after(self):
+        """When the retention period ends: `retention_days` after the meeting's end."""
+        return self.ends_at + timedelta(days=self.retention_days)
 
     @property
     def is_online(self) -> bool:

@@ -119,6 +119,13 @@ class MeetingAccess:
         raise MeetingAccessDenied(action, meeting=self.meeting, needed=needed)
 
 
+def result_reader(user, job) -> bool:
+    """Whether `user` may still download the result of `job` (an export, badges, a report) of its meeting:
+    while they hold a role that made it (manage, review, or focal point); jobs.services.may_read_result."""
+    access = MeetingAccess.of(user, job.meeting)
+    return access.can_review or access.can_manage or access.is_focal_point
+
+
 class MeetingAccessDenied(PermissionDenied):
     """A refusal at one meeting: the action wanted, and the capabilities that would have allowed it (empty
     where the view's own rule refused, e.g. another delegation's registration)."""

@@ -24,3 +24,9 @@ class NotifyConfig(AppConfig):
         outbox.register_renderer(emails.render_registration_email)
         outbox.register_reader(selectors.messages_of)
         services.register()  # the outbox is one of the background engine's queues
+
+        from prachum.notify import personal_data
+        from prachum.registration.personal_data import register_personal_data
+
+        # A person's export and erasure (registration, below) take in the emails sent to them.
+        register_personal_data(personal_data.PART)

@@ -39,3 +39,9 @@ class OnlineConfig(AppConfig):
         # Reminders before sessions and BigBlueButton's attendee lists, on the engine's tick (the outbox
         # sends their emails as its own queue).
         engine.register_periodic("online", lambda: reminders.run_scheduled(send_messages=False))
+
+        from prachum.online import personal_data
+        from prachum.registration.personal_data import register_personal_data
+
+        # A person's export and erasure (registration, below) take in their online joins.
+        register_personal_data(personal_data.PART)

@@ -30,6 +30,10 @@ AUDIT_KINDS = {
     "invitation.revoked": _("Invitation withdrawn"),
     "delegation.submitted": _("Delegation submitted to the secretariat"),
     "delegation.resubmitted": _("Delegation submitted again after a change"),
+    "registration.erased": _("Personal data erased"),
+    "registration.data_exported": _("Personal data exported"),
+    "meeting.personal_data_erased": _("Personal data of the meeting erased (retention period ended)"),
+    "meeting.retention_warned": _("Owners told that personal data will be erased"),
 }
 
 
@@ -51,3 +55,10 @@ class RegistrationConfig(AppConfig):
         # A meeting's capacities and quotas are checked against the seats held, and raising one gives the
         # freed seats to the waiting list.
         setup.register_seat_keeper(seats_taken=seats_taken, give_free_seats=_promote_waitlisted)
+
+        from prachum.jobs import engine
+        from prachum.registration.services.erasure import run_retention
+
+        # The meetings' retention periods, on the engine's tick: owners warned 30 days before, then the
+        # people's data anonymised.
+        engine.register_periodic("retention", run_retention)

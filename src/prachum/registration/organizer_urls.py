@@ -1,6 +1,6 @@
 from django.urls import path
 
-from prachum.registration.views import invitations, organizer, protocol
+from prachum.registration.views import invitations, organizer, personal_data, protocol
 
 app_name = "organizer"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("<slug:slug>/registrations/", organizer.registrations, name="registrations"),
     path("<slug:slug>/registrations/<int:pk>/", organizer.registration_detail, name="registration"),
     path("<slug:slug>/registrations/<int:pk>/name/", organizer.registration_name, name="registration_name"),
+    path("<slug:slug>/registrations/<int:pk>/personal-data/", personal_data.organizer_export, name="registration_export"),
+    path("<slug:slug>/registrations/<int:pk>/erase/", personal_data.organizer_erase, name="registration_erase"),
     path("<slug:slug>/registrations/<int:pk>/role/", protocol.registration_role, name="registration_role"),
     path("<slug:slug>/delegations/<int:delegation_id>/order/", protocol.delegation_order, name="delegation_order"),
     path("<slug:slug>/registrations/bulk/", organizer.bulk_action, name="bulk"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from prachum.registration.views import participant, public
+from prachum.registration.views import participant, personal_data, public
 
 app_name = "registration"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("r/<str:token>/cancel/", participant.cancel, name="cancel"),
     path("r/<str:token>/ticket.png", participant.ticket_png, name="ticket_png"),
     path("r/<str:token>/ticket.pdf", participant.ticket_pdf, name="ticket_pdf"),
+    path("r/<str:token>/personal-data/", personal_data.participant_export, name="personal_data"),
 ]
