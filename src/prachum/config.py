@@ -28,6 +28,8 @@ KNOWN_VARIABLES = {
     "PRACHUM_TEST_DATABASE_URL": "database the test suite uses",
     "PRACHUM_LOG_LEVEL": "DEBUG, INFO, WARNING or ERROR",
     "PRACHUM_LEASE_SECONDS": "how long a background worker's claim on a job or email holds without news (300)",
+    "PRACHUM_REQUIRE_2FA": "who must log in with a second factor: organizers (default), administrators or off",
+    "PRACHUM_SESSION_IDLE_SECONDS": "log out a session after this many seconds without a request (7200)",
     "PRACHUM_JOB_RESULT_DAYS": "days a background job's result file (an export, badges) is kept for download (7)",
 }
 
@@ -225,4 +227,20 @@ def get_lease_seconds() -> int:
     value = os.environ.get("PRACHUM_LEASE_SECONDS", "300").strip()
     if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= 86400:
         raise ConfigError(f"PRACHUM_LEASE_SECONDS must be a number of seconds from 1 to 86400, not {value!r}")
+    return int(value)
+
+TWO_FACTOR_POLICIES = ("organizers", "administrators", "off")
+
+
+def get_two_factor_policy() -> str:
+    value = os.environ.get("PRACHUM_REQUIRE_2FA", "organizers").strip().lower()
+    if value not in TWO_FACTOR_POLICIES:
+        raise ConfigError(f"PRACHUM_REQUIRE_2FA must be one of {', '.join(TWO_FACTOR_POLICIES)}, not {value!r}")
+    return value
+
+
+def get_session_idle_seconds() -> int:
+    value = os.environ.get("PRACHUM_SESSION_IDLE_SECONDS", "7200").strip()
+    if not (value.isascii() and value.isdigit()) or not 60 <= int(value) <= 7 * 86400:
+        raise ConfigError(f"PRACHUM_SESSION_IDLE_SECONDS must be a number of seconds from 60 to 604800, not {value!r}")
     return int(value)

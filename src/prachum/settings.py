@@ -24,7 +24,8 @@ PRACHUM_IS_HTTPS = urlsplit(PRACHUM_BASE_URL).scheme == "https"
 CSRF_TRUSTED_ORIGINS = [PRACHUM_BASE_URL]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin behind the login's second step (accounts.admin_site).
+    "prachum.accounts.admin_apps.VerifiedAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -32,6 +33,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "prachum.core",
     "prachum.accounts",
     "prachum.directory",
@@ -57,6 +62,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "prachum.accounts.middleware.SessionLimitsMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "prachum.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -123,18 +131,35 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
+# Who must log in with a second factor (accounts.two_factor): "organizers", "administrators" or "off".
+PRACHUM_REQUIRE_2FA = config.get_two_factor_policy()
+OTP_TOTP_ISSUER = "Prachum"
+# Passkeys are a second factor after the password, not a way around it (and around axes' lockout).
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_RP_NAME = "Prachum"
+# The relying party is the public address; accounts.webauthn reads PRACHUM_BASE_URL at each ceremony.
+OTP_WEBAUTHN_HELPER_CLASS = "prachum.accounts.webauthn.WebAuthnHelper"
+OTP_WEBAUTHN_RP_ID = urlsplit(PRACHUM_BASE_URL).hostname
+OTP_WEBAUTHN_ALLOWED_ORIGINS = ["{0.scheme}://{0.netloc}".format(urlsplit(PRACHUM_BASE_URL))]
+# A session ends after this long without a request, and SESSION_COOKIE_AGE after its login in any case.
+PRACHUM_SESSION_IDLE_SECONDS = config.get_session_idle_seconds()
+SESSION_COOKIE_AGE = 12 * 3600
+PRACHUM_RATELIMIT_PASSWORD_RESET = "5/m"
 LOGIN_REDIRECT_URL = "web:manage"
 LOGOUT_REDIRECT_URL = "web:home"
 
-# Password guessing: five failures lock that username from that address for 15 minutes.
+# Password guessing: five failures lock that username from that address for 15 minutes, and twenty spread
+# over any usernames lock the address (accounts.lockout weighs the two counts).
+AXES_HANDLER = "prachum.accounts.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = 5
+AXES_ADDRESS_FAILURE_LIMIT = 20
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

@@ -16,6 +16,8 @@ urlpatterns = [
     # Temporary: the static name carries a hash that changes with the icon.
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("prachum/icons/favicon.ico"), permanent=False)),
     path("admin/", admin.site.urls),
+    # The passkey ceremonies' JSON endpoints (django-otp-webauthn), used by the login's second step.
+    path("webauthn/", include("django_otp_webauthn.urls", namespace="otp_webauthn")),
     path("api/v1/", include("prachum.checkin.api_urls")),
 ]
 

@@ -48,3 +48,20 @@ class InviteAccountForm(forms.Form):
 
 class AccountSearchForm(forms.Form):
     q = forms.CharField(label=_("Name or email"), max_length=100, required=False)
+
+
+# -- login steps ---------------------------------------------------------------------------------------
+
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"), max_length=32, strip=True,
+        help_text=_("The six digits your authenticator app shows, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"}),
+    )
+
+
+class AppCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the app"), max_length=12, strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )

@@ -320,3 +320,47 @@ def queue_account_invitation(*, user, language: str | None = None, invited_by=No
         html = render_to_string("accounts/emails/account_invitation.html", context)
     return queue_message(kind=ACCOUNT_INVITATION_KIND, to_email=user.email, language=language, meeting=None,
                          rendered=RenderedEmail(subject=subject, text=text, html=html))
+
+
+# -- a forgotten password ------------------------------------------------------------------------------
+
+PASSWORD_RESET_KIND = "account.password_reset"
+
+
+def password_reset_url(user, language: str) -> str:
+    with translation.override(language):
+        path = reverse("accounts:password_reset_confirm", kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user),
+        })
+    return settings.PRACHUM_BASE_URL + path
+
+
+@transaction.atomic(durable=True)
+def send_password_reset(*, email: str, language: str) -> int:
+    """Email a link to choose a new password to each active account with `email` (case-insensitive), in
+    `language` (the page's, where the person asked). An invited account that never chose a password gets
+    one too. Whether any account has this email is not told to the asker: the page says the same either
+    way, and the count returned is for tests and logs. The link is Django's password-reset token, which
+    stops working once used, after a login, or after settings.PASSWORD_RESET_TIMEOUT."""
+    User = get_user_model()
+    email = normalise_email(email)
+    language = language if language in LANGUAGE_CODES else "lo"
+    users = list(User.objects.filter(email__iexact=email, is_active=True).exclude(email=""))
+    for user in users:
+        with translation.override(language):
+            context = {
+                "language": language,
+                "name": " ".join(part for part in (user.first_name, user.last_name) if part),
+                "link": password_reset_url(user, language),
+                "username": user.get_username(),
+                "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+            }
+            subject = " ".join(render_to_string("accounts/emails/password_reset.subject.txt", context).split())
+            context["subject"] = subject
+            text = render_to_string("accounts/emails/password_reset.txt", context).strip() + "\n"
+            html = render_to_string("accounts/emails/password_reset.html", context)
+        queue_message(kind=PASSWORD_RESET_KIND, to_email=user.email, language=language, meeting=None,
+                      rendered=RenderedEmail(subject=subject, text=text, html=html))
+        record_audit(kind="account.password_reset_requested", actor_label=SYSTEM, obj=user,
+                     after={"language": language})
+    return len(users)

@@ -37,3 +37,11 @@ def _fast_password_hashing(settings):
     """Production hashes a password with PBKDF2's million rounds (about 0.4 s here): tests make and check
     hundreds of passwords, and what they test is who may log in, not the hash."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _second_login_step_off(settings):
+    """Most tests are about what an organizer does once logged in, and log in with force_login or the
+    password alone: the second step (accounts.two_factor) is off for them. Tests of the login itself set
+    settings.PRACHUM_REQUIRE_2FA back to "organizers", the production default."""
+    settings.PRACHUM_REQUIRE_2FA = "off"
