@@ -60,6 +60,7 @@ def test_only_the_person_who_started_it_sees_the_progress_and_the_file(client, i
     owner, colleague = make_user(), make_user()
     meeting = make_meeting()
     MeetingRole.objects.create(meeting=meeting, user=colleague, role="manager")
+    MeetingRole.objects.create(meeting=meeting, user=owner, role="reviewer")
     with transaction.atomic():
         job = start_job(kind="test.count", function=f"{__name__}.count_to", params={"upto": 3}, user=owner,
                         meeting=meeting, label="Counting")
