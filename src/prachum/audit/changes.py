@@ -58,9 +58,11 @@ def _field(model, name):
     if model is None:
         return None
     try:
-        return model._meta.get_field(name)
+        field = model._meta.get_field(name)
     except FieldDoesNotExist:
         return None
+    # A key named like a reverse relation (a registration's "answers", "messages") is not that field.
+    return field if field.concrete else None
 
 
 def _is_id(value) -> bool:

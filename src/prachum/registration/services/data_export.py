@@ -8,9 +8,11 @@ for anyone else (a focal point), as the meeting's exports do. Each export is aud
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from prachum.audit.services import record_audit
@@ -74,37 +76,28 @@ def personal_data_of(registration: Registration, *, sees_sensitive: bool) -> dic
     return data
 
 
-def _label(name: str) -> str:
-    try:
-        return str(Registration._meta.get_field(name).verbose_name)
-    except Exception:  # a key that is not a field (category, delegation): labelled in the template
-        return name
+def _shown(registration: Registration, name: str):
+    """A field as the PDF prints it, in the active language: choices by their label, times in the meeting's
+    time zone."""
+    value = getattr(registration, name)
+    if isinstance(value, datetime):
+        return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    if isinstance(value, bool):
+        return _("Yes") if value else ""
+    field = Registration._meta.get_field(name)
+    if field.choices and value:
+        return getattr(registration, f"get_{name}_display")()
+    return value
 
 
 def _pdf(registration: Registration, data: dict) -> bytes:
-    rows = []
-    for name, value in data["registration"].items():
-        if value in ("", None, False) or name == "id":
-            continue
-        if name == "category":
-            label = _("Category")
-        elif name == "delegation":
-            label = _("Delegation")
-        else:
-            label = _label(name)
-        if name == "status":
-            value = registration.get_status_display()
-        elif name == "participation":
-            value = registration.get_participation_display()
-        elif name == "gender":
-            value = registration.get_gender_display()
-        elif name == "protocol_role":
-            value = registration.get_protocol_role_display()
-        elif value is True:
-            value = _("Yes")
-        rows.append((label, value))
+    rows = [(Registration._meta.get_field("honorific").verbose_name,
+             registration.honorific_in(get_language() or "en"))]
+    rows += [(Registration._meta.get_field(name).verbose_name, _shown(registration, name)) for name in FIELDS]
+    rows += [(_("Category"), data["registration"]["category"]), (_("Delegation"), data["registration"]["delegation"])]
     html = render_to_string("registration/personal_data_pdf.html", {
-        "registration": registration, "meeting": registration.meeting, "rows": rows, "data": data, **pdf_fonts(),
+        "registration": registration, "meeting": registration.meeting, "rows": [(k, v) for k, v in rows if v],
+        "data": data, **pdf_fonts(),
     })
     return html_to_pdf(html)
 
