@@ -12,6 +12,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 
 from prachum.registration.models import Participation, Registration
+from prachum.registration.selectors import matches_word
 
 from .models import CheckIn
 
@@ -21,6 +22,8 @@ Status = Registration.Status
 BUNDLE_STATUS = {Status.APPROVED: "a", Status.PENDING: "p", Status.WAITLISTED: "w", Status.REJECTED: "r",
                  Status.CANCELLED: "c"}
 SEARCH_LIMIT = 20
+# Where the desk looks besides the names: the organization, as free text or as the delegation's.
+DESK_SEARCH_FIELDS = ("organization_name", "delegation__organization__name_en", "delegation__organization__name_lo")
 
 
 def staff_name(user) -> str:
@@ -173,9 +176,7 @@ def search(meeting, query: str, limit: int = SEARCH_LIMIT) -> list[Registration]
     for word in words[:5]:
         word = word[:60]
         queryset = queryset.filter(
-            Q(given_name__icontains=word) | Q(family_name__icontains=word) | Q(name_lo__icontains=word)
-            | Q(organization_name__icontains=word) | Q(delegation__organization__name_en__icontains=word)
-            | Q(delegation__organization__name_lo__icontains=word) | Q(delegation__organization__code__iexact=word)
+            matches_word(word, DESK_SEARCH_FIELDS) | Q(delegation__organization__code__iexact=word)
         )
     return list(queryset.order_by("family_name", "given_name", "pk")[:limit])
 

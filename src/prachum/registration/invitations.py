@@ -22,13 +22,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from prachum.audit.services import record_audit
 from prachum.core.email_times import email_span
+from prachum.core.identity import email_key
 from prachum.core.outbox import RenderedEmail, queue_message
 from prachum.core.tables import TableError, read_table
 from prachum.directory.honorifics import EXAMPLES as HONORIFIC_EXAMPLES
@@ -240,7 +240,7 @@ def check_invitation_rows(*, meeting: Meeting, rows: list[dict]) -> InviteResult
         if language not in LANGUAGES:
             row_errors.append(_error(line, "language", "language_unknown", value=row.get("language")))
 
-        key = values["email"].lower()
+        key = email_key(values["email"]) if values["email"] else ""
         if key and not any(e.column == "email" for e in row_errors):
             if key in first_line_of:
                 row_errors.append(
@@ -252,20 +252,19 @@ def check_invitation_rows(*, meeting: Meeting, rows: list[dict]) -> InviteResult
         cleaned.append(values)
 
     # Existing invitations and registrations: two queries for the whole file.
-    by_email = {v["email"].lower(): v for v in cleaned if v["email"]}
-    if by_email:
+    # Compared by email_key: ຄຳ and ຄໍາ, KEO and keo, are one address.
+    keys = [email_key(v["email"]) for v in cleaned if v["email"]]
+    if keys:
         registered = set(
-            Registration.objects.filter(meeting=meeting, status__in=Registration.ACTIVE)
-            .annotate(email_lower=Lower("email")).filter(email_lower__in=list(by_email))
-            .values_list("email_lower", flat=True)
+            Registration.objects.filter(meeting=meeting, status__in=Registration.ACTIVE, email_key__in=keys)
+            .values_list("email_key", flat=True)
         )
         invited = set(
-            Invitation.objects.filter(meeting=meeting, revoked_at__isnull=True)
-            .annotate(email_lower=Lower("email")).filter(email_lower__in=list(by_email))
-            .values_list("email_lower", flat=True)
+            Invitation.objects.filter(meeting=meeting, revoked_at__isnull=True, email_key__in=keys)
+            .values_list("email_key", flat=True)
         )
         for values in cleaned:
-            key = values["email"].lower()
+            key = email_key(values["email"]) if values["email"] else ""
             if first_line_of.get(key) != values["line"]:
                 continue  # not an address, or a repeat already reported
             if key in registered:

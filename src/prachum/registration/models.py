@@ -6,13 +6,13 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from prachum.core.bilingual import TranslatedText
 from prachum.core.collation import LaoCharField
 from prachum.core.crypto import EncryptedJSONField
+from prachum.core.identity import email_key, search_key
 from prachum.core.romanize import has_lao, romanize_lao
 
 # Badge codes avoid letters that read alike on a screen or a badge (0/O, 1/I/L).
@@ -44,6 +44,62 @@ def derive_token(purpose: str, nonce: str) -> str:
     return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
 
 
+class KeyedQuerySet(models.QuerySet):
+    """bulk_create and bulk_update call no save(): they derive the keys of IdentityKeys models themselves.
+    (A queryset's update() of a name or an email would leave them stale: change those through save().)"""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.derive_keys()
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.derive_keys()
+        return super().bulk_update(objs, self.model.fields_with_keys(fields), *args, **kwargs)
+
+
+class IdentityKeys(models.Model):
+    """`email_key` and `search_text`, derived (prachum.core.identity) from the email and the fields of
+    SEARCHED whenever the row is saved, whichever service saves it; the stored text keeps its display form.
+    `email_key` is what duplicates are compared by; `search_text` what searches look in."""
+
+    SEARCHED: tuple[str, ...] = ()
+
+    email_key = models.CharField(max_length=320, editable=False, default="")
+    # The searched fields' keys, one per line, so that no word matches across two fields.
+    search_text = models.TextField(editable=False, default="")
+
+    objects = KeyedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def derive_keys(self) -> None:
+        key = email_key(self.email)
+        # Migration 0009 suffixed "#<id>" to the key of a registration that was already a duplicate by the
+        # new comparison (both rows are kept for the organizer to decide): it stays so while the email does.
+        if not self.email_key.startswith(f"{key}#"):
+            self.email_key = key
+        self.search_text = "\n".join(search_key(getattr(self, name)) for name in self.SEARCHED)
+
+    @classmethod
+    def fields_with_keys(cls, fields):
+        """`fields` (an update_fields list), with the keys where a field they derive from is in it."""
+        fields = list(fields)
+        if {"email", *cls.SEARCHED} & set(fields):
+            fields += [name for name in ("email_key", "search_text") if name not in fields]
+        return fields
+
+    def save(self, *args, update_fields=None, **kwargs):
+        self.derive_keys()
+        if update_fields is not None:
+            update_fields = self.fields_with_keys(update_fields)
+        super().save(*args, update_fields=update_fields, **kwargs)
+
+
 class RegistrationStatus(models.TextChoices):
     PENDING = "pending", pgettext_lazy("registration status", "Pending")
     APPROVED = "approved", pgettext_lazy("registration status", "Approved")
@@ -62,10 +118,12 @@ class ProtocolRole(models.TextChoices):
     CO_CHAIR = "co_chair", _("Co-Chair")
 
 
-class Registration(models.Model):
+class Registration(IdentityKeys):
     """One person at one meeting."""
 
     Status = RegistrationStatus
+    # Names only: check-in staff search them and must learn nothing else (selectors.search_registrations).
+    SEARCHED = ("given_name", "family_name", "name_lo")
 
     # Who holds a seat: pending and approved registrations.
     SEAT_HOLDING = (Status.PENDING, Status.APPROVED)
@@ -163,8 +221,9 @@ class Registration(models.Model):
             models.CheckConstraint(
                 condition=Q(participation__in=[p.value for p in Participation]), name="registration_participation_valid"
             ),
+            # By email_key: ຄຳ and ຄໍາ, KEO and keo, are one address.
             models.UniqueConstraint(
-                "meeting", Lower("email"), condition=Q(status__in=["pending", "approved", "waitlisted"]),
+                fields=["meeting", "email_key"], condition=Q(status__in=["pending", "approved", "waitlisted"]),
                 name="one_active_registration_per_meeting_and_email",
             ),
             models.UniqueConstraint(
@@ -276,8 +335,10 @@ class Answer(models.Model):
         return self.sensitive_value if self.question_version.is_sensitive else self.value
 
 
-class Invitation(models.Model):
+class Invitation(IdentityKeys):
     """A personal invitation to register; the link carries a token of which only the hash is kept."""
+
+    SEARCHED = ("email", "given_name", "family_name")
 
     meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("email"))
@@ -314,7 +375,8 @@ class Invitation(models.Model):
         ordering = ["meeting", "created_at"]
         constraints = [
             models.UniqueConstraint(
-                "meeting", Lower("email"), condition=Q(revoked_at__isnull=True), name="one_open_invitation_per_meeting_and_email"
+                fields=["meeting", "email_key"], condition=Q(revoked_at__isnull=True),
+                name="one_open_invitation_per_meeting_and_email",
             ),
         ]
 

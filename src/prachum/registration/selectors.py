@@ -13,10 +13,10 @@ from django.db import connection, models
 from django.db.models import (
     BooleanField, Case, Count, Exists, ExpressionWrapper, Max, OuterRef, Prefetch, Q, QuerySet, Value, When,
 )
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
+from prachum.core.identity import email_key, search_key, spellings
 from prachum.directory.protocol import protocol_rank
 from prachum.meetings.models import Category, Delegation, Meeting, MeetingRole
 from prachum.registration.models import Invitation, Participation, Registration, hash_token
@@ -109,14 +109,16 @@ def quotas_and_seats_taken(
 # rows, one of each kind.
 _EARLIER_SUBMITS_SQL = (
     f"SELECT * FROM {Registration._meta.db_table} WHERE meeting_id = %s AND (client_token = %s OR "
-    f"(LOWER(email) = LOWER(%s) AND status IN ({', '.join(['%s'] * len(Registration.ACTIVE))}))) LIMIT 2"
+    f"(email_key = %s AND status IN ({', '.join(['%s'] * len(Registration.ACTIVE))}))) LIMIT 2"
 )
 
 
 def earlier_submits(meeting_id: int, *, client_token: str, email: str) -> list[Registration]:
     """The meeting's registration made with this form token, and its active registration (pending, approved,
-    waitlisted) with this email in any case: at most two rows, in no order, maybe one row for both."""
-    return list(Registration.objects.raw(_EARLIER_SUBMITS_SQL, [meeting_id, client_token, email, *Registration.ACTIVE]))
+    waitlisted) with this email however it is spelt (email_key): at most two rows, in no order, maybe one row for both."""
+    return list(Registration.objects.raw(
+        _EARLIER_SUBMITS_SQL, [meeting_id, client_token, email_key(email), *Registration.ACTIVE]
+    ))
 
 
 def seats_left(meeting: Meeting) -> int | None:
@@ -210,10 +212,9 @@ def registration_by_manage_token(token: str) -> Registration | None:
 def active_registration_by_email(meeting: Meeting, email: str) -> Registration | None:
     """The registration that blocks `email` from registering again at `meeting` (pending, approved or waitlisted).
 
-    Compares lower(email) on both sides, as the database's unique index does."""
+    Compares email_key, as the database's unique index does."""
     return (
-        Registration.objects.alias(email_lower=Lower("email"))
-        .filter(meeting=meeting, email_lower=Lower(Value(email)), status__in=Registration.ACTIVE)
+        Registration.objects.filter(meeting=meeting, email_key=email_key(email), status__in=Registration.ACTIVE)
         .order_by()
         .first()
     )
@@ -221,21 +222,26 @@ def active_registration_by_email(meeting: Meeting, email: str) -> Registration |
 
 # --- The organizer's list of registrations ------------------------------------------------------------
 
-# Fields the organizer's search looks in; check-in staff search names only (they see nothing else).
-SEARCH_FIELDS = ("given_name", "family_name", "name_lo", "email", "organization_name",
-                 "delegation__organization__name_en", "delegation__organization__name_lo")
-NAME_SEARCH_FIELDS = ("given_name", "family_name", "name_lo")
+# Fields the organizer's search looks in besides the names (Registration.search_text); check-in staff search
+# names only (they see nothing else).
+SEARCH_FIELDS = ("email", "organization_name", "delegation__organization__name_en", "delegation__organization__name_lo")
+
+
+def matches_word(word: str, fields=()) -> Q:
+    """Rows where `word` is in search_text (compared by search_key: ຄຳ finds ຄໍາ, an invisible joiner hides
+    nothing) or in one of `fields`, text without a key, in any of its spellings."""
+    match = Q(search_text__contains=search_key(word))
+    for name in fields:
+        for form in spellings(word):
+            match |= Q(**{f"{name}__icontains": form})
+    return match
 
 
 def search_registrations(queryset: QuerySet[Registration], text: str, *, names_only: bool = False) -> QuerySet[Registration]:
     """Registrations matching every word of `text` in a name (Lao or Latin script), the email or the
-    organization; case-insensitive on SQLite and PostgreSQL alike (icontains)."""
-    fields = NAME_SEARCH_FIELDS if names_only else SEARCH_FIELDS
+    organization; case-insensitive on SQLite and PostgreSQL alike."""
     for word in text.split()[:8]:
-        match = Q()
-        for name in fields:
-            match |= Q(**{f"{name}__icontains": word})
-        queryset = queryset.filter(match)
+        queryset = queryset.filter(matches_word(word, () if names_only else SEARCH_FIELDS))
     return queryset
 
 
@@ -453,7 +459,7 @@ def invitations_with_state(meeting: Meeting, *, now=None) -> QuerySet[Invitation
     now = now or timezone.now()
     registered_by_email = Registration.objects.filter(
         meeting=meeting, status__in=Registration.ACTIVE
-    ).annotate(email_lower=Lower("email")).filter(email_lower=Lower(OuterRef("email")))
+    ).filter(email_key=OuterRef("email_key"))
     phase = meeting_selectors.registration_phase(meeting, now=now)
     closed = phase in (meeting_selectors.RegistrationPhase.CLOSED, meeting_selectors.RegistrationPhase.CANCELLED)
     expired = Q(pk__isnull=False) if closed else Q(expires_at__lte=now)
@@ -481,9 +487,7 @@ def invitation_state_counts(queryset: QuerySet[Invitation]) -> dict[str, int]:
 
 
 def search_invitations(queryset: QuerySet[Invitation], text: str) -> QuerySet[Invitation]:
-    """Invitations whose email, given or family name contains every word of `text` (any case)."""
+    """Invitations whose email, given or family name contains every word of `text` (any case, any spelling)."""
     for word in text.split()[:10]:
-        queryset = queryset.filter(
-            Q(email__icontains=word) | Q(given_name__icontains=word) | Q(family_name__icontains=word)
-        )
+        queryset = queryset.filter(matches_word(word))  # the invitation's search_text holds its email too
     return queryset

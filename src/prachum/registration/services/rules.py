@@ -10,8 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models.functions import Lower
-
+from prachum.core.identity import email_key
 from prachum.meetings.models import Category, Delegation, Meeting, MeetingRole
 from prachum.registration.errors import RegistrationError
 from prachum.registration.models import Invitation, Participation, Registration
@@ -116,7 +115,8 @@ def is_organizer(user, meeting: Meeting) -> bool:
 
 class Lookups:
     """What the checks read of a meeting, one query per question: for one submit. `registered`: the
-    emails (lower case) known to hold an active registration at the meeting, as the caller read them."""
+    email keys (prachum.core.identity.email_key) of the emails known to hold an active registration at the
+    meeting, as the caller read them."""
 
     def __init__(self, meeting: Meeting, *, registered: Iterable[str] = ()):
         self.meeting = meeting
@@ -138,12 +138,11 @@ class BatchLookups(Lookups):
     `emails` are registered already."""
 
     def __init__(self, meeting: Meeting, *, nominated_by=None, emails: Iterable[str] = ()):
-        emails = list({email.lower() for email in emails if email})
+        keys = list({email_key(email) for email in emails if email})
         registered = (
-            Registration.objects.filter(meeting=meeting, status__in=Registration.ACTIVE)
-            .annotate(email_lower=Lower("email")).filter(email_lower__in=emails)
-            .values_list("email_lower", flat=True)
-        ) if emails else ()
+            Registration.objects.filter(meeting=meeting, status__in=Registration.ACTIVE, email_key__in=keys)
+            .values_list("email_key", flat=True)
+        ) if keys else ()
         super().__init__(meeting, registered=registered)
         self._categories = {c.pk: c for c in Category.objects.filter(meeting=meeting)}
         self._delegations = {d.pk: d for d in Delegation.objects.filter(meeting=meeting)}
@@ -177,8 +176,8 @@ class Admission:
 
 
 def check_not_registered(email: str, registered: Iterable[str]) -> None:
-    """One active registration per email and meeting, whatever the case of its letters."""
-    if email and email.lower() in registered:
+    """One active registration per email and meeting, however the address is spelt (`registered`: email keys)."""
+    if email and email_key(email) in registered:
         raise RegistrationError("duplicate_email")
 
 

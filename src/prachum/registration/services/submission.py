@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from prachum.core.identity import email_key
 from prachum.core.outbox import render_registration_email
 from prachum.core.transactions import use_case
 from prachum.meetings.models import Category, Delegation, Meeting
@@ -53,7 +54,7 @@ def person_values(person: dict) -> dict:
 
 def _earlier_submit(meeting_id: int, client_token: str, email: str) -> tuple[SubmitResult | None, set[str]]:
     """What an earlier submit says, in one query: (the registration this same form made, answered
-    again with created=False, or None; the emails, lower case, of the other active registrations
+    again with created=False, or None; the email keys of the other active registrations
     with this email, for rules.check_not_registered).
 
     A form token is issued once per form shown. The same token with another email is someone else
@@ -62,10 +63,10 @@ def _earlier_submit(meeting_id: int, client_token: str, email: str) -> tuple[Sub
     rows = earlier_submits(meeting_id, client_token=client_token, email=email)
     for row in rows:
         if row.client_token == client_token:
-            if row.email.lower() != email.lower():
+            if row.email_key != email_key(email):
                 raise RegistrationError("form_reused")
             return SubmitResult(row, False, row.manage_token), set()
-    return None, {row.email.lower() for row in rows}
+    return None, {row.email_key for row in rows}
 
 
 def _fresh_invitation(invitation: Invitation, *, lock: bool) -> Invitation:
