@@ -94,7 +94,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 if PRACHUM_REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": PRACHUM_REDIS_URL}}
+    # Fails open: with Redis down, pages are built afresh and the rate limits let requests through.
+    CACHES = {"default": {"BACKEND": "prachum.core.cache_backends.FailOpenRedisCache", "LOCATION": PRACHUM_REDIS_URL}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "prachum"}}
@@ -194,10 +195,15 @@ WHITENOISE_USE_FINDERS = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-# Rate limits of the public POST endpoints, per client address (django-ratelimit, counted in the cache).
-# Raise them for a load test. Behind a proxy, set RATELIMIT_IP_META_KEY to the header that carries the client.
-PRACHUM_RATELIMIT_REGISTER = "20/m"
-PRACHUM_RATELIMIT_RESEND_LINK = "5/m"
+# Rate limits of the public POST endpoints (django-ratelimit, counted in the cache): a high ceiling per client
+# address, so that a delegation registering together from one office passes, and a low one per person (per email
+# and per form token). Raise them for a load test. Behind a proxy, set RATELIMIT_IP_META_KEY to the header that
+# carries the client. When the cache is down the limits let requests through (registration/ratelimits.py).
+PRACHUM_RATELIMIT_REGISTER = "200/m"
+PRACHUM_RATELIMIT_REGISTER_PER_PERSON = "5/m"
+PRACHUM_RATELIMIT_RESEND_LINK = "60/m"
+PRACHUM_RATELIMIT_RESEND_LINK_PER_PERSON = "3/m"
+RATELIMIT_FAIL_OPEN = True
 
 SESSION_COOKIE_SECURE = PRACHUM_IS_HTTPS
 CSRF_COOKIE_SECURE = PRACHUM_IS_HTTPS
