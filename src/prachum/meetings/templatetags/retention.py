@@ -22,8 +22,10 @@ def retention_notice(meeting):
     except (ValueError, KeyError):
         zone = ZoneInfo("UTC")
     now = timezone.now()
+    due_on = timezone.localtime(due, zone).date()
     return {
-        "meeting": meeting, "due_on": timezone.localtime(due, zone).date(), "erased_at": meeting.personal_data_erased_at,
+        "meeting": meeting, "due_on": due_on, "erased_at": meeting.personal_data_erased_at,
         "soon": meeting.personal_data_erased_at is None and due - now <= WARN_BEFORE,
-        "days_left": max(0, (due - now).days),
+        # Days as the calendar where the meeting is counts them.
+        "days_left": max(0, (due_on - timezone.localtime(now, zone).date()).days),
     }

@@ -189,12 +189,18 @@ def meetings_due_for_erasure(now: datetime | None = None) -> list[Meeting]:
     return [m for m in meetings if m.personal_data_erased_after <= now]
 
 
+def was_warned(meeting: Meeting) -> bool:
+    """The owners were told of the current erasure date. A warning sent before the last 30 days of the period
+    was about an earlier date (the retention period was lengthened since): they are told again."""
+    warned = meeting.retention_warned_at
+    return warned is not None and warned >= meeting.personal_data_erased_after - WARN_BEFORE - timedelta(days=1)
+
+
 def meetings_to_warn(now: datetime | None = None) -> list[Meeting]:
     """Meetings whose data is erased within WARN_BEFORE and whose owners were not told yet."""
     now = now or timezone.now()
-    meetings = Meeting.objects.filter(personal_data_erased_at__isnull=True, retention_warned_at__isnull=True,
-                                      ends_at__lt=now + WARN_BEFORE)
-    return [m for m in meetings if now < m.personal_data_erased_after <= now + WARN_BEFORE]
+    meetings = Meeting.objects.filter(personal_data_erased_at__isnull=True, ends_at__lt=now + WARN_BEFORE)
+    return [m for m in meetings if now < m.personal_data_erased_after <= now + WARN_BEFORE and not was_warned(m)]
 
 
 def local_date(meeting: Meeting, moment: datetime):
@@ -222,7 +228,7 @@ def warn_before_erasure(*, meeting_id: int) -> int:
     """Tell the meeting's owners (by email, each in their language) that its people's data will be erased
     on its date; once per meeting. Returns how many emails were written."""
     meeting = lock_meeting(meeting_id)
-    if meeting.retention_warned_at is not None:
+    if was_warned(meeting):
         return 0
     owners = [role.user for role in MeetingRole.objects.filter(meeting=meeting, role=MeetingRole.Role.OWNER)
               .select_related("user").order_by("pk") if role.user.email and role.user.is_active]

@@ -17,7 +17,7 @@ from prachum.checkin.models import CheckIn
 from prachum.jobs import engine
 from prachum.jobs.models import Job
 from prachum.jobs.services import attach_result
-from prachum.meetings.models import MeetingRole
+from prachum.meetings.models import Meeting, MeetingRole
 from prachum.meetings.tests.factories import make_category, make_meeting, make_session
 from prachum.notify.models import Message
 from prachum.online.models import Join
@@ -190,6 +190,10 @@ def test_the_owners_are_warned_once_30_days_before_in_their_language(media):
     assert lao.language == "lo" and "ກອງປະຊຸມ ADGSOM" in lao.subject
     meeting.refresh_from_db()
     assert meeting.retention_warned_at is not None and meeting.personal_data_erased_at is None
+    # The period is lengthened by a year: they are told again 30 days before the new date, not before.
+    Meeting.objects.filter(pk=meeting.pk).update(retention_days=730)
+    assert run_retention()["warned"] == 0
+    assert run_retention(now=now + timedelta(days=370))["warned"] == 2
 
 
 def test_the_dry_run_says_what_would_go_and_changes_nothing(media):
@@ -255,3 +259,19 @@ def test_the_2020_symposium_s_33_people_are_anonymised_by_a_retention_run(media,
     # The numbers stay: 33 registrations, by status and delegation as before.
     assert symposium.registrations.filter(delegation__organization__code="JP").exists()
     assert adgsom.registrations.filter(erased_at__isnull=True).count() == adgsom.registrations.count()
+
+
+def test_the_overview_and_setup_pages_say_when_the_data_goes_and_warn_within_30_days(client):
+    now = timezone.now()
+    later = make_meeting(starts_at=now - timedelta(days=10, hours=2), ends_at=now - timedelta(days=10))
+    soon = make_meeting(starts_at=now - timedelta(days=350, hours=2), ends_at=now - timedelta(days=350))
+    owner = make_organizer(later, role=MeetingRole.Role.OWNER)
+    MeetingRole.objects.create(meeting=soon, user=owner, role=MeetingRole.Role.OWNER)
+    client.force_login(owner)
+    for page in (f"/en/manage/{later.slug}/", f"/en/manage/{later.slug}/setup/"):
+        html = client.get(page).content.decode()
+        assert 'data-retention="later"' in html and "Personal data will be erased on" in html, page
+    for page in (f"/en/manage/{soon.slug}/", f"/en/manage/{soon.slug}/setup/"):
+        html = client.get(page).content.decode()
+        assert 'data-retention="soon"' in html and "in 15 days" in html, page
+    assert "ວັນທີ" in client.get(f"/lo/manage/{soon.slug}/").content.decode()
