@@ -5,6 +5,7 @@ import subprocess
 import sys
 import time
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
@@ -62,6 +63,10 @@ class Command(BaseCommand):
         self.stdout.write(f"  Password   {password}")
         if "PRACHUM_DEMO_PASSWORD" not in os.environ:
             self.stdout.write("             (a new one each run; set PRACHUM_DEMO_PASSWORD to keep one)")
+        if settings.PRACHUM_REQUIRE_2FA != "off":
+            # As in production: `demo` is a site administrator, so its first login sets up a second step.
+            self.stdout.write("  2nd step   at the first login, scan the QR code with an authenticator app (or add a")
+            self.stdout.write("             passkey) and keep the recovery codes; PRACHUM_REQUIRE_2FA=off skips it")
         if no_serve:
             return
         self.stdout.write(f"Serving on {host}:{port} with gunicorn; press Ctrl-C to stop.")
