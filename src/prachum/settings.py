@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from csp.constants import NONE, SELF
 from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 
@@ -55,6 +56,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "prachum.core.security_headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -189,10 +192,16 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "prachum.core.staticfiles.StaticFilesStorage"},
+    # Public files: collectstatic writes them readable by all (a web server in front may serve STATIC_ROOT).
+    "staticfiles": {"BACKEND": "prachum.core.staticfiles.StaticFilesStorage",
+                    "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755}},
 }
 WHITENOISE_USE_FINDERS = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploads (answers' files, documents, photos) hold personal data and are served only through views that
+# check who asks: readable by the server's own user alone.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Rate limits of the public POST endpoints (django-ratelimit, counted in the cache): a high ceiling per client
@@ -216,8 +225,38 @@ if PRACHUM_IS_HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 31536000
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    # Off unless asked: a ministry's domain has other hosts (intranet, mail, old sites) that HSTS on
+    # subdomains would cut off, and a preloaded domain stays HTTPS-only in browsers for months after
+    # it is withdrawn. The preload list requires includeSubDomains, so preload brings it.
+    SECURE_HSTS_PRELOAD = config.get_bool("PRACHUM_HSTS_PRELOAD", False)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD or config.get_bool("PRACHUM_HSTS_INCLUDE_SUBDOMAINS", False)
+    # check --deploy warns when either is off; that is the operator's choice above, not an oversight.
+    SILENCED_SYSTEM_CHECKS = [
+        *(["security.W005"] if not SECURE_HSTS_INCLUDE_SUBDOMAINS else []),
+        *(["security.W021"] if not SECURE_HSTS_PRELOAD else []),
+    ]
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and pictures from this site only, never inline
+# (every page's JavaScript and CSS is a static file); data: pictures for QR codes. The check-in desk adds
+# 'wasm-unsafe-eval' for its QR decoder (checkin/views.py). Served files (uploads, documents) set their own
+# `sandbox` policy, which this middleware leaves alone.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
 
 LOGGING = {
     "version": 1,

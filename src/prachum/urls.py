@@ -48,3 +48,4 @@ urlpatterns += i18n_patterns(
 
 handler404 = "prachum.web.views.page_not_found"
 handler403 = "prachum.web.views.permission_denied"
+handler500 = "prachum.web.views.server_error"

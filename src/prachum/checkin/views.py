@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from csp.constants import WASM_UNSAFE_EVAL
+from csp.decorators import csp_update
 from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
@@ -18,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from prachum.core.security_headers import allow_features
 from prachum.meetings.permissions import Capability, meeting_access_required
 from prachum.core.validators import as_id
 
@@ -72,6 +75,10 @@ def _strings() -> dict:
 
 
 @never_cache
+@allow_features("camera")
+# The QR decoder is WebAssembly (zxing-wasm), which a browser compiles only under 'wasm-unsafe-eval';
+# it allows no JavaScript eval.
+@csp_update({"script-src": [WASM_UNSAFE_EVAL]})
 @meeting_access_required(Capability.CHECK_IN)
 def desk(request, slug, access):
     meeting = access.meeting

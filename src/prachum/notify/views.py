@@ -4,7 +4,9 @@ participant's calendar file, the one the ticket email attaches, from their priva
 
 The emails hold private links (a participant's page, a set-password link): hence MANAGE, not REVIEW, and
 pages that no cache keeps. An email's HTML is the sender's markup: it is shown only inside a sandboxed
-iframe (no scripts, no forms, no navigation of our page), never inline in our page."""
+iframe (no scripts, no forms, no navigation of our page), never inline in our page. The iframe loads it
+from its own address, with its own policy (the email's inline styles, nothing else), so that the page
+around it keeps the site's policy, which allows no inline style."""
 
 from urllib.parse import urlencode
 
@@ -19,6 +21,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from prachum.accounts.roles import is_site_administrator
@@ -34,10 +37,10 @@ from prachum.registration.models import Registration
 from prachum.registration.views.participant import private_page
 
 PAGE_SIZE = 50
-# The detail page's own policy: even if the sandbox were missing, the email's markup (which inherits it in
-# the srcdoc iframe) could run no script and send no form.
-DETAIL_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-                 "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+# The email's HTML part, framed by its detail page only: even if the iframe's sandbox were missing, the
+# email's markup could run no script, send no form and load nothing from elsewhere.
+HTML_PART_POLICY = ("sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+                    "base-uri 'none'; form-action 'none'; frame-ancestors 'self'")
 
 
 def _list(request, *, meeting, template, context):
@@ -55,19 +58,30 @@ def _list(request, *, meeting, template, context):
     })
 
 
-def _detail(request, message, *, template, context):
+def _links_shown(message) -> bool:
+    """A held email's links are shown whole: with no mail server the organizer is how it reaches its person.
+    Any other email reached its person (or will): its private links stay theirs."""
+    return message.status == Message.Status.HELD
+
+
+def _detail(request, message, *, template, context, html_url):
     message.kind_label = kind_label(message.kind)
-    # A held email's links are shown whole: with no mail server the organizer is how it reaches its person.
-    # Any other email reached its person (or will): its private links stay theirs.
-    links_shown = message.status == Message.Status.HELD
+    links_shown = _links_shown(message)
     if not links_shown:
         message.body_text = mask_private_links(message.body_text)
-        message.body_html = mask_private_links(message.body_html)
-    response = render(request, template, {
+    return render(request, template, {
         **context, "message": message, "mail_enabled": settings.PRACHUM_EMAIL_ENABLED, "links_shown": links_shown,
-        "may_resend": message.status not in (Message.Status.QUEUED, Message.Status.SENDING),
+        "may_resend": message.status not in (Message.Status.QUEUED, Message.Status.SENDING), "html_url": html_url,
     })
-    response["Content-Security-Policy"] = DETAIL_POLICY
+
+
+def _html_part(message):
+    if not message.body_html:
+        raise Http404("no HTML part")
+    html = message.body_html if _links_shown(message) else mask_private_links(message.body_html)
+    response = HttpResponse(html, content_type="text/html; charset=utf-8")
+    response["Content-Security-Policy"] = HTML_PART_POLICY
+    response["Referrer-Policy"] = "no-referrer"
     return response
 
 
@@ -102,7 +116,14 @@ def meeting_outbox(request, slug, access):
 def meeting_message(request, slug, pk, access):
     message = get_object_or_404(Message.objects.select_related("registration"), pk=pk, meeting=access.meeting)
     return _detail(request, message, template="notify/outbox/meeting_message.html",
-                   context={"access": access, "tab": "outbox"})
+                   context={"access": access, "tab": "outbox"}, html_url=reverse("outbox:message_html", args=[slug, pk]))
+
+
+@never_cache
+@xframe_options_sameorigin
+@meeting_access_required(Capability.MANAGE)
+def meeting_message_html(request, slug, pk, access):
+    return _html_part(get_object_or_404(Message, pk=pk, meeting=access.meeting))
 
 
 @require_POST
@@ -132,7 +153,16 @@ def account_outbox(request):
 def account_message(request, pk):
     _administrator(request)
     message = get_object_or_404(Message, pk=pk, meeting=None)
-    return _detail(request, message, template="notify/outbox/account_message.html", context={})
+    return _detail(request, message, template="notify/outbox/account_message.html", context={},
+                   html_url=reverse("outbox:account_message_html", args=[pk]))
+
+
+@never_cache
+@xframe_options_sameorigin
+@login_required
+def account_message_html(request, pk):
+    _administrator(request)
+    return _html_part(get_object_or_404(Message, pk=pk, meeting=None))
 
 
 @require_POST

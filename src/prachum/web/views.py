@@ -1,4 +1,6 @@
+import base64
 import hashlib
+import re
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -12,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from django.views.defaults import server_error as django_server_error
 
 from prachum.accounts.roles import is_site_administrator, may_create_meetings
 from prachum.core.caching import ProcessCache
@@ -117,3 +120,17 @@ def page_not_found(request, exception):
 def permission_denied(request, exception):
     """A 403 page that says what is missing and who can give it (web/refusals.py)."""
     return render(request, "403.html", {"refusal": refusal_of(request, exception)}, status=403)
+
+
+def _inline_style_hash(template_name: str) -> str:
+    source = render_to_string(template_name)
+    style = re.search(r"<style>(.*?)</style>", source, re.S).group(1)
+    return "'sha256-" + base64.b64encode(hashlib.sha256(style.encode()).digest()).decode() + "'"
+
+
+def server_error(request):
+    """Django's 500 page, whose one inline stylesheet (it must show when static files fail too) the
+    Content-Security-Policy allows by its hash, on this response only."""
+    response = django_server_error(request)
+    response._csp_update = {"style-src": [_inline_style_hash("500.html")]}
+    return response

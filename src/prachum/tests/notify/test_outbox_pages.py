@@ -189,13 +189,21 @@ def test_the_email_is_shown_in_both_parts_its_html_only_inside_a_sandbox(client,
     pre = re.search(r'<pre class="outbox-text"[^>]*>(.*?)</pre>', page, re.S).group(1)
     assert pre == "Dear Keo,\n&lt;b&gt;not bold&lt;/b&gt;\nhttps://example.org/x"
     iframe = re.search(r"<iframe[^>]*>", page).group(0)
-    assert ' sandbox=""' in iframe and "srcdoc=" in iframe
-    # The email's markup is in our page only as an escaped attribute value.
-    assert "<script>parent" not in page and "onerror=alert(1)>" not in page
-    assert "&lt;script&gt;parent.document.title=&quot;pwned&quot;&lt;/script&gt;" in iframe
+    html_url = reverse("outbox:message_html", args=[meeting.slug, message.pk])
+    assert ' sandbox=""' in iframe and f'src="{html_url}"' in iframe
+    # The email's markup is not in our page, which keeps the site's policy: no inline script or style.
+    assert "parent.document.title" not in page and "onerror" not in page
     policy = response["Content-Security-Policy"]
-    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy and "unsafe-inline" not in policy
     assert "no-store" in response["Cache-Control"]
+    # The HTML part, at its own address: framed by our pages only, sandboxed, its inline styles and nothing else.
+    part = client.get(html_url)
+    assert part.content.decode() == html and part["Content-Type"] == "text/html; charset=utf-8"
+    assert part["Content-Security-Policy"].startswith("sandbox; default-src 'none'; style-src 'unsafe-inline'")
+    assert "frame-ancestors 'self'" in part["Content-Security-Policy"] and part["X-Frame-Options"] == "SAMEORIGIN"
+    assert "no-store" in part["Cache-Control"]
+    client.logout()
+    assert client.get(html_url).status_code == 302  # to the login page
 
 
 def test_a_focal_points_invitation_without_a_mail_server_is_held_and_its_set_password_link_readable(
@@ -392,6 +400,8 @@ def test_an_email_that_reached_or_will_reach_its_person_shows_no_private_link(cl
     page = client.get(detail(message)).content.decode()
     assert token not in page
     assert "/r/•••/" in page and "data-links-masked" in page
+    html_part = client.get(reverse("outbox:message_html", args=[meeting.slug, message.pk])).content.decode()
+    assert token not in html_part and "/r/•••/" in html_part
 
 
 def test_a_held_email_shows_its_private_links_to_pass_on(client, meeting, manager, registration):
@@ -399,6 +409,8 @@ def test_a_held_email_shows_its_private_links_to_pass_on(client, meeting, manage
     client.force_login(manager)
     page = client.get(detail(message)).content.decode()
     assert registration.manage_token in page and "data-links-masked" not in page
+    html_part = client.get(reverse("outbox:message_html", args=[meeting.slug, message.pk])).content.decode()
+    assert registration.manage_token in html_part
 
 
 @pytest.mark.parametrize("link, shown", [
