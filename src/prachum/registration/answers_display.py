@@ -33,7 +33,8 @@ def _shown(version, value) -> str:
 
 
 def answer_rows(registration) -> list[dict]:
-    """[{"label", "value", "is_sensitive"}] in the order of the form's questions."""
+    """[{"label", "value", "is_sensitive", "file_answer_id"}] in the order of the form's questions;
+    `file_answer_id`: the answer whose file the page links to (None for other answers)."""
     rows = []
     answers = registration.answers.select_related("question", "question_version").order_by("question__order", "question__pk")
     for answer in answers:
@@ -44,5 +45,6 @@ def answer_rows(registration) -> list[dict]:
             value = mask(_shown(version, answer.answer))
         else:
             value = _shown(version, answer.answer)
-        rows.append({"label": version.label, "value": value, "is_sensitive": version.is_sensitive})
+        rows.append({"label": version.label, "value": value, "is_sensitive": version.is_sensitive,
+                     "file_answer_id": answer.pk if answer.file else None})
     return rows

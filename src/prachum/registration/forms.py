@@ -235,7 +235,8 @@ class CheckedFileField(forms.FileField):
             if self.photo:
                 if kind not in PHOTO_KINDS_ACCEPTED or not is_decodable_image(value):
                     raise ValidationError(MESSAGES["photo_type"], code="photo_type")
-            elif kind not in self.kinds:
+            elif kind not in self.kinds or (kind != "pdf" and not is_decodable_image(value)):
+                # A picture is kept re-encoded (services/uploads.py): it must open, whatever its first bytes say.
                 raise ValidationError(MESSAGES["file_type"], code="file_type")
         return value
 

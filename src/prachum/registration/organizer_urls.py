@@ -8,6 +8,7 @@ urlpatterns = [
     path("<slug:slug>/", organizer.overview, name="overview"),
     path("<slug:slug>/registrations/", organizer.registrations, name="registrations"),
     path("<slug:slug>/registrations/<int:pk>/", organizer.registration_detail, name="registration"),
+    path("<slug:slug>/registrations/<int:pk>/files/<int:answer_id>/", organizer.answer_file, name="answer_file"),
     path("<slug:slug>/registrations/<int:pk>/name/", organizer.registration_name, name="registration_name"),
     path("<slug:slug>/registrations/<int:pk>/personal-data/", personal_data.organizer_export, name="registration_export"),
     path("<slug:slug>/registrations/<int:pk>/erase/", personal_data.organizer_erase, name="registration_erase"),

@@ -27,7 +27,7 @@ from prachum.notify.models import Message
 from prachum.online.links import join_token
 from prachum.online.models import ReminderRule
 from prachum.online.tests.factories import make_room
-from prachum.registration.models import Registration
+from prachum.registration.models import Answer, Registration
 from prachum.registration.tests.factories import (
     make_delegation, make_focal_point, make_invitation, make_organizer, make_question, make_registration,
 )
@@ -79,6 +79,12 @@ class World:
         self.participant_reg = make_registration(m, self.category, status=Status.APPROVED,
                                                  given_name="Somsak", name_lo="ສົມສັກ")
         self.participant_token = self.participant_reg.manage_token
+        # A file answer of each: reg_a's for the organizers' address, the participant's for the private link's.
+        self.answer_a, self.participant_answer = (
+            Answer.objects.create(registration=reg, question=self.file_question,
+                                  question_version=self.file_question.current_version,
+                                  file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="scan.pdf"))
+            for reg in (self.reg_a, self.participant_reg))
         self.join_token = join_token(self.participant_reg)
         self.other_reg = make_registration(self.other, status=Status.APPROVED)
         self.other_token = self.other_reg.manage_token
@@ -106,9 +112,10 @@ class World:
         )
         self.photo = add_photo(meeting=m, actor=owner, uploaded=SimpleUploadedFile("p.jpg", _jpeg(), "image/jpeg"))
         self.message = Message.objects.create(meeting=m, registration=self.reg_a, kind="registration.received",
-                                              to_email=self.reg_a.email, subject="Received", body_text="Hello")
+                                              to_email=self.reg_a.email, subject="Received", body_text="Hello",
+                                              body_html="<p>Hello</p>")
         self.account_message = Message.objects.create(kind="accounts.invited", to_email="new@example.org",
-                                                      subject="Welcome", body_text="Hello")
+                                                      subject="Welcome", body_text="Hello", body_html="<p>Hello</p>")
         self.job = Job.objects.create(kind="registration.bulk_approve", function="prachum.jobs.tests.noop",
                                       meeting=m, created_by=owner, label="bulk", status=Job.Status.DONE)
         self.job.result_file.save("result.csv", ContentFile(b"name\r\n"), save=False)
@@ -152,7 +159,7 @@ class World:
         values = self.url_kwargs()
         pk_of = {
             "organizer:registration": self.reg_a.pk, "organizer:registration_name": self.reg_a.pk,
-            "organizer:registration_role": self.reg_a.pk,
+            "organizer:registration_role": self.reg_a.pk, "organizer:answer_file": self.reg_a.pk,
             "organizer:invitation_resend": self.invitation.pk, "organizer:invitation_revoke": self.invitation.pk,
             "meeting_setup:question": self.question.pk, "meeting_setup:question_preview_edit": self.question.pk,
             "meeting_setup:session": self.session.pk, "meeting_setup:session_delete": self.session.pk,
@@ -161,7 +168,8 @@ class World:
             "meeting_setup:delegation": self.delegation_a.pk, "meeting_setup:delegation_delete": self.delegation_a.pk,
             "meeting_setup:role_remove": self.owner_role.pk, "meeting_setup:role_resend": self.owner_role.pk,
             "outbox:account_message": self.account_message.pk, "outbox:account_resend": self.account_message.pk,
-            "outbox:message": self.message.pk, "outbox:resend": self.message.pk,
+            "outbox:account_message_html": self.account_message.pk,
+            "outbox:message": self.message.pk, "outbox:resend": self.message.pk, "outbox:message_html": self.message.pk,
             "account_admin:set_active": self.new_user.pk, "account_admin:set_right": self.new_user.pk,
             "account_admin:resend": self.new_user.pk,
         }
@@ -175,6 +183,8 @@ class World:
                 result[key] = self.invitations_job.pk
             elif key == "token" and name == "online:join":
                 result[key] = self.join_token
+            elif key == "answer_id":
+                result[key] = (self.participant_answer if name == "registration:answer_file" else self.answer_a).pk
             else:
                 result[key] = values[key]
         return result

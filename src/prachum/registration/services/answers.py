@@ -2,19 +2,19 @@
 
 The form has validated the values already. A value is stored as JSON (dates as ISO text, decimals as
 text); a sensitive question's value goes to the encrypted `sensitive_value`; a file or photo question's
-value is an uploaded file, saved under a random name (a person's file name may carry personal data).
+value is an uploaded file, kept as uploads.stored_file makes it (random name, type from the content,
+pictures without metadata).
 """
 
 import datetime
-import secrets
 from decimal import Decimal
-from pathlib import Path
 
 from django.core.files import File
 from django.db.models.fields.files import FieldFile
 
 from prachum.meetings.models import CustomQuestion, QuestionKind
 from prachum.registration.models import Answer, Registration
+from prachum.registration.services.uploads import stored_file
 
 FILE_KINDS = (QuestionKind.FILE, QuestionKind.PHOTO)
 
@@ -58,8 +58,7 @@ def _answer(registration: Registration, question: CustomQuestion, value) -> Answ
     if version.kind in FILE_KINDS:
         if not isinstance(value, File):
             raise ValueError(f"question {question.key!r} wants a file, not {type(value).__name__}")
-        value.name = secrets.token_hex(16) + Path(value.name or "").suffix.lower()[:10]
-        answer.file = value
+        answer.file = stored_file(value)
     elif version.is_sensitive:
         answer.sensitive_value = _json(value)
     else:

@@ -136,7 +136,7 @@ def test_a_pdf_file_and_a_photo_are_accepted_by_their_content(client, meeting, c
     files = {a.question.key: a.file for a in Answer.objects.select_related("question")}
     assert files["letter"].read() == PDF
     assert "nomination" not in files["letter"].name  # stored under a random name
-    assert files["photo"].name.endswith(".jpeg")
+    assert files["photo"].name.endswith(".jpg")  # the extension of what it is, not of its name
 
 
 def test_an_exe_renamed_pdf_is_refused(client, meeting, category):

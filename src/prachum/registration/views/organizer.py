@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from prachum.audit.changes import with_changes
 from prachum.audit.models import AuditEvent
@@ -22,9 +22,11 @@ from prachum.core.outbox import messages_of
 from prachum.jobs.models import Job
 from prachum.meetings.permissions import Capability, meeting_access_required
 from prachum.registration import selectors
+from prachum.registration.answers_display import answer_rows
 from prachum.registration.errors import RegistrationError
-from prachum.registration.models import Registration
+from prachum.registration.models import Answer, Registration
 from prachum.registration.services import bulk, messaging, names, transitions
+from prachum.registration.views.answer_files import answer_file_response
 from prachum.registration.views.organizer_forms import (
     AuditFilterForm, BulkActionForm, MessageForm, RegistrationFilterForm, parse_rows,
 )
@@ -130,7 +132,20 @@ def registration_detail(request, slug, pk, access):
         for message in sent:
             message.text_shown = messaging.mask_private_links(message.body_text, registration)
         context["sent_messages"] = sent
+        context["answers"] = answer_rows(registration)
     return render(request, "registration/organizer/registration_detail.html", context)
+
+
+@require_safe
+@meeting_access_required(Capability.SEE_REGISTRATIONS)
+def answer_file(request, slug, pk, answer_id, access):
+    """A file the person uploaded with their answers: for those who see their details (not the desk)."""
+    registration = _visible_registration(request, access, pk)
+    if not (access.can_review or access.is_focal_point):
+        access.deny(request, "answer_file", needed=(Capability.REVIEW,), registration=registration.pk)
+    answer = get_object_or_404(Answer.objects.select_related("question", "registration__meeting"),
+                               pk=answer_id, registration=registration)
+    return answer_file_response(answer)
 
 
 @meeting_access_required(Capability.REVIEW)

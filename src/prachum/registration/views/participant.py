@@ -21,9 +21,10 @@ from prachum.core.qr import qr_code_pixel_size, qr_code_png
 from prachum.registration import selectors, services
 from prachum.registration.answers_display import answer_rows
 from prachum.registration.forms import RegistrationForm
-from prachum.registration.models import Registration
+from prachum.registration.models import Answer, Registration
 from prachum.registration.services.rules import is_editable as is_editable_now
 from prachum.registration.tickets import ticket_pdf as build_ticket_pdf
+from prachum.registration.views.answer_files import answer_file_response
 from prachum.registration.views.public import see_other
 
 Status = Registration.Status
@@ -209,3 +210,13 @@ def ticket_pdf(request, registration, *, token):
     if not has_ticket(registration):
         raise Http404("no ticket")
     return _download(build_ticket_pdf(registration), "application/pdf", f"ticket-{registration.meeting.slug}.pdf")
+
+
+@private_page("GET", "HEAD")
+def answer_file(request, registration, *, token, answer_id):
+    """A file the person uploaded with their answers, for them to check what the organizers received."""
+    answer = Answer.objects.select_related("question", "registration__meeting").filter(
+        pk=answer_id, registration=registration).first()
+    if answer is None:
+        raise Http404("no such answer")
+    return answer_file_response(answer)

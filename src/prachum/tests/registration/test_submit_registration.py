@@ -1,10 +1,12 @@
 """submit_registration: who gets a seat, who waits, who is refused, and what is written with it."""
 
+import io
 from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
+from PIL import Image
 
 from prachum.audit.models import AuditEvent
 from prachum.meetings.models import Meeting
@@ -415,11 +417,14 @@ def test_a_file_answer_is_saved_under_a_random_name(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     meeting = make_meeting()
     make_question(meeting, "photo", kind="photo")
-    upload = SimpleUploadedFile("Keo Phommachanh passport.PNG", b"\x89PNG\r\n\x1a\n", content_type="image/png")
+    picture = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(picture, "PNG")
+    upload = SimpleUploadedFile("Keo Phommachanh passport.PNG", picture.getvalue(), content_type="image/png")
     reg = submit(meeting, make_category(meeting), answers={"photo": upload}).registration
     answer = Answer.objects.get(registration=reg)
     assert answer.file.name.endswith(".png") and "Keo" not in answer.file.name
-    assert answer.file.read() == b"\x89PNG\r\n\x1a\n"
+    with Image.open(answer.file) as kept:  # re-encoded (services/uploads.py), the same picture
+        assert (kept.format, kept.size, kept.getpixel((0, 0))) == ("PNG", (8, 8), (200, 30, 30))
 
 
 def test_an_answer_to_an_unknown_question_is_a_programming_error_and_saves_nothing():

@@ -1,10 +1,12 @@
 """update_registration: the person edits their registration through the manage link; moving seats is checked."""
 
+import io
 from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
 from prachum.audit.models import AuditEvent
 from prachum.meetings.models import Meeting
@@ -241,7 +243,9 @@ def test_a_file_answer_is_kept_when_the_form_gives_it_back_and_removed_when_clea
     settings.MEDIA_ROOT = tmp_path
     meeting = make_meeting()
     make_question(meeting, "photo", kind="photo")
-    reg = _submitted(meeting, {"photo": SimpleUploadedFile("me.jpg", b"\xff\xd8\xff", content_type="image/jpeg")})
+    picture = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(picture, "JPEG")
+    reg = _submitted(meeting, {"photo": SimpleUploadedFile("me.jpg", picture.getvalue(), content_type="image/jpeg")})
     stored = Answer.objects.get(registration=reg)
     update_registration(registration_id=reg.pk, person={}, answers={"photo": stored.file})
     assert Answer.objects.get(registration=reg).pk == stored.pk
