@@ -6,6 +6,13 @@ from an old Thai/Lao Windows set-up in CP874 (TIS-620 plus a few characters). Th
 in that order and named to the user in the dry run, so that a wrongly read file is noticed before
 anything is saved. Blank rows are skipped; each row keeps its line (CSV) or row number (XLSX).
 
+An XLSX file is a zip of XML files, so a small upload can unpack to gigabytes (a sheet of empty rows formatted
+down to the bottom) or declare XML entities that expand without end ("billion laughs"). Before openpyxl reads
+anything, the members' unpacked sizes are added up (zipfile stops at the declared size and checks the CRC,
+so a member cannot lie about it) and every XML member is scanned for DOCTYPE and ENTITY declarations, which
+Excel and LibreOffice never write. The sheet is then read row by row, at most MAX_COLUMNS wide: empty rows
+are skipped, and a sheet going on below MAX_SCANNED_ROWS is refused rather than read to its end.
+
 Writing (`safe_cell`) neutralises formula injection: a value that a spreadsheet would run as a
 formula (starting with = + - @, a tab or a carriage return) gets a leading apostrophe, and XLSX
 cells are written as strings, never as formulas.
@@ -14,7 +21,9 @@ cells are written as strings, never as formulas.
 import codecs
 import csv
 import io
+import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +31,17 @@ from django.utils.translation import gettext_lazy as _
 MAX_BYTES = 10 * 1024 * 1024
 MAX_MEGABYTES = MAX_BYTES // (1024 * 1024)
 MAX_ROWS = 20_000
+MAX_COLUMNS = 100
+# Row numbers of a sheet read at most: far more than MAX_ROWS, for lists with gaps, but bounded, for sheets
+# whose empty rows run down to row 1,048,576.
+MAX_SCANNED_ROWS = 5 * MAX_ROWS
+# openpyxl reads a whole sheet once to find its size when the sheet does not say it: about 4 s per 100 MB.
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+MAX_ZIP_MEMBERS = 1000
+# Declarations that let an XML file expand without end; looked for in UTF-8 and in both UTF-16 byte orders.
+XML_DECLARATIONS = tuple(
+    word.encode(encoding) for word in ("<!DOCTYPE", "<!ENTITY") for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+)
 
 ENCODING_NAMES = {
     "xlsx": "XLSX",
@@ -35,6 +55,19 @@ ENCODING_NAMES = {
 FILE_MESSAGES = {
     "too_big": _("This file is larger than %(limit)s MB. Split it into smaller files."),
     "too_many_rows": _("This file has more than %(limit)s rows. Split it into smaller files."),
+    "too_many_columns": _("This file has more than %(limit)s columns. Keep only the columns to import."),
+    "rows_too_far": _(
+        "This sheet goes on below row %(limit)s, often because empty rows are formatted down to the bottom of the "
+        "sheet. Delete the rows below your list, or save it as “CSV UTF-8”, and try again."
+    ),
+    "too_big_unpacked": _(
+        "This spreadsheet holds more than %(limit)s MB once unpacked, often because empty rows are formatted "
+        "down to the bottom of the sheet. Delete the rows below your list, or save it as “CSV UTF-8”, and try again."
+    ),
+    "xml_declarations": _(
+        "This spreadsheet holds XML declarations that Excel and LibreOffice never write, so it is refused. "
+        "Open it in your spreadsheet, save it again as XLSX or as “CSV UTF-8”, and try again."
+    ),
     "empty": _("The file is empty: its first row must name the columns."),
     "unreadable": _(
         "This file could not be read as a spreadsheet. Save it as XLSX or as “CSV UTF-8” and try again."
@@ -71,6 +104,16 @@ class Table:
     @property
     def encoding_name(self) -> str:
         return ENCODING_NAMES.get(self.encoding, self.encoding)
+
+    def as_data(self) -> dict:
+        """The table as JSON keeps it: a file is read once, then kept in this form between the steps."""
+        return {"headers": self.headers, "rows": self.rows, "encoding": self.encoding,
+                "formulas": sorted(self.formulas)}
+
+    @classmethod
+    def from_data(cls, data: dict) -> "Table":
+        return cls(headers=data["headers"], rows=data["rows"], encoding=data["encoding"],
+                   formulas={tuple(item) for item in data["formulas"]})
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
@@ -155,47 +198,86 @@ def read_csv(data: bytes) -> Table:
     return Table(headers=headers, rows=rows, encoding=encoding)
 
 
+def _check_zip(data: bytes) -> None:
+    """Refuse an XLSX file that would unpack too big or whose XML declares entities, before openpyxl reads it."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_ZIP_MEMBERS:
+                raise TableError("unreadable")
+            if sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
+                raise TableError("too_big_unpacked", limit=MAX_UNPACKED_BYTES // (1024 * 1024))
+            for member in members:
+                if member.filename.lower().endswith((".xml", ".rels")):
+                    _check_xml(archive, member)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, zlib.error):
+        raise TableError("unreadable") from None
+
+
+def _check_xml(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+    """Read in chunks, the end of one chunk kept before the next so that no declaration is cut in two."""
+    overlap = max(len(word) for word in XML_DECLARATIONS) - 1
+    tail = b""
+    with archive.open(member) as handle:
+        while chunk := handle.read(1024 * 1024):
+            window = tail + chunk
+            if any(word in window for word in XML_DECLARATIONS):
+                raise TableError("xml_declarations")
+            tail = window[-overlap:]
+
+
 def read_xlsx(data: bytes) -> Table:
     import openpyxl
 
+    _check_zip(data)
     try:
         # Not data_only: a cell holding a formula is refused rather than imported as its last result.
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+    except Exception:  # openpyxl raises almost any type on a malformed file
         raise TableError("unreadable") from None
     try:
-        sheet = workbook.worksheets[0]
-        iterator = sheet.iter_rows()
-        header = next(iterator, None)
-        if header is None:
-            raise TableError("empty")
-        headers = _header_names([cell.value for cell in header])
-        table = Table(headers=headers, encoding="xlsx")
-        for number, cells in enumerate(iterator, start=2):
-            values = {}
-            empty = True
-            for index, cell in enumerate(cells):
-                value = cell.value
-                if index >= len(headers):
-                    if value not in (None, ""):
-                        values.setdefault("__extra__", []).append(_cell_text(value))
-                    continue
-                if cell.data_type == "f":
-                    table.formulas.add((number, headers[index]))
-                text = _cell_text(value)
-                if text.strip():
-                    empty = False
-                values[headers[index]] = text
-            if empty and "__extra__" not in values:
-                continue
-            if len(table.rows) >= MAX_ROWS:
-                raise TableError("too_many_rows", limit=MAX_ROWS)
-            for header in headers:
-                values.setdefault(header, "")
-            values["line"] = number
-            table.rows.append(values)
+        return _read_sheet(workbook.worksheets[0])
+    except TableError:
+        raise
+    except Exception:
+        raise TableError("unreadable") from None
     finally:
         workbook.close()
+
+
+def _read_sheet(sheet) -> Table:
+    from openpyxl.cell.read_only import EMPTY_CELL
+
+    empty_ids = {id(EMPTY_CELL)}
+    # Bounds always given: without them openpyxl pads every row to the size the file claims (up to XFD1048576).
+    header = next(sheet.iter_rows(min_row=1, max_row=1, max_col=MAX_COLUMNS + 1), ())
+    if len(header) > MAX_COLUMNS and header[MAX_COLUMNS].value not in (None, ""):
+        raise TableError("too_many_columns", limit=MAX_COLUMNS)
+    headers = _header_names([cell.value for cell in header[:MAX_COLUMNS]])
+    table = Table(headers=headers, encoding="xlsx")
+    rows = sheet.iter_rows(min_row=2, max_row=MAX_SCANNED_ROWS + 1, max_col=MAX_COLUMNS)
+    for number, cells in enumerate(rows, start=2):
+        if number > MAX_SCANNED_ROWS:  # the rows below are not read: refused rather than silently left out
+            raise TableError("rows_too_far", limit=MAX_SCANNED_ROWS)
+        # Rows missing from the sheet come as EMPTY_CELL only: recognised in C rather than cell by cell.
+        if set(map(id, cells)) == empty_ids or all(cell.value in (None, "") for cell in cells):
+            continue
+        values = {}
+        for index, cell in enumerate(cells):
+            value = cell.value
+            if index >= len(headers):
+                if value not in (None, ""):
+                    values.setdefault("__extra__", []).append(_cell_text(value))
+                continue
+            if cell.data_type == "f":
+                table.formulas.add((number, headers[index]))
+            values[headers[index]] = _cell_text(value)
+        if not any(text.strip() for text in values.values() if isinstance(text, str)) and "__extra__" not in values:
+            continue
+        if len(table.rows) >= MAX_ROWS:
+            raise TableError("too_many_rows", limit=MAX_ROWS)
+        values["line"] = number
+        table.rows.append(values)
     return table
 
 

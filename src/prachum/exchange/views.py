@@ -69,7 +69,7 @@ def import_start(request, slug, access):
         except TableError as error:
             form.add_error("file", error.message)
         else:
-            key = store_upload(data)
+            key = store_upload(table)
             delegation_id = int(form.cleaned_data["delegation"]) if nominate else None
             if nominate and delegation_id not in access.delegation_ids:
                 access.deny(request, "exchange.import", delegation=delegation_id)
@@ -90,8 +90,8 @@ def import_columns(request, slug, key, access):
     upload = _upload(request, access, key)
     meeting = access.meeting
     try:
-        table = read_table(read_upload(key))
-    except (TableError, FileNotFoundError):
+        table = read_upload(key)
+    except FileNotFoundError:
         raise Http404("upload gone") from None
     fields = fields_for(meeting, upload["target"], nominate=upload["nominate"])
     form = MappingForm(request.POST or None, headers=table.headers, fields=fields,

@@ -1,6 +1,7 @@
 """Importing invitees and registrations from a spreadsheet: map the columns, dry run, apply all or nothing.
 
-1. `read_table` (prachum/core/tables.py) reads the file and names the encoding it used.
+1. `read_table` (prachum/core/tables.py) reads the file and names the encoding it used, once: the table
+   read at the upload is kept (exchange/services/uploads.py) for the steps below.
 2. `guess_mapping` proposes which field each column fills (by the field's key or its label in Lao or
    English); the person corrects it (`Mapping`: column of the file → field key, or "" to ignore).
 3. `check_import` is the dry run: every row checked, every problem listed with its line, nothing saved;
@@ -524,13 +525,19 @@ def _invitation_rows(meeting: Meeting, rows):
     return result
 
 
-def check_import(*, meeting: Meeting, data: bytes, target: str, mapping: dict, delegation: Delegation | None = None,
-                 nominate: bool = False, actor=None, progress=None) -> ImportReport:
-    """The dry run: every problem of every row, nothing saved. Raises TableError for an unreadable file.
+def _table(data: bytes | Table) -> Table:
+    return data if isinstance(data, Table) else read_table(data)
+
+
+def check_import(*, meeting: Meeting, data: bytes | Table, target: str, mapping: dict,
+                 delegation: Delegation | None = None, nominate: bool = False, actor=None,
+                 progress=None) -> ImportReport:
+    """The dry run: every problem of every row, nothing saved. `data`: the file, or the Table read from it at
+    the upload (the jobs pass that: a file is read once per import). Raises TableError for an unreadable file.
     `actor`: who will apply it; with `nominate` the focal point whose nominations the rows are."""
     if nominate and actor is None:
         raise ValueError("a focal point's file is checked as their nominations: check_import needs the actor")
-    table = read_table(data)
+    table = _table(data)
     report = ImportReport(target=target, encoding=table.encoding_name, total=len(table.rows))
     fields = fields_for(meeting, target, nominate=nominate)
     report.errors.extend(check_mapping(fields, mapping))
@@ -558,7 +565,7 @@ def check_import(*, meeting: Meeting, data: bytes, target: str, mapping: dict, d
     return report
 
 
-def apply_import(*, meeting: Meeting, data: bytes, target: str, mapping: dict, actor, batch: str,
+def apply_import(*, meeting: Meeting, data: bytes | Table, target: str, mapping: dict, actor, batch: str,
                  delegation: Delegation | None = None, nominate: bool = False, progress=None) -> ImportReport:
     """Save every row, or none when any row is refused: checked again here, then saved in one transaction
     under the meeting's lock (registration/services/nomination.py register_in_bulk). `batch` makes the
@@ -566,7 +573,7 @@ def apply_import(*, meeting: Meeting, data: bytes, target: str, mapping: dict, a
     are written by a background job started in the same transaction: a crash after the commit loses none."""
 
     if target == "invitations":
-        table = read_table(data)
+        table = _table(data)
         report = ImportReport(target=target, encoding=table.encoding_name, total=len(table.rows))
         errors = check_mapping(fields_for(meeting, target), mapping)
         rows = _mapped_rows(table, mapping, errors)
@@ -587,7 +594,7 @@ def apply_import(*, meeting: Meeting, data: bytes, target: str, mapping: dict, a
         return report
 
     # Every row through the form's checks before taking the lock (the slow part, with progress) …
-    table = read_table(data)
+    table = _table(data)
     report = ImportReport(target=target, encoding=table.encoding_name, total=len(table.rows))
     errors = check_mapping(fields_for(meeting, target, nominate=nominate), mapping)
     rows = _mapped_rows(table, mapping, errors) if not errors else []

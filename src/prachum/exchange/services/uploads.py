@@ -1,9 +1,12 @@
 """Uploaded import files, kept privately between the upload, the column mapping, the dry run and the apply.
 
-The stored name is random (an upload's own name may carry personal data) and the file lives outside
-MEDIA_ROOT: only the views of this app read it back, for the person who uploaded it.
+What is kept is the table as it was read once at the upload (core.tables.Table, as JSON), not the file: a
+spreadsheet can take seconds to read, and each step would read it again. The stored name is random (an
+upload's own name may carry personal data) and it lives outside MEDIA_ROOT: only the views of this app
+read it back, for the person who uploaded it.
 """
 
+import json
 import re
 import secrets
 
@@ -11,6 +14,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from django.utils.functional import LazyObject
+
+from prachum.core.tables import Table
 
 KEY = re.compile(r"^[a-f0-9]{32}$")
 
@@ -23,19 +28,19 @@ class _UploadStorage(LazyObject):
 upload_storage = _UploadStorage()
 
 
-def store_upload(data: bytes) -> str:
+def store_upload(table: Table) -> str:
     key = secrets.token_hex(16)
-    upload_storage.save(f"{key}.bin", ContentFile(data))
+    upload_storage.save(f"{key}.json", ContentFile(json.dumps(table.as_data(), ensure_ascii=False).encode()))
     return key
 
 
-def read_upload(key: str) -> bytes:
+def read_upload(key: str) -> Table:
     if not KEY.match(key or ""):
         raise FileNotFoundError(key)
-    with upload_storage.open(f"{key}.bin", "rb") as handle:
-        return handle.read()
+    with upload_storage.open(f"{key}.json", "rb") as handle:
+        return Table.from_data(json.load(handle))
 
 
 def delete_upload(key: str) -> None:
     if KEY.match(key or ""):
-        upload_storage.delete(f"{key}.bin")
+        upload_storage.delete(f"{key}.json")
