@@ -18,6 +18,12 @@ MESSAGES = {
 }
 
 
+def is_control_character(char: str) -> bool:
+    """C0 and C1 control characters and DEL (NUL among them, which PostgreSQL refuses in text), but the tab and
+    the line breaks that a text area sends."""
+    return unicodedata.category(char) == "Cc" and char not in LINE_BREAKS
+
+
 def clean_text(value: str, *, multiline: bool = False) -> str:
     """Trimmed, NFC-normalised text; refuses direction overrides and control characters."""
     value = unicodedata.normalize("NFC", value.strip())

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import yaml
 
+from prachum.core.plain_text import is_control_character
+
 NULL_TAG = "tag:yaml.org,2002:null"
 
 TRUE_WORDS = {"true", "yes", "on"}
@@ -66,7 +68,10 @@ def compose(text: str, filename: str) -> "Node":
             f"not valid YAML: {problem}", filename=filename, line=mark.line + 1 if mark else None, code="invalid_yaml"
         ) from None
     except yaml.YAMLError as exc:
-        raise MeetingFileError(f"not valid YAML: {exc}", filename=filename, code="invalid_yaml") from None
+        problem = " ".join(str(exc).split())  # PyYAML's reader writes its message on two lines
+        raise MeetingFileError(f"not valid YAML: {problem}", filename=filename, code="invalid_yaml") from None
+    except RecursionError:  # PyYAML composes each level of nesting in one more call
+        raise MeetingFileError("lists or maps are nested too deeply", filename=filename, code="invalid_yaml") from None
     if root is None:
         raise MeetingFileError("the file is empty", filename=filename, line=1, code="missing")
     return Node(root, "", filename)
@@ -110,6 +115,10 @@ class Node:
     def _scalar(self, wanted: str) -> str:
         if not isinstance(self.node, yaml.ScalarNode):
             raise self.error(f"must be {wanted}, not {self._describe()}")
+        # A quoted "\0" or "\x07" is valid YAML; PostgreSQL refuses NUL and nobody means the others.
+        control = next((char for char in self.node.value if is_control_character(char)), None)
+        if control is not None:
+            raise self.error(f"must not hold control characters such as U+{ord(control):04X}")
         return self.node.value
 
     # -- readers ------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
+from prachum.core.plain_text import is_control_character
 from prachum.meetings.models import Meeting
 from prachum.registration.invitations import (
     INVITATION_COLUMNS,
@@ -35,13 +36,16 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {file}: {exc.strerror or exc}.") from None
 
         rows, errors, encoding = read_invitation_file(data)
+        if errors and all(error.line in (None, 1) for error in errors):
+            # The file itself (unreadable, refused, or its header wrong): one line says why.
+            raise CommandError(_shown(f"{file}: " + "; ".join(str(error) for error in errors) + "; nothing was saved."))
         if not errors:
             check = check_invitation_rows if dry_run else invite_people
             result = check(meeting=meeting, rows=rows)
             errors = result.errors
         if errors:
             for error in errors:
-                self.stderr.write(str(error))
+                self.stderr.write(_shown(str(error)))
             raise CommandError(f"{len(errors)} error(s) in {file}; nothing was saved.")
 
         languages = ", ".join(f"{n} in {code}" for code, n in Counter(r["language"] for r in result.rows).items())
@@ -58,3 +62,9 @@ class Command(BaseCommand):
                 f"{len(result.messages)} invitation emails are queued.{read_as}"
             )
 
+
+
+def _shown(text: str) -> str:
+    """A message quoting the file's cells, safe for a terminal: control characters (an escape sequence, a line
+    break inside a cell) are shown as codes, not obeyed."""
+    return "".join(f"\\x{ord(char):02x}" if is_control_character(char) or char in "\r\n" else char for char in text)
