@@ -18,7 +18,7 @@ import secrets
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from django_otp import devices_for_user, user_has_device
+from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -192,7 +192,3 @@ def _verify_code(*, user, code):
                              after={"left": recovery_codes_left(user)})
             return device
     return "throttled" if throttled else "wrong_code"
-
-
-def devices(user) -> list:
-    return list(devices_for_user(user, confirmed=True))
