@@ -91,4 +91,8 @@ def test_an_owner_exports_then_erases_a_person_on_a_phone_in_lao(live_server, pe
     event = AuditEvent.objects.get(kind="registration.erased")
     assert (event.registration_id, event.actor_label) == (person.pk, "owner@example.la")
     assert "ສົມພອນ" not in json.dumps([event.before, event.after], ensure_ascii=False)
+
+    page.goto(f"{live_server.url}/lo/manage/adgsom-rights/")
+    expect(page.locator("[data-retention=later]")).to_contain_text("ວັນທີ")  # when the meeting's data goes
+    page.screenshot(path=str(screenshots / "overview-retention-lo.png"), full_page=True)
     context.close()
