@@ -35,7 +35,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
 import harness as bench  # noqa: E402
-from registrations_load import CSRF_TOKEN, FORM_TOKEN, MANAGE_LOCATION, Plan, multipart  # noqa: E402
+from registrations_load import CSRF_TOKEN, FORM_TOKEN, SENT_LOCATION, Plan, multipart  # noqa: E402
 from registrations_meeting import make_meeting, prepare  # noqa: E402
 
 
@@ -177,7 +177,7 @@ def main(argv=None) -> int:
             t2, c2 = time.perf_counter(), time.thread_time()
             status, headers, _ = visitor("POST", path, body, content_type)
             t3, c3 = time.perf_counter(), time.thread_time()
-            assert status == 303 and MANAGE_LOCATION.match(headers.get("location", "")), (status, headers)
+            assert status == 303 and SENT_LOCATION.match(headers.get("location", "")), (status, headers)
             if on_post:
                 on_post(t3 - t2, c3 - c2)
 

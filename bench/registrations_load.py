@@ -15,7 +15,8 @@ from urllib.parse import urlsplit
 
 CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 FORM_TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
-MANAGE_LOCATION = re.compile(r"^/(?:lo|en)/r/([A-Za-z0-9_-]+)/$")
+# Where every accepted form leads ("check your email"): the answer names no registration.
+SENT_LOCATION = re.compile(r"^/(?:lo|en)/m/[\w-]+/register/sent/$")
 CEILING_PATH = "/bench/insert/"
 CEILING_LOCATION = re.compile(r"^/bench/insert/$")
 
@@ -209,7 +210,7 @@ CLIENTS = {"lean": LeanClient, "httpx": HttpxClient}
 
 
 async def register_once(client, path: str, plan: Plan, n: int, close: bool, *, post_to: str = "",
-                        expect: re.Pattern = MANAGE_LOCATION) -> Pass:
+                        expect: re.Pattern = SENT_LOCATION) -> Pass:
     """One new visitor: GET the form, POST it (to `post_to` where given) and expect a 303 to a
     location that `expect` matches; `close`: on one connection of its own."""
     client.new_visitor()

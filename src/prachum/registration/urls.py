@@ -6,6 +6,7 @@ app_name = "registration"
 
 urlpatterns = [
     path("m/<slug:slug>/register/", public.register, name="register"),
+    path("m/<slug:slug>/register/sent/", public.register_sent, name="register_sent"),
     path("m/<slug:slug>/resend-link/", public.resend_link, name="resend_link"),
     path("r/<str:token>/", participant.manage, name="manage"),
     path("r/<str:token>/cancel/", participant.cancel, name="cancel"),

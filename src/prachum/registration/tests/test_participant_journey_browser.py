@@ -75,7 +75,8 @@ def test_a_participant_registers_changes_and_cancels_in_lao_on_a_phone(
     expect(page.locator("#id_given_name")).to_have_value("Keo")
     expect(page.locator("#id_name_lo")).to_have_value("ແກ້ວ ພົມມະຈັນ")
     page.locator('form[data-registration-form] button[type="submit"]').click()
-    expect(page.locator("img.ticket__qr")).to_be_visible()
+    expect(page).to_have_url(f"{live_server.url}/lo/m/adgsom-journey/register/sent/")
+    expect(page.locator("h1")).to_have_text("ກະລຸນາກວດເບິ່ງອີເມວຂອງທ່ານ")  # "Check your email"
     registration = Registration.objects.get(email="keo@example.la")
     assert (registration.status, registration.language, registration.honorific.code) == ("approved", "lo", "ms")
 
@@ -93,6 +94,7 @@ def test_a_participant_registers_changes_and_cancels_in_lao_on_a_phone(
     page = chromium.new_page(viewport=PHONE, locale="lo-LA")  # as if opened from the mail app
     page.goto(link)
     expect(page.locator("html")).to_have_attribute("lang", "lo")
+    expect(page.locator("img.ticket__qr")).to_be_visible()
     page.get_by_text("ແກ້ໄຂຂໍ້ມູນຂອງຂ້າພະເຈົ້າ").click()  # "Change my details"
     position = page.locator("#id_position_lo")
     position.fill("")

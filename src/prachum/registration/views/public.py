@@ -18,13 +18,12 @@ from prachum.meetings import selectors as meeting_selectors
 from prachum.meetings.models import Meeting
 from prachum.registration import services
 from prachum.registration.forms import RegistrationForm, ResendLinkForm, new_form_token, public_form_definition
-from prachum.registration.models import Invitation, Registration, hash_token
+from prachum.registration.models import Invitation, hash_token
 from prachum.registration.ratelimits import limit_posts
 from prachum.registration.services.invitation_followup import mark_invitation_opened
 
 # Which field a refusal of the service is about; others are shown above the form.
 ERROR_FIELDS = {
-    "duplicate_email": "email",
     "category_not_open": "category",
     "delegation_invalid": "organization",
     "organization_not_allowed": "organization",
@@ -81,19 +80,16 @@ def see_other(url: str) -> HttpResponseRedirect:
     return response
 
 
-def submitted_message(registration: Registration, created: bool) -> str:
-    """What just happened, for the private page (which shows the status itself)."""
-    if not created:
-        return _("This form had already been sent. Here is the registration it made.")
-    email = registration.email
-    if registration.status == Registration.Status.APPROVED:
-        return _("Thank you for registering. Your e-ticket and the link to this page are on their way to %(email)s.") % {
-            "email": email}
-    if registration.status == Registration.Status.WAITLISTED:
-        return _(
-            "Thank you for registering. There is no free place for you at the moment, so you are on the waiting list. The link to this page is on its way to %(email)s."
-        ) % {"email": email}
-    return _("Thank you for registering. The link to this page is on its way to %(email)s.") % {"email": email}
+def sent_to(request, meeting: Meeting, email: str) -> HttpResponseRedirect:
+    """The answer to every accepted form, whether it made a registration, found the one this same form made,
+    or found the address registered already (whose owner is sent their link instead): the same redirect
+    and the same words, so that the form confirms to no one that an address is registered. The private
+    page is reached through the email."""
+    messages.success(request, _(
+        "Thank you. A message with the link to your registration is on its way to %(email)s. It can take a "
+        "few minutes to arrive; please also look in your spam folder."
+    ) % {"email": email})
+    return see_other(reverse("registration:register_sent", kwargs={"slug": meeting.slug}))
 
 
 @never_cache
@@ -146,17 +142,26 @@ def register(request, slug):
                 client_token=form.cleaned_data["form_token"], invitation=invitation, consented=True,
             )
         except services.RegistrationError as error:
+            if error.code == "duplicate_email":
+                services.resend_manage_link(meeting=meeting, email=form.cleaned_data["email"])
+                return sent_to(request, meeting, form.cleaned_data["email"])
             form.add_error(ERROR_FIELDS.get(error.code) if ERROR_FIELDS.get(error.code) in form.fields else None,
                            str(error.message))
-            context["error_code"] = error.code
             if error.code == "form_reused":
                 form.data = form.data.copy()
                 form.data["form_token"] = new_form_token()
         else:
-            messages.success(request, submitted_message(result.registration, result.created))
-            return see_other(reverse("registration:manage", kwargs={"token": result.manage_token}))
+            return sent_to(request, meeting, form.cleaned_data["email"])
 
     return render(request, "registration/register.html", {**context, "form": form, "invitation": invitation})
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def register_sent(request, slug):
+    """Where every accepted registration form leads (sent_to): check your email."""
+    meeting = _public_meeting(slug)
+    return render(request, "registration/register_sent.html", {"meeting": meeting, "title": meeting.title})
 
 
 @never_cache

@@ -93,7 +93,7 @@ def test_an_organizer_on_a_phone_follows_up_the_invitations_in_lao(live_server, 
         category.check()
     page.locator("#id_consent").check()
     page.locator('form[data-registration-form] button[type="submit"]').click()
-    expect(page).to_have_url(re.compile(r"/lo/r/[\w-]+/$"))
+    expect(page).to_have_url(re.compile(r"/lo/m/[\w-]+/register/sent/$"))  # "check your email"
     somsak = Registration.objects.get(email="somsak@example.la")
     assert somsak.invitation.email == "somsak@example.la"
 
