@@ -170,11 +170,16 @@
   }
 
   // ------------------------------------------------------------------ offline decision, from the bundle
+  // As the server compares names (prachum.core.identity.search_key): ຳ and ໍ + າ are one, invisible
+  // joiners and soft hyphens hide nothing.
+  function searchKey(text) {
+    return String(text).replace(/[\u200b-\u200d\u2060\ufeff\u00ad]/g, "").normalize("NFKC").toLowerCase();
+  }
   function personOf(row) {
     var names = typeof row[3] === "number" ? bundle.delegations[row[3]] : [row[3]];
     var category = bundle.categories[row[4]] || ["", ""];
     return { id: row[6], name: row[1], name_lo: row[2], delegation: names[0], category: category[0], colour: category[1],
-      searchable: [row[1], row[2]].concat(names).join(" ").toLowerCase() };
+      searchable: searchKey([row[1], row[2]].concat(names).join(" ")) };
   }
   var REFUSAL_OF_STATUS = { c: "cancelled", r: "rejected", p: "not_approved", w: "waitlisted", o: "online" };
   function decideLocally(code, clientId) {
@@ -349,7 +354,7 @@
   }
   function searchLocally(q) {
     if (!bundle) return [];
-    var words = q.toLowerCase().split(/\s+/).filter(Boolean);
+    var words = searchKey(q).split(/\s+/).filter(Boolean);
     return bundle.people.filter(function (row) {
       var hay = personOf(row).searchable;
       return words.every(function (w) { return hay.indexOf(w) >= 0; });
