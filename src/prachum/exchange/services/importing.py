@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 
 from prachum.directory.honorifics import EXAMPLES as HONORIFIC_EXAMPLES
 from prachum.directory.honorifics import find_honorific
+from prachum.core.identity import email_key
 from prachum.core.tables import Table, TableError, read_table
 from prachum.meetings.models import Delegation, Meeting, QuestionKind
 from prachum.registration import invitations
@@ -430,12 +431,13 @@ def _check_registration_rows(meeting, rows, *, delegation=None, nominated_by=Non
                                                message=" ".join(str(m) for m in error.messages)))
 
         email = (form.cleaned_data.get("email") or "").lower()
-        first_occurrence = bool(email) and email not in first_line_of
-        if email and not first_occurrence:
+        key = email_key(email) if email else ""  # ຄຳ and ໍ + າ in a domain are one address
+        first_occurrence = bool(key) and key not in first_line_of
+        if key and not first_occurrence:
             row_errors.append(_error(line, "email", "duplicate_in_file", email=form.cleaned_data["email"],
-                                     first_line=first_line_of[email]))
-        elif email:
-            first_line_of[email] = line
+                                     first_line=first_line_of[key]))
+        elif key:
+            first_line_of[key] = line
         texts[line] = {"email": email, "category": category_text, "delegation": delegation_text,
                        "participation": participation_text}
         if category is not None:  # the rules are asked of every row they can be: with its category known

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from prachum.audit.kinds import MEETING_FILE
 from prachum.audit.services import record_audit
+from prachum.core.identity import email_key
 from prachum.directory.honorifics import EXAMPLES as HONORIFIC_EXAMPLES
 from prachum.directory.honorifics import find_honorific
 from prachum.directory.models import Organization
@@ -428,7 +429,7 @@ def _registrations(meeting, spec: MeetingSpec, categories, delegations, question
     waitlist_position = 0
     for item in spec.registrations:
         candidates = sorted(
-            Registration.objects.filter(meeting=meeting, email__iexact=item.email),
+            Registration.objects.filter(meeting=meeting, email_key=email_key(item.email)),
             key=lambda r: (r.status in active, r.created_at), reverse=True,
         )
         reg = candidates[0] if candidates else None

@@ -214,3 +214,9 @@ def test_the_upload_page_refuses_a_file_too_big_or_unreadable_with_a_sentence(cl
     monkeypatch.setattr(forms, "MAX_BYTES", 10**7)
     page = client.post(url, {"target": "registrations", "file": SimpleUploadedFile("x.xlsx", b"PK\x03\x04nonsense")})
     assert page.status_code == 200 and "XLSX" in page.content.decode() and "ບໍ່ສາມາດອ່ານ" in page.content.decode()
+
+
+def test_two_spellings_of_one_lao_address_in_a_file_are_one_person(meeting, delegations, categories, questions):
+    data = csv_bytes([HEADER, person_row(1, email="lao@ຄຳ.ລາວ"), person_row(2, email="LAO@ຄໍາ.ລາວ")])
+    report = check_import(meeting=meeting, data=data, target="registrations", mapping=mapping_of(meeting, data))
+    assert [(e.line, e.code) for e in report.errors] == [(3, "duplicate_in_file")]
