@@ -15,7 +15,8 @@ are skipped, and a sheet going on below MAX_SCANNED_ROWS is refused rather than 
 
 Writing (`safe_cell`) neutralises formula injection: a value that a spreadsheet would run as a
 formula (starting with = + - @, a tab or a carriage return) gets a leading apostrophe, and XLSX
-cells are written as strings, never as formulas.
+cells are written as strings, never as formulas (`safe_xlsx_cell`: there a phone number such as
++856 20 5551 2345 keeps its form, having nothing a spreadsheet could run).
 """
 
 import codecs
@@ -305,6 +306,18 @@ def safe_cell(value) -> str:
     return text
 
 
+# A phone number or a signed figure: only digits, spaces and ( ) . / + -. No spreadsheet function can hide in it.
+_PLAIN_NUMBER = re.compile(r"[+-][0-9 ()./+-]*\Z")
+
+
+def safe_xlsx_cell(value) -> str:
+    """The text of one cell of an XLSX file. The cell is typed as text, so nothing runs when the file is opened;
+    the apostrophe still guards a cell that someone edits and enters again (Excel then reads "=…" as a formula),
+    but a phone number keeps its own form ("+856 20 5551 2345", not "'+856 20 5551 2345")."""
+    text = "" if value is None else str(value)
+    return text if _PLAIN_NUMBER.match(text) else safe_cell(text)
+
+
 def write_csv(headers: list[str], rows) -> bytes:
     """UTF-8 with a byte order mark, so that Excel shows Lao correctly when the file is opened."""
     buffer = io.StringIO(newline="")
@@ -333,7 +346,7 @@ def write_xlsx(headers: list[str], rows, *, sheet_title: str = "Registrations") 
         # Strings only: openpyxl turns a str starting with "=" into a formula unless its type is forced.
         cells = []
         for value in row:
-            cell = WriteOnlyCell(sheet, value=safe_cell(value))
+            cell = WriteOnlyCell(sheet, value=safe_xlsx_cell(value))
             cell.data_type = "s"
             cells.append(cell)
         sheet.append(cells)

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 
 from prachum.core.pdf import html_to_pdf, pdf_fonts
+from prachum.core.tables import safe_xlsx_cell
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF_TYPE = "application/pdf"
@@ -35,10 +36,9 @@ def clean_cell(value):
     if isinstance(value, Promise):  # a lazy translation (choice labels)
         value = str(value)
     if isinstance(value, str):
-        value = _ILLEGAL.sub("", value)
-        # A cell beginning with = + - @ is a formula to a spreadsheet: text typed by participants is never one.
-        if value[:1] in ("=", "+", "-", "@"):
-            value = "'" + value
+        # A cell beginning with = + - @ is a formula to a spreadsheet: text typed by participants is never one
+        # (a phone number keeps its "+").
+        value = safe_xlsx_cell(_ILLEGAL.sub("", value))
     return value
 
 
