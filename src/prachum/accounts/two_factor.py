@@ -130,7 +130,7 @@ def _confirm_app_enrolment(*, user, device_id, code):
         return "wrong_code"
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    record_audit(kind="account.two_factor_added", actor=user, obj=user, after={"method": "app"})
+    record_audit(kind="account.two_factor_added", actor=user, obj=user, after={"type": "app"})
     codes = None if _has_recovery_codes(user) else _replace_recovery_codes(user)
     return device, codes
 
@@ -158,7 +158,7 @@ def renew_recovery_codes(*, user) -> list[str]:
 @transaction.atomic(durable=True)
 def give_recovery_codes_after_passkey(*, user) -> list[str] | None:
     """After a first passkey: recovery codes, if the account has none, for the day the key is lost."""
-    record_audit(kind="account.two_factor_added", actor=user, obj=user, after={"method": "passkey"})
+    record_audit(kind="account.two_factor_added", actor=user, obj=user, after={"type": "passkey"})
     return None if _has_recovery_codes(user) else _replace_recovery_codes(user)
 
 
@@ -189,6 +189,6 @@ def _verify_code(*, user, code):
         if device.verify_token(code):
             if model is StaticDevice:
                 record_audit(kind="account.recovery_code_used", actor=user, obj=user,
-                             after={"left": recovery_codes_left(user)})
+                             after={"count": recovery_codes_left(user)})
             return device
     return "throttled" if throttled else "wrong_code"
