@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "prachum.core.request_logs.NeedlessEscapesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -262,9 +263,13 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"hide_private_links": {"()": "prachum.registration.log_redaction.HidePrivateLinks"}},
+    "filters": {
+        "hide_private_links": {"()": "prachum.registration.log_redaction.HidePrivateLinks"},
+        "client_errors_in_one_line": {"()": "prachum.core.request_logs.ClientErrorsInOneLine"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["hide_private_links"]},
+        "console": {"class": "logging.StreamHandler", "formatter": "plain",
+                    "filters": ["hide_private_links", "client_errors_in_one_line"]},
     },
     "root": {"handlers": ["console"], "level": config.get_log_level()},
     "loggers": {"axes": {"level": "WARNING"}},
