@@ -11,3 +11,13 @@ class CoreConfig(AppConfig):
         from prachum.core.collation import register_sqlite_collations
 
         connection_created.connect(register_sqlite_collations, dispatch_uid="prachum_lo_collation")
+
+        # One rule for every text field of every form (ours, ModelForms', Django's login and admin): control
+        # characters are refused beside the field. Django's CharField refuses NUL alone; subclasses with their
+        # own validators (EmailField, URLField…) refuse control characters already.
+        from django import forms
+
+        from prachum.core.validators import validate_plain_text
+
+        if validate_plain_text not in forms.CharField.default_validators:
+            forms.CharField.default_validators = [*forms.CharField.default_validators, validate_plain_text]

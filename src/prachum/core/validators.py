@@ -4,6 +4,8 @@ import zoneinfo
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from prachum.core.plain_text import MESSAGES, is_control_character
+
 HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
@@ -28,3 +30,11 @@ def as_id(value) -> int | None:
     if value.isascii() and value.isdigit() and len(value) <= 18:
         return int(value)
     return None
+
+
+def validate_plain_text(value) -> None:
+    """No NUL (PostgreSQL refuses it in text) nor other control characters; tabs and line breaks pass, as a text
+    area sends them. Every forms.CharField of the project has it (CoreConfig.ready), so the message stands beside
+    the field instead of a server error."""
+    if isinstance(value, str) and any(is_control_character(char) for char in value):
+        raise ValidationError(MESSAGES["control"], code="control")

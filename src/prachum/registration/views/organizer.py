@@ -7,8 +7,9 @@ redirects to its progress bar; a decision on one registration runs in the reques
 """
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
@@ -31,7 +32,7 @@ from prachum.registration.views.organizer_forms import (
     AuditFilterForm, BulkActionForm, MessageForm, RegistrationFilterForm, parse_rows,
 )
 from prachum.registration.views.organizer_forms import RegistrationNameForm
-from prachum.core.validators import as_id
+from prachum.core.validators import as_id, validate_plain_text
 
 PAGE_SIZE = 50
 AUDIT_PAGE_SIZE = 100
@@ -182,6 +183,11 @@ def _decide_one(request, access, registration):
     if action not in bulk.ACTIONS:
         raise Http404("no such action")
     reason = request.POST.get("reason", "").strip()[:2000]
+    try:
+        validate_plain_text(reason)  # read without a form: the same rule as every text field
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("organizer:registration", access.meeting.slug, registration.pk)
     if action == "reject" and not reason:
         messages.error(request, _("Please write the reason for the rejection: the person reads it."))
         return redirect("organizer:registration", access.meeting.slug, registration.pk)
@@ -234,7 +240,7 @@ def bulk_action(request, slug, access):
 
 def _back_to_list(request, access):
     url = reverse("organizer:registrations", args=[access.meeting.slug])
-    query = request.POST.get("query", "")
+    query = QueryDict(request.POST.get("query", "")).urlencode()  # encoded again: no raw byte reaches the header
     return f"{url}?{query}" if query else url
 
 
