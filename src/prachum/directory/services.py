@@ -37,6 +37,10 @@ def read_organizations_file(path: Path | str = DATA_FILE) -> dict:
         return json.loads(Path(path).read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise OrganizationDataError(f"{Path(path).name}, line {exc.lineno}: not valid JSON: {exc.msg}", "invalid_json") from None
+    except UnicodeDecodeError as exc:
+        raise OrganizationDataError(f"{Path(path).name}: not UTF-8 (byte {exc.start + 1})", "invalid_json") from None
+    except RecursionError:  # the parser's own recursion: no organizations file nests that deep
+        raise OrganizationDataError(f"{Path(path).name}: lists or objects nested too deeply", "invalid_json") from None
 
 
 def _check_entries(data) -> list[dict]:

@@ -160,6 +160,7 @@ class World:
         pk_of = {
             "organizer:registration": self.reg_a.pk, "organizer:registration_name": self.reg_a.pk,
             "organizer:registration_role": self.reg_a.pk, "organizer:answer_file": self.reg_a.pk,
+            "organizer:registration_export": self.reg_a.pk, "organizer:registration_erase": self.reg_a.pk,
             "organizer:invitation_resend": self.invitation.pk, "organizer:invitation_revoke": self.invitation.pk,
             "meeting_setup:question": self.question.pk, "meeting_setup:question_preview_edit": self.question.pk,
             "meeting_setup:session": self.session.pk, "meeting_setup:session_delete": self.session.pk,
