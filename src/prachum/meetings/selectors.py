@@ -5,6 +5,7 @@ A cancelled meeting stays visible (marked cancelled) so that people who saw it a
 will not take place, instead of meeting a dead link.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -58,6 +59,14 @@ def programme(meeting: Meeting) -> list[Session]:
     if prefetched is not None:
         return list(prefetched)
     return list(_sessions_with_items(meeting.sessions.all()))
+
+
+def meetings_named(slug: str) -> QuerySet[Meeting]:
+    """The meeting whose short name is `slug`, as a query to go on with; none where `slug` cannot be a short
+    name (a command's argument may hold a NUL, which PostgreSQL refuses in any text it is asked about)."""
+    if not re.fullmatch(r"[-\w]+", slug or ""):
+        return Meeting.objects.none()
+    return Meeting.objects.filter(slug=slug)
 
 
 def meeting_for_public_page(slug: str) -> Meeting | None:

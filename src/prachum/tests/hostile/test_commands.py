@@ -190,3 +190,14 @@ def test_load_organizations_says_what_is_wrong_with_the_file(db, tmp_path, conte
     path.write_bytes(content)
     with pytest.raises(CommandError, match=message):
         call_command("load_organizations", file=str(path), stdout=io.StringIO())
+
+
+@pytest.mark.parametrize("command, args, options", [
+    ("device_token", [], {}), ("badges", [], {"output": "-"}), ("export", [], {"output": "-"}),
+    ("report", ["lop"], {"output": "-"}), ("news", [], {}), ("invite", ["people.csv"], {"dry_run": True}),
+])
+def test_a_short_name_with_a_nul_is_no_meeting(world, command, args, options):
+    """PostgreSQL refuses NUL in any text, also in a query: the commands said so with a DataError."""
+    args = ["hx\x00", *args] if command != "report" else [*args, "hx\x00"]
+    with pytest.raises(CommandError, match="No meeting"):
+        call_command(command, *args, stdout=io.StringIO(), stderr=io.StringIO(), **options)

@@ -6,7 +6,7 @@ from django.utils import translation
 from prachum.badges.layouts import Layout
 from prachum.badges.models import BadgeLanguage
 from prachum.badges.services import BadgeError, BadgeSelection, print_badges
-from prachum.meetings.models import Meeting
+from prachum.meetings.selectors import meetings_named
 from prachum.registration.models import Registration
 
 
@@ -37,7 +37,7 @@ class Command(BaseCommand):
 
     @no_translations  # the command's own messages stay in English
     def handle(self, *args, slug, output, status, lang, layout, category, not_printed, **options):
-        meeting = Meeting.objects.filter(slug=slug).first()
+        meeting = meetings_named(slug).first()
         if meeting is None:
             raise CommandError(f"No meeting has the short name {slug!r}.")
         category_ids = []

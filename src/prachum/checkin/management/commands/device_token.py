@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from prachum.checkin.services import create_device
-from prachum.meetings.models import Meeting
+from prachum.meetings.selectors import meetings_named
 
 
 class Command(BaseCommand):
@@ -19,7 +19,7 @@ class Command(BaseCommand):
                             help="valid for this many days (default: until a day after the meeting ends)")
 
     def handle(self, *args, slug, name, days, **options):
-        meeting = Meeting.objects.filter(slug=slug).first()
+        meeting = meetings_named(slug).first()
         if meeting is None:
             raise CommandError(f"No meeting with the short name {slug!r}.")
         name = name or f"device {meeting.devices.count() + 1}"

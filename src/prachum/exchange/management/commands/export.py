@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from prachum.exchange.services.exporting import FORMATS, available_columns, export_registrations
-from prachum.meetings.models import Meeting
 from prachum.meetings.permissions import Capability, MeetingAccess
+from prachum.meetings.selectors import meetings_named
 from prachum.registration.models import Registration
 
 
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         parser.add_argument("--list-columns", action="store_true", help="print the column keys and stop")
 
     def handle(self, *args, slug, file_format, output, columns, status, language, sensitive, list_columns, **options):
-        meeting = Meeting.objects.filter(slug=slug).first()
+        meeting = meetings_named(slug).first()
         if meeting is None:
             raise CommandError(f"No meeting has the short name {slug!r}.")
         offered = available_columns(meeting, sees_sensitive=sensitive)

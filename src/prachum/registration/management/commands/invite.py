@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from prachum.core.plain_text import is_control_character
-from prachum.meetings.models import Meeting
+from prachum.meetings.selectors import meetings_named
 from prachum.registration.invitations import (
     INVITATION_COLUMNS,
     check_invitation_rows,
@@ -27,7 +27,7 @@ class Command(BaseCommand):
 
     @no_translations  # messages about the file stay in English, like its column names
     def handle(self, *args, slug, file, dry_run, **options):
-        meeting = Meeting.objects.filter(slug=slug).first()
+        meeting = meetings_named(slug).first()
         if meeting is None:
             raise CommandError(f"No meeting has the short name {slug!r}.")
         try:

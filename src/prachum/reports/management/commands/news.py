@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from prachum.meetings.models import Meeting
+from prachum.meetings.selectors import meetings_named
 from prachum.reports.news import COUNTS, draft_news
 
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, slug, lang, count, **options):
-        meeting = Meeting.objects.select_related("host").filter(slug=slug).first()
+        meeting = meetings_named(slug).select_related("host").first()
         if meeting is None:
             raise CommandError(f"No meeting with the short name {slug!r}.")
         self.stdout.write(draft_news(meeting, language=lang, count=count).as_text())

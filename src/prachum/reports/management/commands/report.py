@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from prachum.meetings.models import Meeting
+from prachum.meetings.selectors import meetings_named
 from prachum.reports.files_job import build_report_file
 
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--scope", choices=["approved", "active"], default="approved", help="statistics")
 
     def handle(self, *args, report, slug, lang, file_format, output, **options):
-        meeting = Meeting.objects.select_related("host").filter(slug=slug).first()
+        meeting = meetings_named(slug).select_related("host").first()
         if meeting is None:
             raise CommandError(f"No meeting with the short name {slug!r}.")
         if report == "lop":
