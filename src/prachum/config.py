@@ -28,11 +28,11 @@ KNOWN_VARIABLES = {
     "PRACHUM_TEST_DATABASE_URL": "database the test suite uses",
     "PRACHUM_LOG_LEVEL": "DEBUG, INFO, WARNING or ERROR",
     "PRACHUM_LEASE_SECONDS": "how long a background worker's claim on a job or email holds without news (300)",
+    "PRACHUM_JOB_RESULT_DAYS": "days a background job's result file (an export, badges) is kept for download (7)",
     "PRACHUM_HSTS_INCLUDE_SUBDOMAINS": "true: HSTS covers every subdomain of the site's domain too (false)",
     "PRACHUM_HSTS_PRELOAD": "true: HSTS asks browsers to preload the domain as HTTPS-only; implies subdomains (false)",
     "PRACHUM_REQUIRE_2FA": "who must log in with a second factor: organizers (default), administrators or off",
     "PRACHUM_SESSION_IDLE_SECONDS": "log out a session after this many seconds without a request (7200)",
-    "PRACHUM_JOB_RESULT_DAYS": "days a background job's result file (an export, badges) is kept for download (7)",
 }
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
@@ -230,6 +230,7 @@ def get_lease_seconds() -> int:
     if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= 86400:
         raise ConfigError(f"PRACHUM_LEASE_SECONDS must be a number of seconds from 1 to 86400, not {value!r}")
     return int(value)
+
 
 TWO_FACTOR_POLICIES = ("organizers", "administrators", "off")
 

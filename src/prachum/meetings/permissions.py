@@ -153,6 +153,7 @@ def meeting_access_required(*capabilities: Capability):
 
     return decorator
 
+
 # The roles that see and change every registration of a meeting: their accounts must log in with a second
 # factor when settings.PRACHUM_REQUIRE_2FA is "organizers" (accounts.two_factor, told at start-up).
 ORGANIZER_ROLES = (Role.OWNER, Role.MANAGER, Role.REVIEWER)

@@ -12,6 +12,6 @@ urlpatterns = [
     path("r/<str:token>/cancel/", participant.cancel, name="cancel"),
     path("r/<str:token>/ticket.png", participant.ticket_png, name="ticket_png"),
     path("r/<str:token>/ticket.pdf", participant.ticket_pdf, name="ticket_pdf"),
-    path("r/<str:token>/files/<int:answer_id>/", participant.answer_file, name="answer_file"),
     path("r/<str:token>/personal-data/", personal_data.participant_export, name="personal_data"),
+    path("r/<str:token>/files/<int:answer_id>/", participant.answer_file, name="answer_file"),
 ]
