@@ -31,7 +31,8 @@ def email_key(email: str) -> str:
     local, at, domain = (email or "").strip().rpartition("@")
     if not at:
         return search_key(domain)
-    domain = search_key(domain).rstrip(".")
+    # No address has a space in its domain; IDNA would keep one and a second pass would then change the key.
+    domain = "".join(search_key(domain).split()).rstrip(".")
     try:
         ascii_domain = ".".join(
             encodings.idna.ToASCII(label).decode("ascii").lower() for label in domain.split(".")

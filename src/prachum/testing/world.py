@@ -13,17 +13,19 @@ from datetime import timedelta
 from django.contrib.auth.tokens import default_token_generator
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from prachum.checkin.services import create_device
+from prachum.core.outbox import RenderedEmail
 from prachum.jobs.models import Job
 from prachum.meetings.models import Document, Meeting, MeetingRole
 from prachum.meetings.tests.factories import (
     make_agenda_item, make_category, make_meeting, make_organization, make_session, make_user,
 )
-from prachum.notify.models import Message
+from prachum.notify.services import queue_message
 from prachum.online.links import join_token
 from prachum.online.models import ReminderRule
 from prachum.online.tests.factories import make_room
@@ -111,11 +113,11 @@ class World:
             title_lo="ວາລະ", title_en="Agenda", visibility=Document.Visibility.PARTICIPANTS,
         )
         self.photo = add_photo(meeting=m, actor=owner, uploaded=SimpleUploadedFile("p.jpg", _jpeg(), "image/jpeg"))
-        self.message = Message.objects.create(meeting=m, registration=self.reg_a, kind="registration.received",
-                                              to_email=self.reg_a.email, subject="Received", body_text="Hello",
-                                              body_html="<p>Hello</p>")
-        self.account_message = Message.objects.create(kind="accounts.invited", to_email="new@example.org",
-                                                      subject="Welcome", body_text="Hello", body_html="<p>Hello</p>")
+        with transaction.atomic():
+            self.message = queue_message(kind="registration.received", registration=self.reg_a,
+                                         rendered=RenderedEmail("Received", "Hello", "<p>Hello</p>"))
+            self.account_message = queue_message(kind="accounts.invited", to_email="new@example.org", language="en",
+                                                 rendered=RenderedEmail("Welcome", "Hello", "<p>Hello</p>"))
         self.job = Job.objects.create(kind="registration.bulk_approve", function="prachum.jobs.tests.noop",
                                       meeting=m, created_by=owner, label="bulk", status=Job.Status.DONE)
         self.job.result_file.save("result.csv", ContentFile(b"name\r\n"), save=False)

@@ -56,7 +56,8 @@ def test_the_migration_maps_known_spellings_and_keeps_and_reports_the_rest(capsy
     executor.migrate(BEFORE)
     try:
         loader = MigrationExecutor(connection).loader  # the state the database is in: the rest stays latest
-        old = loader.project_state(list(loader.applied_migrations)).apps
+        # A library's squashed migration stands in the graph for the ones it replaces, which stay recorded.
+        old = loader.project_state([key for key in loader.applied_migrations if key in loader.graph.nodes]).apps
         meeting = old.get_model("meetings", "Meeting").objects.create(
             slug="m2020", title_en="Symposium", starts_at=datetime(2020, 9, 10, 7, tzinfo=UTC),
             ends_at=datetime(2020, 9, 10, 9, tzinfo=UTC), status="closed",
