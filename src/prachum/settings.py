@@ -151,6 +151,11 @@ OTP_WEBAUTHN_RP_NAME = "Prachum"
 OTP_WEBAUTHN_HELPER_CLASS = "prachum.accounts.webauthn.WebAuthnHelper"
 OTP_WEBAUTHN_RP_ID = urlsplit(PRACHUM_BASE_URL).hostname
 OTP_WEBAUTHN_ALLOWED_ORIGINS = ["{0.scheme}://{0.netloc}".format(urlsplit(PRACHUM_BASE_URL))]
+if not PRACHUM_BASE_URL.startswith(("https://", "http://localhost")):
+    # A plain-http address on a network (a trial on an office LAN): browsers offer no passkeys there, but the
+    # app and the authenticator-app step work; the library's error would stop every command. Production is
+    # https (secure cookies and HSTS follow from it below; `check --deploy` warns without them).
+    SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E031"]
 # A session ends after this long without a request, and SESSION_COOKIE_AGE after its login in any case.
 PRACHUM_SESSION_IDLE_SECONDS = config.get_session_idle_seconds()
 SESSION_COOKIE_AGE = 12 * 3600

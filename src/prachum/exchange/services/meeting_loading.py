@@ -424,6 +424,10 @@ def _honorific_code(item) -> str | None:
 
 
 def _registrations(meeting, spec: MeetingSpec, categories, delegations, questions, changes: _Changes) -> None:
+    if meeting.personal_data_erased_at is not None:
+        # The retention period ended and the people were anonymised: a file loaded again (the demo's, an
+        # organizer's old copy) must not bring them back.
+        return
     now = timezone.now()
     active = set(Registration.ACTIVE)
     waitlist_position = 0
@@ -485,7 +489,8 @@ def load_meeting_file(
     times (`+21d 09:00`) count from; default: today in the meeting's time zone.
     Raises MeetingFileError, whose message names the file, the line and the field.
     The returned meeting carries `load_changes`: {kind: {"created"|"updated"|"deleted"|"hidden": n}};
-    empty when the database already matched the file.
+    empty when the database already matched the file; and `load_skipped_people`: the file's registrations
+    left out because the meeting's personal data was erased (retention).
     """
     if (path is None) == (text is None):
         raise TypeError("give path or text")
@@ -524,4 +529,5 @@ def load_meeting_file(
             after={"file": filename, "changes": changes.summary()},
         )
     meeting.load_changes = changes.summary()
+    meeting.load_skipped_people = len(spec.registrations) if meeting.personal_data_erased_at is not None else 0
     return meeting

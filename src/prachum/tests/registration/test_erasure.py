@@ -260,6 +260,13 @@ def test_the_2020_symposium_s_33_people_are_anonymised_by_a_retention_run(media,
     assert symposium.registrations.filter(delegation__organization__code="JP").exists()
     assert adgsom.registrations.filter(erased_at__isnull=True).count() == adgsom.registrations.count()
 
+    # The demo (or an organizer's old copy of the file) loaded again brings nobody back and stops at nothing.
+    symposium, adgsom = load_demo_meetings(today=date(2026, 11, 25))
+    assert symposium.load_skipped_people == 33 and "registrations" not in symposium.load_changes
+    assert symposium.registrations.count() == 33
+    assert not symposium.registrations.filter(erased_at__isnull=True).exists()
+    assert not Registration.objects.filter(meeting=symposium, family_name="Chithoulokh").exists()
+
 
 def test_the_overview_and_setup_pages_say_when_the_data_goes_and_warn_within_30_days(client):
     now = timezone.now()

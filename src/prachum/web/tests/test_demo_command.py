@@ -47,7 +47,7 @@ def test_the_demo_prints_the_address_the_login_and_a_password_that_works(monkeyp
 
     output = run_demo(port=8123)
 
-    assert "http://127.0.0.1:8123/lo/" in output and "http://127.0.0.1:8123/en/" in output
+    assert "http://localhost:8123/lo/" in output and "http://localhost:8123/en/" in output
     assert "Login      demo" in output
     password = password_in(output)
     demo = get_user_model().objects.get(username="demo")
@@ -90,4 +90,4 @@ def test_a_host_for_every_address_is_shown_as_the_local_address(monkeypatch):
 
     output = run_demo(host="0.0.0.0", port=9000)
 
-    assert "http://127.0.0.1:9000/lo/" in output
+    assert "http://localhost:9000/lo/" in output

@@ -68,6 +68,10 @@ def start_demo(data_dir: Path):
         if demo.poll() is not None or time.monotonic() > deadline:
             kill_all(demo, descendants(demo.pid))
             pytest.fail(f"the demo did not serve within 300 s (exit status {demo.returncode})")
+    # The worker runs Django's system checks as it starts: one that fails (a setting the demo's plain-http
+    # address upsets) ends it a moment after the server answered, and the demo with it.
+    time.sleep(5)
+    assert demo.poll() is None, f"the demo stopped by itself (exit status {demo.returncode})"
     started = descendants(demo.pid)
     commands = [Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ") for pid in started]
     assert any(b"gunicorn" in c for c in commands) and any(b"prachum worker" in c for c in commands), commands

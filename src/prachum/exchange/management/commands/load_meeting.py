@@ -31,9 +31,11 @@ class Command(BaseCommand):
 
 def describe_load(meeting) -> str:
     changes = meeting.load_changes
+    skipped = getattr(meeting, "load_skipped_people", 0)
+    erased = f" The file's {skipped} people were left out: this meeting's personal data was erased." if skipped else ""
     if not changes:
-        return f"Meeting {meeting.slug}: unchanged (the database already matches the file)."
+        return f"Meeting {meeting.slug}: unchanged (the database already matches the file).{erased}"
     parts = []
     for kind, counts in changes.items():
         parts.append(f"{kind} " + ", ".join(f"{n} {what}" for what, n in counts.items()))
-    return f"Meeting {meeting.slug}: " + "; ".join(parts) + "."
+    return f"Meeting {meeting.slug}: " + "; ".join(parts) + "." + erased

@@ -51,7 +51,9 @@ class Command(BaseCommand):
             self.stdout.write(f"Online: {meeting.slug} gets a video conference link and reminders.")
         call_command("collectstatic", interactive=False, verbosity=0)
 
-        shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+        # "localhost", not 127.0.0.1: browsers allow passkeys (the second login step) on localhost only, never on
+        # an IP address, and django-otp-webauthn refuses to start with any other plain-http origin.
+        shown_host = "localhost" if host in ("0.0.0.0", "::", "", "127.0.0.1", "::1") else host
         if ":" in shown_host:
             shown_host = f"[{shown_host}]"
         base_url = f"http://{shown_host}:{port}"
