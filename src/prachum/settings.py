@@ -166,6 +166,7 @@ LOGOUT_REDIRECT_URL = "web:home"
 # Password guessing: five failures lock that username from that address for 15 minutes, and twenty spread
 # over any usernames lock the address (accounts.lockout weighs the two counts).
 AXES_HANDLER = "prachum.accounts.lockout.LockoutHandler"
+AXES_USERNAME_CALLABLE = "prachum.accounts.lockout.username_of"
 AXES_FAILURE_LIMIT = 5
 AXES_ADDRESS_FAILURE_LIMIT = 20
 AXES_COOLOFF_TIME = timedelta(minutes=15)

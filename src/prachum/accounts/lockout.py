@@ -30,3 +30,17 @@ class LockoutHandler(AxesDatabaseHandler):
             username=get_client_username(request, credentials), ip_address=request.axes_ip_address,
         ).delete()
         return count
+
+
+# axes' username column is varchar(255); no account has a longer name (Django's limit is 150).
+USERNAME_COLUMN_LENGTH = 255
+
+
+def username_of(request, credentials=None) -> str | None:
+    """The username axes counts a login against (AXES_USERNAME_CALLABLE): as typed, but cut to what axes can
+    store, so that a very long one is a failed login like any other and not a database error."""
+    if credentials:
+        value = credentials.get(settings.AXES_USERNAME_FORM_FIELD)
+    else:
+        value = getattr(request, "data", request.POST).get(settings.AXES_USERNAME_FORM_FIELD)
+    return value[:USERNAME_COLUMN_LENGTH] if isinstance(value, str) else value

@@ -45,7 +45,7 @@ QUERY_EXAMPLES = max(3, HOSTILE.max_examples // 8)
 
 # Server errors another change is fixing, by form address and database: see test_known_defects.py, whose strict
 # xfail fails once the fix lands (then remove the entry here).
-KNOWN = {("postgresql", "/lo/accounts/login/"): "a username over 255 characters (django-axes' column)"}
+KNOWN: dict = {}  # (database vendor, form action): why a server error there is known and being fixed
 
 
 def hostile_file():
