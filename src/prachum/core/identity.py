@@ -32,7 +32,11 @@ def email_key(email: str) -> str:
     if not at:
         return search_key(domain)
     # No address has a space in its domain; IDNA would keep one and a second pass would then change the key.
-    domain = "".join(search_key(domain).split()).rstrip(".")
+    # Without its spaces the text may compose anew (NFKC turns ¸ into a space and a combining cedilla): again.
+    domain = search_key(domain)
+    while " " in domain:
+        domain = search_key(domain.replace(" ", ""))
+    domain = domain.rstrip(".")
     try:
         ascii_domain = ".".join(
             encodings.idna.ToASCII(label).decode("ascii").lower() for label in domain.split(".")
