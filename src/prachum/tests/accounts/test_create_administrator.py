@@ -53,6 +53,9 @@ def test_without_a_user_name_the_email_is_the_user_name():
     (["--email", "new@example.org", "--username", "Taken"], "An account with the user name 'Taken' exists already"),
     (["--email", "a@example.org", "--language", "fr"], "invalid choice: 'fr'"),
     ([], "the following arguments are required: --email"),
+    # A database error on PostgreSQL before (NUL, longer than the column), stored as given on SQLite.
+    (["--email", "a@example.org", "--given-name", "Bou\x00nmy"], "--given-name: a name cannot hold control"),
+    (["--email", "a@example.org", "--family-name", "x" * 151], "--family-name: a name has at most 150 characters."),
 ])
 def test_bad_input_is_refused_with_one_clear_line(args, says):
     make_user(username="taken", email="taken@example.org")

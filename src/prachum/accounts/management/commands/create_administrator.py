@@ -7,6 +7,9 @@ from django.core.management.base import BaseCommand, CommandError, no_translatio
 from django.core.validators import validate_email
 
 from prachum.accounts.services import AccountError, invite_account, normalise_email, set_password_url
+from prachum.core.validators import validate_plain_text
+
+NAME_LENGTH = 150  # the user model's first_name and last_name
 
 
 class Command(BaseCommand):
@@ -41,9 +44,17 @@ class Command(BaseCommand):
                                    "at most 150 characters.") from None
             if len(username) > 150:
                 raise CommandError("A user name has at most 150 characters.")
+        given_name, family_name = given_name.strip(), family_name.strip()
+        for option, name in (("--given-name", given_name), ("--family-name", family_name)):
+            try:
+                validate_plain_text(name)
+            except ValidationError:
+                raise CommandError(f"{option}: a name cannot hold control characters.") from None
+            if len(name) > NAME_LENGTH:
+                raise CommandError(f"{option}: a name has at most {NAME_LENGTH} characters.")
         try:
-            user = invite_account(actor=None, email=email, username=username, given_name=given_name.strip(),
-                                  family_name=family_name.strip(), language=language, may_create_meetings=True,
+            user = invite_account(actor=None, email=email, username=username, given_name=given_name,
+                                  family_name=family_name, language=language, may_create_meetings=True,
                                   administrator=True)
         except AccountError as exc:
             if exc.code == "email_taken":
