@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from prachum.checkin.services import create_device
+from prachum.core.plain_text import is_control_character
 from prachum.meetings.selectors import meetings_named
 
 
@@ -22,6 +23,10 @@ class Command(BaseCommand):
         meeting = meetings_named(slug).first()
         if meeting is None:
             raise CommandError(f"No meeting with the short name {slug!r}.")
+        if any(is_control_character(char) for char in name) or len(name) > 100:
+            raise CommandError("--name: at most 100 characters, without control characters.")
+        if days is not None and not 1 <= days <= 3650:
+            raise CommandError("--days: a number of days from 1 to 3650.")
         name = name or f"device {meeting.devices.count() + 1}"
         expires_at = timezone.now() + timedelta(days=days) if days else None
         device, token = create_device(meeting=meeting, name=name, expires_at=expires_at)
