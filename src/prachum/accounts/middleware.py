@@ -27,6 +27,10 @@ LOGGED_IN_AT = "prachum_logged_in_at"
 LAST_SEEN_AT = "prachum_last_seen_at"
 # The last request's time is written at most this often: each write is a session save.
 LAST_SEEN_RESOLUTION = 60
+# An account that needs no second step (it has no device and no role that asks for one) is asked again
+# after this long, not at each request: a role given meanwhile takes effect within it.
+NO_STEP_SEEN_AT = "prachum_no_second_step_at"
+NO_STEP_RECHECK_SECONDS = 60
 
 
 def note_login(sender, request, user, **kwargs):
@@ -61,11 +65,6 @@ class SessionLimitsMiddleware:
                 session[LAST_SEEN_AT] = now
         return self.get_response(request)
 
-
-# An account that needs no second step (it has no device and no role that asks for one) is asked again
-# after this long, not at each request: a role given meanwhile takes effect within it.
-NO_STEP_SEEN_AT = "prachum_no_second_step_at"
-NO_STEP_RECHECK_SECONDS = 60
 
 # The login steps an account between its password and its second factor may use.
 OPEN_NAMESPACES = {"accounts", "otp_webauthn"}

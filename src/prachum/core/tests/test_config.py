@@ -52,16 +52,19 @@ def test_an_unwritable_data_folder_is_named(tmp_path):
     assert "PRACHUM_DATA_DIR" in result.stderr
 
 
+# The environment of a production install, for the tests that check its settings.
+PRODUCTION = {
+    "PRACHUM_DEBUG": "false",
+    "PRACHUM_SECRET_KEY": "x" * 20 + "production-secret-key-that-is-long-and-random-9f8e7d6c",
+    "PRACHUM_BASE_URL": "https://meetings.example.gov.la",
+    "PRACHUM_ALLOWED_HOSTS": "meetings.example.gov.la",
+    "PRACHUM_EMAIL_URL": "smtp+tls://prachum:secret@mail.example.gov.la:587",
+    "PRACHUM_REDIS_URL": "redis://127.0.0.1:6379/3",
+}
+
+
 def test_check_deploy_is_clean_with_production_variables(tmp_path):
-    production = {
-        "PRACHUM_DEBUG": "false",
-        "PRACHUM_SECRET_KEY": "x" * 20 + "production-secret-key-that-is-long-and-random-9f8e7d6c",
-        "PRACHUM_BASE_URL": "https://meetings.example.gov.la",
-        "PRACHUM_ALLOWED_HOSTS": "meetings.example.gov.la",
-        "PRACHUM_EMAIL_URL": "smtp+tls://prachum:secret@mail.example.gov.la:587",
-        "PRACHUM_REDIS_URL": "redis://127.0.0.1:6379/3",
-    }
-    result = run_prachum(["check", "--deploy", "--fail-level", "WARNING"], production, tmp_path)
+    result = run_prachum(["check", "--deploy", "--fail-level", "WARNING"], PRODUCTION, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 

@@ -3,16 +3,8 @@ list (which brings subdomains); `check --deploy --fail-level WARNING` stays clea
 
 import pytest
 
-from prachum.core.tests.test_config import run_prachum
+from prachum.core.tests.test_config import PRODUCTION, run_prachum
 
-PRODUCTION = {
-    "PRACHUM_DEBUG": "false",
-    "PRACHUM_SECRET_KEY": "x" * 20 + "production-secret-key-that-is-long-and-random-9f8e7d6c",
-    "PRACHUM_BASE_URL": "https://meetings.example.gov.la",
-    "PRACHUM_ALLOWED_HOSTS": "meetings.example.gov.la",
-    "PRACHUM_EMAIL_URL": "smtp+tls://prachum:secret@mail.example.gov.la:587",
-    "PRACHUM_REDIS_URL": "redis://127.0.0.1:6379/3",
-}
 SHOW = ("from django.conf import settings; "
         "print(settings.SECURE_HSTS_SECONDS, settings.SECURE_HSTS_INCLUDE_SUBDOMAINS, settings.SECURE_HSTS_PRELOAD)")
 
