@@ -3,8 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 PORT ?= 8000
 BIN := $(VENV)/bin
-DEBIAN_PACKAGES := chromium zbar-tools poppler-utils gettext fonts-noto-core wrk
-DEBIAN_COMMANDS := chromium zbarimg pdftotext msgfmt wrk
+DEBIAN_PACKAGES := chromium zbar-tools poppler-utils gettext fonts-noto-core wrk nginx
+DEBIAN_COMMANDS := chromium zbarimg pdftotext msgfmt wrk nginx
 
 .PHONY: demo test install install-test system-packages bench clean messages lock
 
