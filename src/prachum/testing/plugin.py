@@ -17,6 +17,7 @@ if os.environ.get("PRACHUM_TEST_DATABASE_URL"):
 import pytest  # noqa: E402
 
 from prachum.testing.browser import chromium, screenshots  # noqa: E402, F401  (fixtures for every test)
+from prachum.testing.services import private_postgres, private_redis  # noqa: E402, F401  (fixtures for every test)
 from prachum.testing.smtp import mail_server, mail_server_down  # noqa: E402, F401  (fixtures for every test)
 
 
