@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 DEBIAN_PACKAGES := chromium zbar-tools poppler-utils gettext fonts-noto-core wrk nginx
 DEBIAN_COMMANDS := chromium zbarimg pdftotext msgfmt wrk nginx
 
-.PHONY: demo test install install-test system-packages bench clean messages lock
+.PHONY: demo cluster test install install-test system-packages bench clean messages lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,12 @@ system-packages:
 
 demo: install
 	$(BIN)/prachum demo --port $(PORT)
+
+# The production shape on this machine (docs/operations.md): nginx, two gunicorn nodes, Celery worker and beat,
+# on the running PostgreSQL and Redis (`prachum cluster --help` for the options).
+cluster: install
+	@test -x /usr/sbin/nginx || { echo "nginx is missing: sudo apt-get install nginx"; exit 1; }
+	$(BIN)/prachum cluster --port $(PORT)
 
 # Apps depend downward only (pyproject.toml's [tool.importlinter], docs/architecture.md), then every test.
 test: install-test

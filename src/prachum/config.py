@@ -7,6 +7,7 @@ line that names it (ConfigError), rather than a traceback deep inside Django.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -33,6 +34,8 @@ KNOWN_VARIABLES = {
     "PRACHUM_HSTS_PRELOAD": "true: HSTS asks browsers to preload the domain as HTTPS-only; implies subdomains (false)",
     "PRACHUM_REQUIRE_2FA": "who must log in with a second factor: organizers (default), administrators or off",
     "PRACHUM_SESSION_IDLE_SECONDS": "log out a session after this many seconds without a request (7200)",
+    "PRACHUM_STATIC_ROOT": "folder collectstatic writes the public static files to, for a web server to serve",
+    "PRACHUM_CLIENT_IP_HEADER": "header in which the proxy in front passes the client's address, e.g. X-Real-IP",
 }
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
@@ -153,6 +156,29 @@ def get_database(data_dir: Path) -> dict:
         db["CONN_HEALTH_CHECKS"] = True
         db.setdefault("OPTIONS", {})
     return db
+
+
+def get_static_root(data_dir: Path) -> Path:
+    """Public files (CSS, scripts, fonts): the data folder is private (0700), so a web server in front that
+    serves them from disk needs them elsewhere, e.g. /var/www/prachum/static."""
+    raw = os.environ.get("PRACHUM_STATIC_ROOT", "")
+    path = Path(raw).expanduser().resolve() if raw.strip() else data_dir / "static"
+    try:
+        path.mkdir(mode=0o755, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"PRACHUM_STATIC_ROOT: cannot create {path}: {exc.strerror}") from exc
+    return path
+
+
+def get_client_ip_meta_key() -> str | None:
+    """The request.META key of PRACHUM_CLIENT_IP_HEADER (X-Real-IP → HTTP_X_REAL_IP), or None: no proxy in front,
+    the client is the connection's address."""
+    raw = os.environ.get("PRACHUM_CLIENT_IP_HEADER", "").strip()
+    if not raw:
+        return None
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9-]{0,63}", raw):
+        raise ConfigError(f"PRACHUM_CLIENT_IP_HEADER must be a header name like X-Real-IP, not {raw!r}")
+    return "HTTP_" + raw.upper().replace("-", "_")
 
 
 def get_base_url() -> str:

@@ -100,13 +100,10 @@ AUTH_USER_MODEL = "accounts.User"
 if PRACHUM_REDIS_URL:
     # Fails open: with Redis down, pages are built afresh and the rate limits let requests through.
     CACHES = {"default": {"BACKEND": "prachum.core.cache_backends.FailOpenRedisCache", "LOCATION": PRACHUM_REDIS_URL}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "prachum"}}
-# Sessions in the database only, not cached_db: while Redis is unreachable (not stopped: it keeps its data) a
-# logout or a login's change is written to the database but not to the cache, and once Redis answers again
-# its old copy would win, e.g. a logged-out session logged in again (tests/faults/test_redis_down.py). Only
-# people who log in have a session; reading it is one primary-key lookup.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Celery: a Redis broker in production; without Redis, tasks run in-process (embedded mode).
 CELERY_BROKER_URL = PRACHUM_REDIS_URL or "memory://"
@@ -115,12 +112,6 @@ CELERY_TASK_ALWAYS_EAGER = PRACHUM_REDIS_URL is None
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# A hand-off (jobs/engine.py) runs in the request that committed: with the broker down or unreachable it must
-# fail within about a second, not retry for minutes (the row waits for the sweep). Kombu's defaults wait
-# forever on a Redis that stopped answering without closing the connection (tests/faults/test_redis_down.py).
-CELERY_BROKER_CONNECTION_TIMEOUT = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
 CELERY_TIMEZONE = "UTC"
 # The background engine (jobs/engine.py): the sweep hands out what is due (jobs, emails, work whose worker
 # died) and the tick runs periodic work (reminders before sessions, online attendance lists).
@@ -202,8 +193,8 @@ TIME_ZONE = "Asia/Vientiane"
 PRACHUM_PROCESS_CACHE_SECONDS = 2.0
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns at every start when it is missing (before collectstatic)
+# Made when missing: WhiteNoise warns at every start without it (before collectstatic).
+STATIC_ROOT = config.get_static_root(DATA_DIR)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
@@ -222,13 +213,18 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Rate limits of the public POST endpoints (django-ratelimit, counted in the cache): a high ceiling per client
 # address, so that a delegation registering together from one office passes, and a low one per person (per email
-# and per form token). Raise them for a load test. Behind a proxy, set RATELIMIT_IP_META_KEY to the header that
-# carries the client. When the cache is down the limits let requests through (registration/ratelimits.py).
+# and per form token). Raise them for a load test. When the cache is down the limits let requests through
+# (registration/ratelimits.py).
 PRACHUM_RATELIMIT_REGISTER = "200/m"
 PRACHUM_RATELIMIT_REGISTER_PER_PERSON = "5/m"
 PRACHUM_RATELIMIT_RESEND_LINK = "60/m"
 PRACHUM_RATELIMIT_RESEND_LINK_PER_PERSON = "3/m"
 RATELIMIT_FAIL_OPEN = True
+# Behind a proxy every connection comes from the proxy: without PRACHUM_CLIENT_IP_HEADER the address limits above
+# and axes' lockouts would count the whole site as one client. core/client_ip.py reads the header the proxy sets.
+PRACHUM_CLIENT_IP_META_KEY = config.get_client_ip_meta_key()
+RATELIMIT_IP_META_KEY = "prachum.core.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "prachum.core.client_ip.client_ip"
 
 SESSION_COOKIE_SECURE = PRACHUM_IS_HTTPS
 CSRF_COOKIE_SECURE = PRACHUM_IS_HTTPS
