@@ -100,10 +100,13 @@ AUTH_USER_MODEL = "accounts.User"
 if PRACHUM_REDIS_URL:
     # Fails open: with Redis down, pages are built afresh and the rate limits let requests through.
     CACHES = {"default": {"BACKEND": "prachum.core.cache_backends.FailOpenRedisCache", "LOCATION": PRACHUM_REDIS_URL}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "prachum"}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions in the database only, not cached_db: while Redis is unreachable (not stopped: it keeps its data) a
+# logout or a login's change is written to the database but not to the cache, and once Redis answers again
+# its old copy would win, e.g. a logged-out session logged in again (tests/faults/test_redis_down.py). Only
+# people who log in have a session; reading it is one primary-key lookup.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Celery: a Redis broker in production; without Redis, tasks run in-process (embedded mode).
 CELERY_BROKER_URL = PRACHUM_REDIS_URL or "memory://"
@@ -112,6 +115,12 @@ CELERY_TASK_ALWAYS_EAGER = PRACHUM_REDIS_URL is None
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A hand-off (jobs/engine.py) runs in the request that committed: with the broker down or unreachable it must
+# fail within about a second, not retry for minutes (the row waits for the sweep). Kombu's defaults wait
+# forever on a Redis that stopped answering without closing the connection (tests/faults/test_redis_down.py).
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
 CELERY_TIMEZONE = "UTC"
 # The background engine (jobs/engine.py): the sweep hands out what is due (jobs, emails, work whose worker
 # died) and the tick runs periodic work (reminders before sessions, online attendance lists).

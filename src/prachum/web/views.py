@@ -1,6 +1,7 @@
 import base64
 import hashlib
 import re
+import sys
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -8,7 +9,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_safe
 from django.views.defaults import server_error as django_server_error
 
 from prachum.accounts.roles import is_site_administrator, may_create_meetings
+from prachum.core import unavailable
 from prachum.core.caching import ProcessCache
 from prachum.core.page_cache import deployment_fingerprint, is_anonymous_without_state
 from prachum.meetings import selectors as meeting_selectors
@@ -128,9 +130,37 @@ def _inline_style_hash(template_name: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(style.encode()).digest()).decode() + "'"
 
 
+# How long the "try again" page asks a browser to wait: a PostgreSQL restart takes a few seconds.
+RETRY_AFTER_SECONDS = 10
+
+
 def server_error(request):
     """Django's 500 page, whose one inline stylesheet (it must show when static files fail too) the
-    Content-Security-Policy allows by its hash, on this response only."""
+    Content-Security-Policy allows by its hash, on this response only.
+
+    Unless the database or its storage cannot serve right now (core.unavailable): then "try again" (503).
+    Decided here rather than in a middleware's process_exception, because this is the one place every
+    uncaught exception reaches: a view's, and a middleware's (the session saved after the view, the user
+    loaded before it), which no process_exception sees."""
+    error = sys.exc_info()[1]
+    kind = unavailable.kind_of(error) if error else None
+    if kind:
+        return _unavailable_page(request, error, kind)
     response = django_server_error(request)
     response._csp_update = {"style-src": [_inline_style_hash("500.html")]}
+    return response
+
+
+def _unavailable_page(request, error, kind):
+    """The page in the language of the address (or the cookie, the browser's), found without the database;
+    a POST is told that nothing was saved and offered the way back to its answers, which the browser keeps."""
+    unavailable.log_unavailable(request, error, kind)
+    language = translation.get_language_from_request(request, check_path=True)
+    with translation.override(language):
+        html = render_to_string("503.html", {"kind": kind, "was_post": request.method == "POST", "request": request,
+                                             "LANGUAGE_CODE": language, "home": f"/{language}/"})
+    response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    response._has_been_logged = True  # its one line is above; Django's own would add the traceback
     return response

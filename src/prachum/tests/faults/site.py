@@ -1,0 +1,110 @@
+"""A Prachum site of its own for fault tests: its data folder, its database (SQLite there, or one on a private
+PostgreSQL), an open meeting, gunicorn as production runs it, and browsers that register through HTTP."""
+
+import http.cookiejar
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from prachum.testing.services import wait_for_port
+from prachum.testing.smtp import free_port
+
+BIN = Path(sys.executable).parent
+CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+FORM_TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
+# Made in `prachum shell` with the tests' own factories: prints the meeting's slug and the category's id.
+MAKE_MEETING = """
+from prachum.registration.tests.web import open_category, open_meeting
+meeting = open_meeting(slug="faults")
+print("MEETING", meeting.slug, open_category(meeting).pk)
+"""
+
+
+class Site:
+    def __init__(self, data_dir: Path, database_url: str | None = None, redis_url: str | None = None,
+                 email_url: str | None = None):
+        self.data_dir = Path(data_dir)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("PRACHUM_")}
+        self.env.update(PRACHUM_DATA_DIR=str(self.data_dir), PRACHUM_BASE_URL=self.url, PRACHUM_LOG_LEVEL="WARNING",
+                        PRACHUM_SECRET_KEY="faults-" + "k" * 60)
+        for name, value in (("DATABASE", database_url), ("REDIS", redis_url), ("EMAIL", email_url)):
+            if value:
+                self.env[f"PRACHUM_{name}_URL"] = value
+        self.log = self.data_dir.parent / f"gunicorn-{self.port}.log"
+        self.gunicorn: subprocess.Popen | None = None
+
+    def prachum(self, *args: str, check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess:
+        done = subprocess.run([str(BIN / "prachum"), *args], env=self.env, capture_output=True, text=True,
+                              timeout=timeout)
+        if check and done.returncode:
+            raise AssertionError(f"prachum {' '.join(args)}: {done.stdout}{done.stderr}")
+        return done
+
+    def prepare(self) -> tuple[str, str]:
+        """Migrated, with an open meeting: (its slug, its category's id)."""
+        self.prachum("migrate", "--no-input", "-v", "0")
+        out = self.prachum("shell", "-c", MAKE_MEETING).stdout
+        _word, slug, category = out[out.index("MEETING"):].split()[:3]
+        return slug, category
+
+    def start(self, workers: int = 2) -> "Site":
+        self.gunicorn = subprocess.Popen(
+            [str(BIN / "gunicorn"), "-c", "python:prachum.gunicorn_config", "prachum.wsgi:application",
+             "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}"],
+            env=self.env, stdout=open(self.log, "a"), stderr=subprocess.STDOUT, start_new_session=True)
+        wait_for_port(self.port, timeout=60)
+        return self
+
+    def stop(self) -> None:
+        if self.gunicorn and self.gunicorn.poll() is None:
+            self.gunicorn.terminate()
+            self.gunicorn.wait(timeout=30)
+
+    def log_text(self) -> str:
+        return self.log.read_text() if self.log.exists() else ""
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Browser:
+    """One person: cookies kept, redirects not followed; answers (status, body, headers)."""
+
+    def __init__(self, base_url: str, language: str = "en"):
+        self.base_url = base_url
+        jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirects())
+
+    def request(self, path: str, data: dict | None = None, timeout: float = 30) -> tuple[int, str, dict]:
+        body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
+        request = urllib.request.Request(self.base_url + path, data=body, headers={"Referer": self.base_url + path})
+        try:
+            with self.opener.open(request, timeout=timeout) as response:
+                return response.status, response.read().decode(), dict(response.headers)
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode(), dict(error.headers)
+
+    def register(self, slug: str, category: str, email: str, language: str) -> tuple[str, int, str, dict, float]:
+        """Loads the form and sends it: ("get" or "post", status, body, headers, seconds) of the last request."""
+        path = f"/{language}/m/{slug}/register/"
+        started = time.monotonic()
+        status, page, headers = self.request(path)
+        if status != 200:
+            return "get", status, page, headers, time.monotonic() - started
+        data = {"honorific": "ms", "given_name": "Keo", "family_name": "Phommachanh", "name_lo": "ແກ້ວ ພົມມະຈັນ",
+                "gender": "female", "position": "Deputy Director", "email": email, "phone": "020 5551 2345",
+                "category": category, "consent": "on", "csrfmiddlewaretoken": CSRF_TOKEN.search(page).group(1),
+                "form_token": FORM_TOKEN.search(page).group(1)}
+        started = time.monotonic()
+        status, body, headers = self.request(path, data)
+        return "post", status, body, headers, time.monotonic() - started
