@@ -77,8 +77,10 @@ def hand_off(queue: str, item_id) -> None:
 
         try:
             run_task.delay(queue, str(item_id))
-        except Exception:  # the broker is down: the row waits for the sweep
-            logger.exception("handing %s %s to Celery failed; the sweep will run it", queue, item_id)
+        except Exception as error:  # the broker is down: the row waits for the sweep
+            # One line, no traceback: with Redis down every commit would add one (settings.CELERY_BROKER_*).
+            logger.warning("handing %s %s to Celery failed (%s: %s); the sweep will run it", queue, item_id,
+                           type(error).__name__, error)
 
 
 def run(queue: str, item_id) -> bool | None:
