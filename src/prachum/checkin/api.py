@@ -136,7 +136,7 @@ def redeem(request, meeting, *, device, actor):
         device=device, actor=actor,
     )
     data = services.result_json(result)
-    data["counter"] = selectors.counter(meeting, result.session_id, exact=True)
+    data["counter"] = selectors.counter(meeting, result.session_id)
     return JsonResponse(data)
 
 

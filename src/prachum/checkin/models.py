@@ -86,3 +86,27 @@ class CheckIn(models.Model):
 
     def __str__(self):
         return f"{self.registration} @ {self.checked_in_at:%Y-%m-%d %H:%M}"
+
+
+class CheckInCount(models.Model):
+    """How many check-ins count for a session, or for the meeting as a whole (session empty): kept with every
+    check-in, undo and sync in the same transaction, so that the desk reads one row instead of counting its
+    check-ins with every scan (a count that grew with the meeting and with stale planner statistics)."""
+
+    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="+")
+    session = models.ForeignKey("meetings.Session", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    checked_in = models.IntegerField(_("checked in"), default=0)
+
+    class Meta:
+        verbose_name = _("check-in count")
+        verbose_name_plural = _("check-in counts")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting"], condition=Q(session__isnull=True),
+                                    name="checkin_count_one_per_meeting"),
+            models.UniqueConstraint(fields=["session"], condition=Q(session__isnull=False),
+                                    name="checkin_count_one_per_session"),
+            models.CheckConstraint(condition=Q(checked_in__gte=0), name="checkin_count_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.meeting_id}/{self.session_id or 0}: {self.checked_in}"

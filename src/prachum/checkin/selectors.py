@@ -14,7 +14,7 @@ from django.db.models import Exists, OuterRef, Q
 from prachum.registration.models import Participation, Registration
 from prachum.registration.selectors import matches_word
 
-from .models import CheckIn
+from .models import CheckIn, CheckInCount
 
 Status = Registration.Status
 
@@ -101,61 +101,23 @@ def expected_count(meeting, *, fresh: bool = False) -> int:
     return value
 
 
-def counter(meeting, session_id: int | None, *, fresh: bool = False, exact: bool = False) -> dict:
-    """`exact`: count from the database (and keep that), as the answer to a desk's own check-in must."""
+def counter(meeting, session_id: int | None, *, fresh: bool = False) -> dict:
+    """What the desk shows beside each scan: how many count for the session (None: the meeting as a whole) and
+    how many are expected. `fresh`: count the expected now, not from the cache."""
     return {
         "session": session_id,
-        "checked_in": checked_in_count(meeting, session_id, exact=exact),
+        "checked_in": checked_in_count(meeting, session_id),
         "expected": expected_count(meeting, fresh=fresh),
     }
 
 
-# The desk asks for the counter with every scan; counting a session's check-ins reads every one of them
-# (thousands at a big meeting), so the count is kept in the cache for COUNT_SECONDS. What changes it
-# through the services is applied at once: a live check-in adds one to the kept count (count_one_more),
-# an undo or a sync batch drops it (forget_count). So a desk always sees its own check-ins; those made at
-# the same moment through another process (with a per-process cache) may show up to a second later.
-COUNT_SECONDS = 1
-
-
-def _count_key(session_id: int) -> str:
-    return f"checkin:count:{session_id}"
-
-
-def checked_in_count(meeting, session_id: int | None, *, exact: bool = False) -> int:
-    """counting_checkins(meeting, session_id).count(); for a session, kept COUNT_SECONDS (see above).
-
-    `exact` reads the database: a counter request that read the count just before a check-in committed
-    may keep that older count after it (and after count_one_more), so the desk that made the check-in
-    would be answered one short."""
-    if session_id is None:
-        return counting_checkins(meeting, None).count()
-    key = _count_key(session_id)
-    count = None if exact else cache.get(key)
-    if count is None:
-        with connection.cursor() as cursor:  # in SQL: compiling the queryset cost more CPU than the count
-            cursor.execute(
-                f"SELECT COUNT(*) FROM {connection.ops.quote_name(CheckIn._meta.db_table)}"
-                " WHERE session_id = %s AND undone_at IS NULL AND NOT is_conflict",
-                [session_id],
-            )
-            count = cursor.fetchone()[0]
-        cache.set(key, count, COUNT_SECONDS)
-    return count
-
-
-def count_one_more(session_id: int | None) -> None:
-    """A live check-in of the session was committed and counts."""
-    if session_id is not None:
-        try:
-            cache.incr(_count_key(session_id))
-        except ValueError:  # not kept: the next counter counts
-            pass
-
-
-def forget_count(session_ids) -> None:
-    """Check-ins of these sessions were undone, or stored by a sync batch: count again next time."""
-    cache.delete_many([_count_key(s) for s in session_ids if s is not None])
+def checked_in_count(meeting, session_id: int | None) -> int:
+    """counting_checkins(meeting, session_id).count(), read from the counter the services keep in each
+    check-in's transaction (CheckInCount): one row by its unique index, whether 10 or 10,000 came. No
+    counter yet: nobody was checked in through the services there."""
+    return next(iter(
+        CheckInCount.objects.filter(meeting=meeting, session_id=session_id).values_list("checked_in", flat=True)
+    ), 0)
 
 
 def _delegation_name(registration) -> str:
@@ -278,3 +240,8 @@ def attendance(meeting, session=None, *, include_absent: bool = False) -> list[A
         )
         result += [AttendanceRow(registration=r, checked_in_at=None, by="", device="", conflicts=[]) for r in absent]
     return result
+
+
+def checkins_received_since(since: datetime) -> int:
+    """Check-ins the server recorded at or after `since`, undone ones included (core/metrics.py's desk rate)."""
+    return CheckIn.objects.filter(received_at__gte=since).count()

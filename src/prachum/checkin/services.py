@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +28,7 @@ from prachum.meetings.models import Session
 from prachum.registration.models import BADGE_ALPHABET, BADGE_CODE_LENGTH, Participation, Registration
 
 from . import selectors
-from .models import CheckIn, Device
+from .models import CheckIn, CheckInCount, Device
 
 Status = Registration.Status
 
@@ -250,7 +251,34 @@ def _check_in_locked(*, meeting, code: str, session_id: int | None, client_id: u
     if is_conflict:
         return Result(Outcome.CONFLICT, registration=registration, checkin=counting,
                       message=already_message(counting, meeting), extra={"stored": checkin})
+    if counting is None:  # otherwise the one stored before stepped aside for this one: as many count
+        _count_changes(meeting, {session_id: 1})
     return Result(Outcome.OK, registration=registration, checkin=checkin)
+
+
+def _count_changes(meeting, changes: dict[int | None, int]) -> None:
+    """Add `changes` ({session id or None: how many more count}) to the meeting's counters, in the transaction
+    that changed the check-ins, after the change (a counter made now counts what the transaction sees).
+
+    Last in the transaction, so the counter's row is locked as briefly as possible; in session order, so two
+    transactions that change several never wait for each other in a circle. A counter that does not exist yet
+    is made here: its first check-ins made it, or it is a session the data migration found none for."""
+    assert connection.in_atomic_block
+    for session_id in sorted(changes, key=lambda s: s or 0):
+        change = changes[session_id]
+        if not change:
+            continue
+        row = CheckInCount.objects.filter(meeting=meeting, session_id=session_id)
+        if row.update(checked_in=F("checked_in") + change):
+            continue
+        try:
+            with transaction.atomic():  # a savepoint: another transaction may be making the same counter
+                CheckInCount.objects.create(
+                    meeting=meeting, session_id=session_id,
+                    checked_in=selectors.counting_checkins(meeting, session_id).count(),
+                )
+        except IntegrityError:  # it made it first (and committed): add ours to its count
+            row.update(checked_in=F("checked_in") + change)
 
 
 def already_message(checkin: CheckIn, meeting) -> str:
@@ -300,8 +328,6 @@ def check_in(*, meeting, code, session=None, client_id, device=None, actor=None)
             )
     except IntegrityError:
         result = _refusal("client_id_reused")
-    if result.outcome == Outcome.OK and not result.replayed:
-        selectors.count_one_more(session_id)
     result.session_id = session_id
     return result
 
@@ -374,7 +400,6 @@ def sync_checkins(*, meeting, items, sent_at=None, device=None, actor=None) -> l
                 except IntegrityError:
                     result = _refusal("client_id_reused")
                 results[parsed.index] = {"client_id": str(parsed.client_id), **result_json(result)}
-    selectors.forget_count({parsed.session_id for parsed in readable})
     return results
 
 
@@ -464,19 +489,20 @@ def _store_chunk(meeting, chunk: list[_Item], sent_at, device, actor):
         CheckIn.objects.bulk_update(flipped, ["is_conflict"])
     if created:
         CheckIn.objects.bulk_create(created)
+    changes: dict[int | None, int] = {}
+    for checkin in created:
+        if not checkin.is_conflict:
+            changes[checkin.session_id] = changes.get(checkin.session_id, 0) + 1
+    for checkin in flipped:
+        changes[checkin.session_id] = changes.get(checkin.session_id, 0) - 1
+    _count_changes(meeting, changes)
     return decided
 
 
+@transaction.atomic
 def undo_check_in(*, meeting, client_id, device=None, actor=None) -> CheckIn:
     """Take back a check-in (the wrong person was scanned). Where a conflicting check-in of the same
     person waits, the earliest of them counts instead."""
-    checkin = _undo_check_in(meeting=meeting, client_id=client_id, device=device, actor=actor)
-    selectors.forget_count([checkin.session_id])
-    return checkin
-
-
-@transaction.atomic
-def _undo_check_in(*, meeting, client_id, device, actor) -> CheckIn:
     client_id = _client_id(client_id)
     checkin = (
         CheckIn.objects.select_for_update().select_related("registration")
@@ -489,6 +515,7 @@ def _undo_check_in(*, meeting, client_id, device, actor) -> CheckIn:
     Registration.objects.select_for_update().filter(pk=checkin.registration_id).first()
     checkin.undone_at = max(timezone.now(), checkin.received_at)
     checkin.save(update_fields=["undone_at"])
+    waiting = None
     if not checkin.is_conflict:
         waiting = (
             CheckIn.objects.filter(
@@ -504,6 +531,8 @@ def _undo_check_in(*, meeting, client_id, device, actor) -> CheckIn:
         meeting=meeting, registration=checkin.registration, obj=checkin,
         after={"session": checkin.session_id, "client_id": str(client_id)},
     )
+    if not checkin.is_conflict and waiting is None:
+        _count_changes(meeting, {checkin.session_id: -1})
     return checkin
 
 

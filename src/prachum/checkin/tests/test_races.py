@@ -74,3 +74,37 @@ def test_two_offline_devices_syncing_the_same_people_at_once_keep_all_and_count_
     counting = set(selectors.counting_checkins(door.meeting, door.day1.pk).values_list("client_id", flat=True))
     assert {str(c) for c in counting} == {item["client_id"] for item in first["items"]}
     assert CheckIn.objects.filter(is_conflict=True, device=door.device2).count() == 3
+
+
+def test_the_counters_equal_the_check_ins_that_count_after_concurrent_scans_syncs_and_undos(door, live_server):
+    """Twenty requests at once, before any counter exists (each may be the one to make it): distinct people,
+    the same person from two devices, the same client_id twice, a sync replaying a live check-in, an undo,
+    for a session and for the meeting as a whole. Each counter then equals COUNT(*) of what counts."""
+    from prachum.checkin.services import check_in
+    from prachum.registration.models import Registration
+    from prachum.registration.tests.factories import make_registration
+
+    people = [door.keo, door.lan, door.somsak] + [
+        make_registration(door.meeting, category=door.delegate, status=Registration.Status.APPROVED)
+        for _ in range(5)]
+    undone = new_id()
+    check_in(meeting=door.meeting, code=door.somsak.badge_code, session=door.day2, client_id=undone)
+    replayed = new_id()
+    calls = []
+    for session in (door.day1.pk, None):
+        for i, person in enumerate(people):
+            token = (door.token, door.token2)[i % 2]
+            calls.append(poster(live_server.url, door, "redeem", token,
+                                {"code": person.badge_code, "session": session, "client_id": new_id()}))
+        calls.append(poster(live_server.url, door, "redeem", door.token2,  # the same person at another desk
+                            {"code": door.keo.badge_code, "session": session, "client_id": new_id()}))
+    same = {"code": people[3].badge_code, "session": door.day2.pk, "client_id": replayed}
+    calls += [poster(live_server.url, door, "redeem", door.token, same),
+              poster(live_server.url, door, "sync", door.token2, {"sent_at": timezone.now().isoformat(), "items": [
+                  {**same, "checked_in_at": timezone.now().isoformat()}]}),
+              poster(live_server.url, door, "undo", door.token, {"client_id": undone})]
+    results = race(calls)
+    assert all(isinstance(r, dict) for r in results), results
+    for session_id, expected in ((door.day1.pk, 8), (None, 8), (door.day2.pk, 1)):
+        counted = selectors.counting_checkins(door.meeting, session_id).count()
+        assert selectors.checked_in_count(door.meeting, session_id) == counted == expected, session_id
