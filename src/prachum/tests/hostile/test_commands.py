@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -201,3 +202,47 @@ def test_a_short_name_with_a_nul_is_no_meeting(world, command, args, options):
     args = ["hx\x00", *args] if command != "report" else [*args, "hx\x00"]
     with pytest.raises(CommandError, match="No meeting"):
         call_command(command, *args, stdout=io.StringIO(), stderr=io.StringIO(), **options)
+
+
+def archive_files():
+    """A backup's archive as a hostile sender makes it: random bytes, or a tar with hostile member names,
+    types and a hostile manifest."""
+    member_types = st.sampled_from([tarfile.REGTYPE, tarfile.DIRTYPE, tarfile.SYMTYPE, tarfile.LNKTYPE,
+                                    tarfile.CHRTYPE, tarfile.FIFOTYPE])
+    names = st.one_of(hostile_text().map(lambda t: t[:200]),
+                      st.sampled_from(["../x", "/etc/x", "media/../../x", "media/a", "manifest.json", "keys/x"]))
+
+    def tar_bytes(members, manifest):
+        buffer = io.BytesIO()
+        with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as tar:
+            for name, kind in [("manifest.json", tarfile.REGTYPE), *members]:
+                data = json.dumps(manifest).encode() if name == "manifest.json" else b"x"
+                info = tarfile.TarInfo(name.replace("\x00", "") or "x")
+                info.type, info.linkname = kind, "/etc/passwd"
+                info.size = len(data) if kind == tarfile.REGTYPE else 0
+                tar.addfile(info, io.BytesIO(data) if kind == tarfile.REGTYPE else None)
+        return buffer.getvalue()
+
+    return st.one_of(
+        st.builds(tar_bytes, st.lists(st.tuples(names, member_types), max_size=3), hostile_json(max_leaves=6)),
+        st.binary(max_size=2000),
+    )
+
+
+def test_backup_and_restore(world, tmp_path):
+    @settings(HOSTILE, max_examples=max(6, HOSTILE.max_examples // 3))
+    @given(output=arg, content=archive_files(), archive=arg, flags=st.sampled_from([{}, {"replace": True},
+                                                                                   {"force": True}]))
+    def run(output, content, archive, flags):
+        # Backups go inside out/ whatever the name (never into the checkout or "/"), and no restore reads from
+        # there: a real backup restored with --replace would overwrite the test's own database.
+        run_command("backup", output=f"{tmp_path}/out/{output.replace('..', '_')}", language="en")
+        path = tmp_path / "in" / "hostile.tar"
+        path.write_bytes(content)
+        run_command("restore", str(path), yes=True, language="lo", **flags)
+        run_command("restore", f"{tmp_path}/in/{archive.replace('..', '_')}", yes=True, language="en", **flags)
+
+    (tmp_path / "out").mkdir()
+    (tmp_path / "in").mkdir()
+
+    run()

@@ -1,25 +1,11 @@
-import os
-
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from prachum.core.console import operator_language
 from prachum.registration.services import erasure
-
-
-def operator_language(asked: str | None) -> str:
-    """--language, else the operator's locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG: lo_LA.UTF-8 → lo), else
-    the site's default language."""
-    if asked:
-        return asked
-    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(name, "").split(":")[0].lower()
-        if value.startswith(("lo", "en")):
-            return value[:2]
-    return settings.LANGUAGE_CODE[:2]
 
 
 def counts_sentence(report: erasure.ErasureReport) -> str:
