@@ -28,7 +28,7 @@ print("MEETING", meeting.slug, open_category(meeting).pk)
 
 class Site:
     def __init__(self, data_dir: Path, database_url: str | None = None, redis_url: str | None = None,
-                 email_url: str | None = None):
+                 email_url: str | None = None, log_dir: Path | None = None):
         self.data_dir = Path(data_dir)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -38,7 +38,7 @@ class Site:
         for name, value in (("DATABASE", database_url), ("REDIS", redis_url), ("EMAIL", email_url)):
             if value:
                 self.env[f"PRACHUM_{name}_URL"] = value
-        self.log = self.data_dir.parent / f"gunicorn-{self.port}.log"
+        self.log = Path(log_dir or self.data_dir.parent) / f"gunicorn-{self.port}.log"
         self.gunicorn: subprocess.Popen | None = None
 
     def prachum(self, *args: str, check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess:
@@ -94,8 +94,10 @@ class Browser:
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode(), dict(error.headers)
 
-    def register(self, slug: str, category: str, email: str, language: str) -> tuple[str, int, str, dict, float]:
-        """Loads the form and sends it: ("get" or "post", status, body, headers, seconds) of the last request."""
+    def register(self, slug: str, category: str, email: str, language: str, before_post=lambda: None
+                 ) -> tuple[str, int, str, dict, float]:
+        """Loads the form and sends it: ("get" or "post", status, body, headers, seconds) of the last request.
+        `before_post()` runs in between (the disk fills while the person types)."""
         path = f"/{language}/m/{slug}/register/"
         started = time.monotonic()
         status, page, headers = self.request(path)
@@ -105,6 +107,7 @@ class Browser:
                 "gender": "female", "position": "Deputy Director", "email": email, "phone": "020 5551 2345",
                 "category": category, "consent": "on", "csrfmiddlewaretoken": CSRF_TOKEN.search(page).group(1),
                 "form_token": FORM_TOKEN.search(page).group(1)}
+        before_post()
         started = time.monotonic()
         status, body, headers = self.request(path, data)
         return "post", status, body, headers, time.monotonic() - started
