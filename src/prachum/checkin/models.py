@@ -95,7 +95,7 @@ class CheckInCount(models.Model):
 
     meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="+")
     session = models.ForeignKey("meetings.Session", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    checked_in = models.IntegerField(_("checked in"), default=0)
+    checked_in = models.IntegerField(_("people checked in"), default=0)
 
     class Meta:
         verbose_name = _("check-in count")

@@ -69,6 +69,8 @@ def _strings() -> dict:
         "sync_refused": str(_("%(name)s was not checked in: %(reason)s")),
         "refusals": {code: str(message) for code, message in services.REFUSALS.items()},
         "bundle_missing": str(_("No participant list on this device yet: connect to the network once.")),
+        "not_in_list": str(_("This code is not on this device's list, and the server is not answering: "
+                             "ask the secretariat.")),
         "print_badge": str(_("Print badge")),
         "error": str(_("Something went wrong. Try again.")),
     }

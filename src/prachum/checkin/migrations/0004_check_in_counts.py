@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
             name='CheckInCount',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('checked_in', models.IntegerField(default=0, verbose_name='checked in')),
+                ('checked_in', models.IntegerField(default=0, verbose_name='people checked in')),
                 ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='meetings.meeting')),
                 ('session', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='meetings.session')),
             ],

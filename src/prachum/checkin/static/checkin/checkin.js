@@ -3,8 +3,11 @@
  * Online, every check-in is sent at once (POST redeem). When the network is down, or the server does not
  * answer (an error 5xx, an answer that is not JSON, no answer within LIVE_SECONDS), the page decides from
  * the meeting's bundle (kept in localStorage, dropped after the meeting) and queues the check-in: a server
- * in trouble must never turn an approved delegate away. The queue is sent (POST sync) once the server
- * answers again, and what the server found then (the person was let in at another desk meanwhile, or was
+ * in trouble must never turn an approved delegate away. A 429 is the server saying it is too busy to look,
+ * not a word about the person: the desk decides itself then too, and waits as long as Retry-After asks.
+ * Only an answer of the server about the person (an unknown code, a cancelled registration) is "Do not let
+ * in". The server is asked again after 2, 4, 8 … up to RETRY_MAX_SECONDS, and the queue is sent (POST sync)
+ * once it answers again, and what the server found then (the person was let in at another desk meanwhile, or was
  * cancelled) is shown. Every check-in carries a UUID made here, so a check-in sent twice counts once. */
 (function () {
   "use strict";
@@ -17,6 +20,9 @@
   var LIVE_SECONDS = 4;
   // The bundle and a sync batch are bigger, and nobody waits for them.
   var BULK_SECONDS = 30;
+  // While the server is not answering: the first retry after RETRY_FIRST_SECONDS, doubling up to the max.
+  var RETRY_FIRST_SECONDS = 2;
+  var RETRY_MAX_SECONDS = 30;
   var last = null; // the last green check-in: {client_id, code, session, queued}
   var shown = null; // the client_id of the queued check-in the result box speaks of
   var recent = {}; // code -> time it was last scanned (a code held in front of the camera is read once)
@@ -68,12 +74,13 @@
     if (dropBundleAfterMeeting()) return Promise.resolve();
     return api("GET", config.api.bundle, undefined, BULK_SECONDS).then(function (data) {
       setState("online"); save(BUNDLE_KEY, data); useBundle(data);
-    }).catch(function (err) { if (err.unreachable) lostServer(); /* and keep what we have */ });
+    }).catch(function (err) { if (err.unreachable) lostServer(err); /* and keep what we have */ });
   }
 
   // ------------------------------------------------------------------ network
   // An error's `unreachable` is true when the server could not decide (no network, no answer in time,
-  // 5xx, not JSON): the desk decides then. Otherwise the server refused the request itself (4xx, JSON).
+  // 5xx, 408 or 429, not JSON): the desk decides then. Otherwise the server refused the request itself
+  // (another 4xx, in JSON).
   function api(method, url, body, seconds) {
     var options = { method: method, credentials: "same-origin", headers: { "Accept": "application/json",
       "Accept-Language": config.lang } };
@@ -88,16 +95,19 @@
       options.signal = controller.signal;
       timer = setTimeout(function () { controller.abort(); }, (seconds || LIVE_SECONDS) * 1000);
     }
-    function fail(status, data) {
+    function fail(status, data, retryAfter) {
       var err = new Error("http"); err.status = status; err.data = data;
-      err.unreachable = !status || status >= 500 || data === null;
+      err.unreachable = !status || status >= 500 || status === 408 || status === 429 || data === null;
+      err.retryAfter = retryAfter || 0;
       throw err;
     }
     return fetch(url, options).then(function (response) {
       var isJson = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
       return (isJson ? response.json() : Promise.reject()).catch(function () { return null; }).then(function (data) {
         clearTimeout(timer);
-        if (!response.ok || data === null) fail(response.status, data);
+        if (!response.ok || data === null) {
+          fail(response.status, data, parseInt(response.headers.get("Retry-After") || "0", 10));
+        }
         return data;
       });
     }, function () { clearTimeout(timer); fail(0, null); });
@@ -105,8 +115,18 @@
   // "online": the server answers; "offline": the device has no network; "unreachable": it has, but the
   // server does not answer. Only "online" asks the server before deciding.
   var state = navigator.onLine ? "online" : "offline";
-  function setState(value) { state = value; showNet(); }
-  function lostServer() { setState(navigator.onLine ? "unreachable" : "offline"); }
+  var retryDelay = RETRY_FIRST_SECONDS; // the next wait, while the server is not answering
+  var retryAt = 0; // when to ask it again (ms)
+  function setState(value) {
+    if (value === "online") retryDelay = RETRY_FIRST_SECONDS;
+    state = value; showNet();
+  }
+  function lostServer(err) {
+    var wait = Math.max(retryDelay, (err && err.retryAfter) || 0);
+    retryAt = Date.now() + wait * 1000;
+    retryDelay = Math.min(retryDelay * 2, RETRY_MAX_SECONDS);
+    setState(navigator.onLine ? "unreachable" : "offline");
+  }
   function showNet() {
     var n = queue().length;
     var text = S[state];
@@ -166,7 +186,7 @@
   function refreshCounter() {
     var url = config.api.counter + "?session=" + sessionKey();
     return api("GET", url).then(function (data) { setState("online"); setCounter(data); })
-      .catch(function (err) { if (err.unreachable) lostServer(); localCounter(); });
+      .catch(function (err) { if (err.unreachable) lostServer(err); localCounter(); });
   }
 
   // ------------------------------------------------------------------ offline decision, from the bundle
@@ -183,9 +203,11 @@
   }
   var REFUSAL_OF_STATUS = { c: "cancelled", r: "rejected", p: "not_approved", w: "waitlisted", o: "online" };
   function decideLocally(code, clientId) {
-    if (!bundle) return { outcome: "refused", colour: "red", message: S.bundle_missing };
+    // Without a list, or a code missing from it (registered after it was loaded?), nothing is known
+    // about the person: not "do not let in", which only the server, or its list, may say.
+    if (!bundle) return { outcome: "failed", colour: "amber", message: S.bundle_missing };
     var row = byCode[code];
-    if (!row) return { outcome: "refused", colour: "red", message: S.refusals.unknown };
+    if (!row) return { outcome: "failed", colour: "amber", message: S.not_in_list };
     var person = personOf(row);
     if (row[5] !== "a") {
       return { outcome: "refused", colour: "red", person: person, message: S.refusals[REFUSAL_OF_STATUS[row[5]]] };
@@ -210,7 +232,7 @@
   function checkIn(raw) {
     var code = String(raw || "").replace(/[\s-]/g, "").toUpperCase();
     if (!CODE.test(code)) {
-      show({ outcome: "refused", colour: "red", message: S.refusals.unreadable }); return Promise.resolve();
+      show({ outcome: "failed", colour: "amber", message: S.refusals.unreadable }); return Promise.resolve();
     }
     var clientId = uuid();
     if (state !== "online") {
@@ -229,7 +251,7 @@
     }).catch(function (err) {
       if (err.unreachable) {
         // The same client_id: if the server did store it before failing, the sync counts it once.
-        lostServer(); show(decideLocally(code, clientId)); localCounter();
+        lostServer(err); show(decideLocally(code, clientId)); localCounter();
       } else {
         // The server refused the request (not the person): say so, without "do not let in".
         var message = (err.data && err.data.error && err.data.error.message) || S.error;
@@ -245,7 +267,7 @@
   }
 
   function undo() {
-    if (!last) { show({ outcome: "refused", colour: "amber", message: S.nothing_to_undo }); return; }
+    if (!last) { setResultMessage(S.nothing_to_undo); return; }
     var target = last;
     var items = queue();
     var left = items.filter(function (q) { return q.client_id !== target.client_id; });
@@ -300,7 +322,7 @@
         refreshBundle(); refreshCounter();
       }).catch(function (err) {
         syncing = false;
-        if (err.unreachable) lostServer(); else showNet();
+        if (err.unreachable) lostServer(err); else showNet();
       });
   }
   // What the server found about one queued check-in, in the page's language; "" when it was stored as is.
@@ -367,7 +389,7 @@
     api("GET", config.api.search + "?q=" + encodeURIComponent(q) + "&session=" + sessionKey()).then(function (data) {
       renderResults(data.results || []);
     }).catch(function (err) {
-      if (err.unreachable) { lostServer(); renderResults(searchLocally(q)); }
+      if (err.unreachable) { lostServer(err); renderResults(searchLocally(q)); }
     });
   }
 
@@ -420,7 +442,7 @@
           checkIn(text);
         }).catch(function () { busy = false; });
       }, 300);
-    }).catch(function () { show({ outcome: "refused", colour: "amber", message: S.camera_failed }); });
+    }).catch(function () { setResultMessage(S.camera_failed); });
   }
 
   // ------------------------------------------------------------------ start
@@ -452,10 +474,13 @@
     $("session").addEventListener("change", function () { last = null; $("undo").disabled = true; refreshCounter(); });
     window.addEventListener("online", probe);
     window.addEventListener("offline", function () { setState("offline"); });
-    // While the server is not answering it is asked every few seconds (a sync, or the counter), so that
-    // the desk goes back to asking it soon after it is back.
-    var ticks = 0;
-    setInterval(function () { ticks += 1; if (state !== "online" || ticks % 2 === 0) probe(); }, 5000);
+    // While the server is not answering it is asked again (a sync, or the counter) when lostServer's
+    // backoff says; while it answers, every ten seconds (the counter moves with the other desks).
+    var lastProbe = Date.now();
+    setInterval(function () {
+      var now = Date.now();
+      if (state === "online" ? now - lastProbe >= 10000 : now >= retryAt) { lastProbe = now; probe(); }
+    }, 1000);
     document.body.dataset.checkinReady = "1";
   }
   start();
