@@ -149,7 +149,7 @@ def _pg_environment() -> dict[str, str]:
     return env
 
 
-def _run_pg_tool(arguments: list[str], what: str) -> None:
+def _run_pg_tool(arguments: list[str]) -> None:
     tool = arguments[0]
     try:
         completed = subprocess.run(arguments, env=_pg_environment(), stdin=subprocess.DEVNULL,
@@ -165,10 +165,10 @@ def _run_pg_tool(arguments: list[str], what: str) -> None:
         detail = completed.stderr.decode("utf-8", "replace").strip().splitlines()
         if completed.returncode == -signal.SIGXFSZ or any(
                 "No space left" in line or "File too large" in line for line in detail):
-            raise BackupError("disk_full", _("The disk is full (or the file too large) while %(what)s: nothing "
-                                             "was kept. Free some space and try again.") % {"what": what})
-        raise BackupError("tool_failed", _("%(tool)s failed while %(what)s: %(error)s") % {
-            "tool": tool, "what": what, "error": " / ".join(detail[-3:]) or completed.returncode})
+            raise BackupError("disk_full", _("The disk is full (or the file too large): %(tool)s could not finish. "
+                                             "Nothing was kept; free some space and try again.") % {"tool": tool})
+        raise BackupError("tool_failed", _("%(tool)s failed: %(error)s") % {
+            "tool": tool, "error": " / ".join(detail[-3:]) or completed.returncode})
 
 
 # ----------------------------------------------------------------------------- backup
@@ -306,7 +306,7 @@ def create_backup(*, output: str | None, include_keys: bool) -> BackupResult:
                 raise BackupError("database", _("The database could not be copied: %(error)s") % {
                     "error": _short(error)}) from None
         else:
-            _run_pg_tool(["pg_dump", "--format=custom", f"--file={dump}"], _("dumping the database"))
+            _run_pg_tool(["pg_dump", "--format=custom", f"--file={dump}"])
         with os.fdopen(fd, "wb") as raw:
             fd = None
             with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar:
@@ -378,9 +378,9 @@ class Archive:
 
 def _check_manifest(manifest) -> None:
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise _refuse_archive(_("its manifest is missing or of another format."))
+        raise _refuse_archive(_("Its manifest is missing or of another format."))
     if manifest.get("engine") not in DATABASE_MEMBERS or manifest.get("database") != DATABASE_MEMBERS[manifest["engine"]]:
-        raise _refuse_archive(_("its manifest names no database this version knows."))
+        raise _refuse_archive(_("Its manifest names no database this version knows."))
     files = manifest.get("files")
     migrations = manifest.get("migrations")
     if (not isinstance(files, list) or not all(
@@ -390,7 +390,7 @@ def _check_manifest(manifest) -> None:
                 isinstance(k, str) and isinstance(v, list) and all(isinstance(n, str) for n in v)
                 for k, v in migrations.items())
             or not isinstance(manifest.get("encryption_key_fingerprint"), str)):
-        raise _refuse_archive(_("its manifest is damaged."))
+        raise _refuse_archive(_("Its manifest is damaged."))
 
 
 def open_archive(path: str) -> Archive:
@@ -411,12 +411,12 @@ def open_archive(path: str) -> Archive:
             members = tar.getmembers()
             manifest_member = next((m for m in members if m.name == MANIFEST), None)
             if manifest_member is None or not manifest_member.isfile() or manifest_member.size > MAX_MANIFEST_BYTES:
-                raise _refuse_archive(_("it holds no manifest."))
+                raise _refuse_archive(_("It holds no manifest."))
             manifest = json.loads(tar.extractfile(manifest_member).read().decode("utf-8"))
     except BackupError:
         raise
     except (tarfile.TarError, EOFError, ValueError, RecursionError):
-        raise _refuse_archive(_("the file is damaged or cut short.")) from None
+        raise _refuse_archive(_("The file is damaged or cut short.")) from None
     except OSError as error:
         raise BackupError("io", _("The archive could not be read: %(error)s") % {
             "error": error.strerror or _short(error)}) from None
@@ -424,20 +424,20 @@ def open_archive(path: str) -> Archive:
     by_name: dict[str, tarfile.TarInfo] = {}
     for member in members:
         if not _safe_member_name(member.name) or not _allowed_name(member.name, manifest["database"]):
-            raise _refuse_archive(_("it holds a member named %(name)r, outside the folders a backup has.") % {
+            raise _refuse_archive(_("It holds a member named %(name)r, outside the folders a backup has.") % {
                 "name": member.name})
         if not (member.isfile() or member.isdir()):
-            raise _refuse_archive(_("it holds %(name)r, which is a link or a device, not a file.") % {
+            raise _refuse_archive(_("It holds %(name)r, which is a link or a device, not a file.") % {
                 "name": member.name})
         if member.name in by_name:
-            raise _refuse_archive(_("it holds %(name)r twice.") % {"name": member.name})
+            raise _refuse_archive(_("It holds %(name)r twice.") % {"name": member.name})
         if member.isfile():
             by_name[member.name] = member
     listed = {entry["name"]: entry for entry in manifest["files"]}
     present = set(by_name) - {MANIFEST}
     if set(listed) != present or manifest["database"] not in present:
         strays = sorted(present.symmetric_difference(listed)) or [manifest["database"]]
-        raise _refuse_archive(_("its files and its manifest disagree (%(names)s).") % {
+        raise _refuse_archive(_("Its files and its manifest disagree (%(names)s).") % {
             "names": ", ".join(strays[:5])})
     for name, member in by_name.items():
         if name != MANIFEST and member.size != listed[name]["size"]:
@@ -543,7 +543,7 @@ def _extract(archive: Archive, into: Path) -> None:
     except BackupError:
         raise
     except (tarfile.TarError, EOFError, KeyError, ValueError):
-        raise _refuse_archive(_("the file is damaged or cut short.")) from None
+        raise _refuse_archive(_("The file is damaged or cut short.")) from None
     except OSError as error:
         raise _os_error(error, str(into)) from None
 
@@ -595,7 +595,7 @@ def _restore_postgresql(dump: Path) -> None:
             "error": _short(error)}) from None
     connection.close()
     _run_pg_tool(["pg_restore", "--no-owner", "--no-acl", "--exit-on-error", "--single-transaction",
-                  "--clean", "--if-exists", "--dbname=", str(dump)], _("restoring the database"))
+                  "--clean", "--if-exists", "--dbname=", str(dump)])
 
 
 def _put_folder(source: Path, target: Path, stamp: str) -> Path | None:

@@ -5,6 +5,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from prachum.core import backup
 from prachum.core.console import operator_language
@@ -29,9 +30,12 @@ class Command(BaseCommand):
             try:
                 plan = backup.prepare_restore(path=archive, replace=replace, force=force)
                 manifest = plan.archive.manifest
-                self.stdout.write(_("Backup of %(created)s, Prachum %(version)s, %(engine)s database, %(n)s files.") % {
+                files = len(manifest["files"]) - 1
+                self.stdout.write(ngettext(
+                    "Backup of %(created)s, Prachum %(version)s, %(engine)s database and %(n)d file.",
+                    "Backup of %(created)s, Prachum %(version)s, %(engine)s database and %(n)d files.", files) % {
                     "created": manifest.get("created_at", "?"), "version": manifest.get("prachum_version", "?"),
-                    "engine": manifest["engine"], "n": len(manifest["files"]) - 1})
+                    "engine": manifest["engine"], "n": files})
                 if plan.key_mismatch:
                     self.stdout.write(self.style.WARNING(
                         _("The encryption key of this installation is not the backup's.") if not manifest.get(
