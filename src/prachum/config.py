@@ -36,6 +36,9 @@ KNOWN_VARIABLES = {
     "PRACHUM_SESSION_IDLE_SECONDS": "log out a session after this many seconds without a request (7200)",
     "PRACHUM_STATIC_ROOT": "folder collectstatic writes the public static files to, for a web server to serve",
     "PRACHUM_CLIENT_IP_HEADER": "header in which the proxy in front passes the client's address, e.g. X-Real-IP",
+    "PRACHUM_LOG_FORMAT": "plain (default) or json: one JSON object per log line, with the request id",
+    "PRACHUM_METRICS_ALLOWED_IPS": "comma-separated addresses or networks (CIDR) that may read /metrics besides loopback",
+    "PRACHUM_METRICS_TOKEN": "bearer token that opens /metrics from anywhere (unset: none)",
 }
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
@@ -273,3 +276,35 @@ def get_session_idle_seconds() -> int:
     if not (value.isascii() and value.isdigit()) or not 60 <= int(value) <= 7 * 86400:
         raise ConfigError(f"PRACHUM_SESSION_IDLE_SECONDS must be a number of seconds from 60 to 604800, not {value!r}")
     return int(value)
+
+
+LOG_FORMATS = ("plain", "json")
+
+
+def get_log_format() -> str:
+    value = os.environ.get("PRACHUM_LOG_FORMAT", "plain").strip().lower()
+    if value not in LOG_FORMATS:
+        raise ConfigError(f"PRACHUM_LOG_FORMAT must be plain or json, not {value!r}")
+    return value
+
+
+def get_metrics_allowed_ips() -> list[str]:
+    import ipaddress
+
+    entries = [entry.strip() for entry in os.environ.get("PRACHUM_METRICS_ALLOWED_IPS", "").split(",") if entry.strip()]
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ConfigError(f"PRACHUM_METRICS_ALLOWED_IPS: {entry!r} is not an address or a network like 10.0.0.0/8"
+                              ) from None
+    return entries
+
+
+def get_metrics_token() -> str | None:
+    value = os.environ.get("PRACHUM_METRICS_TOKEN", "")
+    if not value:
+        return None
+    if len(value) < 20 or not value.isascii() or not value.isprintable() or " " in value:
+        raise ConfigError("PRACHUM_METRICS_TOKEN must be at least 20 printable ASCII characters without spaces")
+    return value

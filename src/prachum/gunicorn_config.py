@@ -19,6 +19,7 @@ Measured on the 2-core machine of bench/ (bench/README.md, "The worker setup"):
 """
 
 import os
+from pathlib import Path
 
 cores = os.cpu_count() or 1
 
@@ -28,3 +29,23 @@ threads = 2
 worker_connections = threads + 2
 # No private links (/r/<token>/, join links) in the access log.
 logger_class = "prachum.registration.gunicorn_logger.Logger"
+# gunicorn's usual line, and the request id the application sent back (core/request_ids.py).
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %({x-request-id}o)s'
+
+
+# Prometheus in multiprocess mode (core/metrics.py) when PROMETHEUS_MULTIPROC_DIR is set: each worker counts
+# into its own files there. Counts of the previous run would be added to this one's: the folder starts empty.
+def on_starting(server):
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        path = Path(folder)
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for stale in path.glob("*.db"):
+            stale.unlink()
+
+
+def child_exit(server, worker):
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -55,6 +55,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every log line of the request carries its id (core/request_ids.py).
+    "prachum.core.request_ids.RequestIdMiddleware",
+    # /healthz, /readyz and /metrics, answered before everything below (core/probes.py says why).
+    "prachum.core.probes.ProbesMiddleware",
+    "prachum.core.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "prachum.core.security_headers.PermissionsPolicyMiddleware",
@@ -122,6 +127,8 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
 CELERY_TIMEZONE = "UTC"
+# Workers log through LOGGING below (one format, the task id on each line), not Celery's own handler.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # The background engine (jobs/engine.py): the sweep hands out what is due (jobs, emails, work whose worker
 # died) and the tick runs periodic work (reminders before sessions, online attendance lists).
 CELERY_BEAT_SCHEDULE = {
@@ -235,6 +242,10 @@ PRACHUM_CLIENT_IP_META_KEY = config.get_client_ip_meta_key()
 RATELIMIT_IP_META_KEY = "prachum.core.client_ip.client_ip"
 AXES_CLIENT_IP_CALLABLE = "prachum.core.client_ip.client_ip"
 
+# Who may read /metrics (core/metrics.py): loopback, these addresses or networks, or the bearer token.
+PRACHUM_METRICS_ALLOWED_IPS = config.get_metrics_allowed_ips()
+PRACHUM_METRICS_TOKEN = config.get_metrics_token()
+
 SESSION_COOKIE_SECURE = PRACHUM_IS_HTTPS
 CSRF_COOKIE_SECURE = PRACHUM_IS_HTTPS
 SESSION_COOKIE_HTTPONLY = True
@@ -279,17 +290,24 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# PRACHUM_LOG_FORMAT: "plain" lines for a person, or "json" (core/log_format.py) for a log collector; both
+# carry no private link and, in json, the request's and the Celery task's id.
+PRACHUM_LOG_FORMAT = config.get_log_format()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "prachum.core.log_format.JsonFormatter"},
+    },
     "filters": {
         "hide_private_links": {"()": "prachum.registration.log_redaction.HidePrivateLinks"},
         "client_errors_in_one_line": {"()": "prachum.core.request_logs.ClientErrorsInOneLine"},
+        "request_id": {"()": "prachum.core.request_ids.RequestIdFilter"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain",
-                    "filters": ["hide_private_links", "client_errors_in_one_line"]},
+        "console": {"class": "logging.StreamHandler", "formatter": PRACHUM_LOG_FORMAT,
+                    "filters": ["hide_private_links", "client_errors_in_one_line", "request_id"]},
     },
     "root": {"handlers": ["console"], "level": config.get_log_level()},
     "loggers": {"axes": {"level": "WARNING"}},

@@ -11,6 +11,8 @@ from prachum.notify.urls import participant_urlpatterns as notify_participant_ur
 from prachum.web.views import switch_language
 
 urlpatterns = [
+    # /healthz, /readyz and /metrics for load balancers and Prometheus: no language prefix, no namespace.
+    path("", include("prachum.core.urls")),
     path("i18n/<str:language>/", switch_language, name="switch_language"),
     # Browsers ask for /favicon.ico whatever the page links (and for pages without <head>, e.g. a PDF).
     # Temporary: the static name carries a hash that changes with the icon.

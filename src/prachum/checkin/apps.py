@@ -10,6 +10,16 @@ AUDIT_KINDS = {
 }
 
 
+def _checkins_last_minute() -> int:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from prachum.checkin.selectors import checkins_received_since
+
+    return checkins_received_since(timezone.now() - timedelta(seconds=60))
+
+
 class CheckinConfig(AppConfig):
     name = "prachum.checkin"
     verbose_name = _("Check-in")
@@ -20,6 +30,11 @@ class CheckinConfig(AppConfig):
         from prachum.registration import selectors as registration_selectors
 
         register_kinds(AUDIT_KINDS)
+
+        from prachum.core.metrics import register_gauge
+
+        register_gauge("prachum_checkins_last_minute", "Check-ins the server received in the last 60 seconds.",
+                       _checkins_last_minute)
         # The organizer's list of registrations (below checkin) shows who is checked in.
         registration_selectors.register_checked_in(checked_in_now)
 

@@ -8,6 +8,15 @@ AUDIT_KINDS = {
 }
 
 
+def _oldest_waiting_seconds() -> float:
+    from django.utils import timezone
+
+    from prachum.notify.selectors import outbox_backlog
+
+    _count, oldest = outbox_backlog()
+    return max(0.0, (timezone.now() - oldest).total_seconds()) if oldest else 0.0
+
+
 class NotifyConfig(AppConfig):
     name = "prachum.notify"
     verbose_name = _("Messages")
@@ -24,6 +33,13 @@ class NotifyConfig(AppConfig):
         outbox.register_renderer(emails.render_registration_email)
         outbox.register_reader(selectors.messages_of)
         services.register()  # the outbox is one of the background engine's queues
+
+        from prachum.core.metrics import register_gauge
+
+        register_gauge("prachum_outbox_waiting_messages", "Emails still to be sent (retries included).",
+                       lambda: selectors.outbox_backlog()[0])
+        register_gauge("prachum_outbox_oldest_waiting_seconds",
+                       "Age of the oldest email still to be sent; 0 when none waits.", _oldest_waiting_seconds)
 
         from prachum.notify import personal_data
         from prachum.registration.personal_data import register_personal_data

@@ -1,6 +1,11 @@
 """Reads of the outbox for its pages."""
 
-from prachum.notify.models import Message
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import Count, Min
+
+from prachum.notify.models import Message, MessageStatus
 
 # What one page of the outbox lists.
 OUTBOX_FIELDS = ("id", "kind", "to_email", "language", "subject", "status", "attempts", "last_error",
@@ -34,3 +39,13 @@ def messages_of(registration, *, kind: str = "", since=None) -> list[Message]:
     if since is not None:
         messages = messages.filter(created_at__gte=since)
     return list(messages.order_by("created_at", "pk"))
+
+
+def outbox_backlog() -> tuple[int, datetime | None]:
+    """The messages still to be sent (retries and those being sent included; held ones too once a mail server
+    is configured, as delivery then takes them): how many, and when the oldest was written (core/metrics.py)."""
+    statuses = [MessageStatus.QUEUED, MessageStatus.SENDING, MessageStatus.FAILED]
+    if settings.PRACHUM_EMAIL_ENABLED:
+        statuses.append(MessageStatus.HELD)
+    row = Message.objects.filter(status__in=statuses).aggregate(count=Count("pk"), oldest=Min("created_at"))
+    return row["count"], row["oldest"]

@@ -84,6 +84,12 @@ SESSION_UPLOAD = rule("focal_a", "focal_b", "manager", "owner", "admin", also={4
 
 RULES: dict[str, Rule] = {
     "switch_language": PUBLIC,
+    # Probes of load balancers: public, and they say nothing but "ok" or which service is down.
+    "healthz": PUBLIC,
+    "readyz": PUBLIC,
+    # Loopback clients (as the test client is), allowed addresses or the bearer token; 404 to others
+    # (tests/core/test_probes_and_metrics.py).
+    "metrics": PUBLIC,
     "favicon.ico": PUBLIC,
     # The Django admin sits behind the second factor (accounts' 2FA): the world's users have none, so every
     # role, the site administrator too, is sent to log in; its login page sends there as well.
