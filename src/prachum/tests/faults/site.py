@@ -6,10 +6,12 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from prachum.testing.services import wait_for_port
@@ -111,3 +113,71 @@ class Browser:
         started = time.monotonic()
         status, body, headers = self.request(path, data)
         return "post", status, body, headers, time.monotonic() - started
+
+
+def register_through_postgres_restarts(base_url: str, slug: str, category: str, postgres, clients: int = 3,
+                                       pause: float = 0.4) -> dict:
+    """`clients` people register again and again (Lao and English in turn, `pause` s apart: under the 200 a
+    minute one address may send) while PostgreSQL restarts, then is killed and, once they met it, started again. Returns the
+    answers (language, get/post, status, body, email, seconds, when, headers) and when PostgreSQL was up."""
+    answers = []
+    stop = threading.Event()
+
+    def person(n: int) -> None:
+        browser = Browser(base_url)
+        i = 0
+        while not stop.is_set():
+            language = ("lo", "en")[(n + i) % 2]
+            email = f"p{n}-{i}@example.org"
+            step, status, body, headers, seconds = browser.register(slug, category, email, language)
+            answers.append((language, step, status, body, email, seconds, time.monotonic(), headers))
+            i += 1
+            time.sleep(pause)
+
+    with ThreadPoolExecutor(clients) as pool:
+        futures = [pool.submit(person, n) for n in range(clients)]
+        time.sleep(3)
+        postgres.restart()
+        time.sleep(3)
+        postgres.kill()
+        killed_at = time.monotonic()
+        # Down until the people have met it (a form page may come from the cache, without the database).
+        while not any(a[2] != 303 and a[6] > killed_at for a in answers) and time.monotonic() - killed_at < 20:
+            time.sleep(0.1)
+        time.sleep(0.5)
+        postgres.start()
+        up_at = time.monotonic()
+        time.sleep(4)
+        stop.set()
+        for future in futures:
+            future.result()
+    return {"answers": answers, "up_at": up_at}
+
+
+def check_restart_answers(run: dict, saved: set[str], label: str, proxy_page: bool = False) -> str:
+    """Every 303 saved, every other answer the 503 page in the request's language, success again after the
+    restart: the figures, for the test to print. `proxy_page`: nginx's own bilingual "temporarily unavailable"
+    (502) is allowed too, for the moments it counts both nodes down (see the report on core/cluster.py)."""
+    answers, up_at = run["answers"], run["up_at"]
+    if proxy_page:
+        proxied = [a for a in answers if a[2] == 502]
+        assert all("Temporarily unavailable" in a[3] for a in proxied)
+        answers = [a for a in answers if a[2] != 502]
+    statuses = [a[2] for a in answers]
+    assert set(statuses) <= {200, 303, 503}, sorted(set(statuses))
+    assert statuses.count(503) > 0, "the faults were not seen: the test tests nothing"
+    for language, step, status, body, email, seconds, _when, headers in answers:
+        if status == 303:
+            assert step == "post" and email in saved
+        if status == 503:
+            assert f'<html lang="{language}">' in body and 'data-kind="database"' in body, body[:300]
+            assert headers.get("Retry-After") == "10"
+            assert ("data-go-back" in body) == (step == "post")
+        assert seconds < 15, f"a request waited {seconds:.1f} s"
+    first_after = min(a[6] for a in answers if a[2] == 303 and a[6] > up_at)
+    later = [a[2] for a in answers if a[6] > first_after and a[1] == "post"]
+    assert later and set(later) == {303}, "after the first success, every registration succeeds"
+    return (f"{label}: {statuses.count(303)} x 303, {statuses.count(503)} x 503 "
+            f"({sum(1 for a in answers if a[2] == 503 and a[1] == 'post')} of them POSTs), "
+            f"first 303 {first_after - up_at:.2f} s after PostgreSQL was up again"
+            + (f", {len(run['answers']) - len(answers)} x 502 from nginx" if proxy_page else ""))
