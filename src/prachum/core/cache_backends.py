@@ -1,7 +1,7 @@
 """A Redis cache that fails open: when Redis cannot be reached, the site works without a cache.
 
 Everything the project keeps in the cache can be done without it: pages are built afresh (meeting page,
-home), counters are counted in the database, sessions (cached_db) are read from the database, and the
+home), counters are counted in the database, sessions live in the database only (settings.py says why), and the
 rate limits let requests through (django-ratelimit counts with `add`, which then answers "added": the
 first request of a window). A registration must never fail because the cache did.
 
