@@ -585,9 +585,16 @@ def _restore_sqlite(dump: Path) -> None:
 
 def _restore_postgresql(dump: Path) -> None:
     """Drops what the configured database holds (the caller made sure it is empty of data, or was told to
-    replace it), then pg_restore in one transaction."""
+    replace it), then pg_restore in one transaction. A server or worker still connected would see the tables
+    vanish and come back: refused, as on SQLite."""
     try:
         with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                           "AND pid <> pg_backend_pid() AND backend_type = 'client backend'")
+            if cursor.fetchone()[0]:
+                raise BackupError("database_in_use", _(
+                    "Another process has the database %(name)s open: stop the web server and the workers, then "
+                    "restore.") % {"name": connection.settings_dict["NAME"]})
             for table in connection.introspection.table_names(cursor, include_views=False):
                 cursor.execute(f"DROP TABLE IF EXISTS {connection.ops.quote_name(table)} CASCADE")
     except DatabaseError as error:

@@ -9,6 +9,7 @@ import json
 import os
 import resource
 import signal
+import sqlite3
 import subprocess
 import sys
 import tarfile
@@ -291,3 +292,76 @@ def test_a_damaged_or_cut_archive_and_a_database_with_data_are_refused(tmp_path)
         call_command("restore", str(tmp_path / "missing.tar"), yes=True, language="en", stdout=io.StringIO())
     with pytest.raises(CommandError, match="never overwrites"):
         call_command("backup", output=str(archive), language="en", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_a_restore_refuses_while_another_process_has_the_database_open(tmp_path, targets):
+    archive = tmp_path / "b.tar"
+    call_command("backup", output=str(archive), language="en", stdout=io.StringIO())
+    data_dir, database = targets.new()
+    keep_key(data_dir)
+    if engine() == "sqlite":
+        server = sqlite3.connect(data_dir / "prachum.sqlite3")
+        server.execute("PRAGMA journal_mode=WAL")
+        server.execute("SELECT count(*) FROM sqlite_master").fetchall()  # a server between two requests
+    else:
+        server = psycopg.connect(database)
+    try:
+        done = prachum("restore", str(archive), "--yes", env=environment(data_dir=data_dir, database=database))
+    finally:
+        server.close()
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "Another process has the database" in done.stderr and "stop the web server" in done.stderr
+    assert not (data_dir / "media").exists() or not any((data_dir / "media").iterdir())
+
+
+def rewritten(archive: Path, to: Path, change) -> Path:
+    """The archive with its manifest changed by `change` (the manifest is the one member not hashed)."""
+    with tarfile.open(archive) as source, tarfile.open(to, "w") as target:
+        for member in source:
+            data = source.extractfile(member).read()
+            if member.name == "manifest.json":
+                manifest = json.loads(data)
+                change(manifest)
+                data = json.dumps(manifest).encode()
+                member.size = len(data)
+            target.addfile(member, io.BytesIO(data))
+    return to
+
+
+@pytest.mark.django_db
+def test_a_backup_from_a_newer_release_or_of_another_key_is_refused_before_anything_changes(tmp_path):
+    World()
+    archive = tmp_path / "b.tar"
+    call_command("backup", output=str(archive), language="en", stdout=io.StringIO())
+    newer = rewritten(archive, tmp_path / "newer.tar",
+                      lambda m: m["migrations"]["registration"].append("9999_from_the_future"))
+    with pytest.raises(CommandError, match="newer Prachum.*registration.9999_from_the_future"):
+        call_command("restore", str(newer), yes=True, replace=True, language="en", stdout=io.StringIO())
+    other_key = rewritten(archive, tmp_path / "key.tar",
+                          lambda m: m.update(encryption_key_fingerprint="0123456789abcdef"))
+    with pytest.raises(CommandError, match="is not the key of this backup"):
+        call_command("restore", str(other_key), yes=True, replace=True, language="en", stdout=io.StringIO())
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("stdin, message", [
+    (io.StringIO("yes\n"), "confirm with --yes"),  # no one at a terminal: nothing is asked, nothing done
+    (Terminal("no\n"), "Nothing was changed"),
+])
+def test_without_yes_the_restore_asks_and_a_no_changes_nothing(tmp_path, monkeypatch, stdin, message):
+    World()
+    before = Registration.objects.count()
+    archive = tmp_path / "b.tar"
+    call_command("backup", output=str(archive), language="en", stdout=io.StringIO())
+    monkeypatch.setattr(sys, "stdin", stdin)
+    out = io.StringIO()
+    with pytest.raises(CommandError, match=message):
+        call_command("restore", str(archive), replace=True, language="en", stdout=out)
+    assert ("DELETES the data" in out.getvalue()) is stdin.isatty()
+    assert Registration.objects.count() == before
