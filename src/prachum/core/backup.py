@@ -30,6 +30,7 @@ import os
 import shutil
 import signal
 import sqlite3
+import stat
 import subprocess
 import tarfile
 import tempfile
@@ -243,22 +244,19 @@ class _Writer:
             self.files.append({"name": name, "size": len(data), "mode": "0600",
                                "sha256": hashlib.sha256(data).hexdigest()})
 
-    def add_folder(self, prefix: str, root: Path) -> int:
+    def add_folder(self, prefix: str, root: Path) -> None:
         """Every regular file under root; symbolic links and other odd entries are left out (nothing the
-        site writes is one)."""
-        if not root.is_dir():
-            return 0
-        added = 0
+        site writes is one), and so is a file deleted while the backup runs (an expired job result)."""
         for folder, dirs, names in os.walk(root):
             dirs.sort()
             for name in sorted(names):
                 path = Path(folder) / name
-                stat = path.lstat()
-                if not path.is_symlink() and path.is_file():
-                    relative = path.relative_to(root).as_posix()
-                    self.add_file(f"{prefix}/{relative}", path, stat.st_mode)
-                    added += 1
-        return added
+                try:
+                    mode = path.lstat().st_mode
+                    if stat.S_ISREG(mode):
+                        self.add_file(f"{prefix}/{path.relative_to(root).as_posix()}", path, mode)
+                except FileNotFoundError:
+                    continue
 
 
 def _dump_sqlite(target: Path) -> None:
