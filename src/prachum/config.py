@@ -37,7 +37,7 @@ KNOWN_VARIABLES = {
     "PRACHUM_STATIC_ROOT": "folder collectstatic writes the public static files to, for a web server to serve",
     "PRACHUM_CLIENT_IP_HEADER": "header in which the proxy in front passes the client's address, e.g. X-Real-IP",
     "PRACHUM_LOG_FORMAT": "plain (default) or json: one JSON object per log line, with the request id",
-    "PRACHUM_METRICS_ALLOWED_IPS": "comma-separated addresses or networks (CIDR) that may read /metrics besides loopback",
+    "PRACHUM_METRICS_ALLOWED_IPS": "comma-separated addresses or networks (CIDR) allowed to read /metrics",
     "PRACHUM_METRICS_TOKEN": "bearer token that opens /metrics from anywhere (unset: none)",
 }
 
@@ -291,7 +291,8 @@ def get_log_format() -> str:
 def get_metrics_allowed_ips() -> list[str]:
     import ipaddress
 
-    entries = [entry.strip() for entry in os.environ.get("PRACHUM_METRICS_ALLOWED_IPS", "").split(",") if entry.strip()]
+    raw = os.environ.get("PRACHUM_METRICS_ALLOWED_IPS", "")
+    entries = [entry.strip() for entry in raw.split(",") if entry.strip()]
     for entry in entries:
         try:
             ipaddress.ip_network(entry, strict=False)

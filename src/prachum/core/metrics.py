@@ -12,9 +12,10 @@ The gauges of higher apps (the outbox is notify's, jobs are jobs', check-ins che
 apps at start-up with `register_gauge`, so that core, at the bottom, imports none of them.
 
 Who may read it: loopback clients, addresses in PRACHUM_METRICS_ALLOWED_IPS, or anyone bringing the bearer token
-PRACHUM_METRICS_TOKEN; everyone else gets a 404. A request that came through a proxy (it carries X-Forwarded-For,
-X-Real-IP or Forwarded) counts as the proxy's client, whom only the token lets in: otherwise nginx on the same
-machine would make every visitor a loopback client.
+PRACHUM_METRICS_TOKEN; everyone else gets a 404. Behind a proxy the client is the one the proxy names in
+PRACHUM_CLIENT_IP_HEADER (core/client_ip.py); a request that carries another proxy header (X-Forwarded-For,
+X-Real-IP, Forwarded) and not that one is let in by the token alone: otherwise nginx on the same machine would
+make every visitor a loopback client.
 """
 
 from __future__ import annotations
@@ -92,10 +93,15 @@ def may_read(request) -> bool:
         scheme, _, given = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
         if scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode()):
             return True
-    if any(request.META.get(header) for header in FORWARDED_HEADERS):
+    named = getattr(settings, "PRACHUM_CLIENT_IP_META_KEY", None)
+    if named and request.META.get(named):
+        claimed = request.META[named].strip()  # set by the proxy, which replaces what the client sent
+    elif any(request.META.get(header) for header in FORWARDED_HEADERS):
         return False
+    else:
+        claimed = request.META.get("REMOTE_ADDR", "")
     try:
-        address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
+        address = ipaddress.ip_address(claimed)
     except ValueError:
         return False
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:

@@ -19,9 +19,15 @@ import logging
 import threading
 import time
 
+import redis
 from django.conf import settings
+from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
+from kombu import Connection
+
+# (Imported here, when the middleware is loaded at the worker's start, rather than at the first probe: an
+# import taking longer than the first check's deadline would make a fresh server look down.)
 
 logger = logging.getLogger("prachum.readiness")
 
@@ -45,7 +51,6 @@ def _error(exc: BaseException) -> str:
 def _database_and_migrations() -> dict[str, str]:
     """Runs in a pool thread, on a connection of its own that is closed at the end."""
     from django.db import connections
-    from django.db.migrations.executor import MigrationExecutor
 
     connection = connections["default"]
     try:
@@ -67,8 +72,6 @@ def _database_and_migrations() -> dict[str, str]:
 def _cache() -> dict[str, str]:
     if settings.PRACHUM_REDIS_URL:
         # The cache backend fails open (core/cache_backends.py) and would hide a dead server: ask Redis itself.
-        import redis
-
         client = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"], socket_connect_timeout=CHECK_TIMEOUT,
                                       socket_timeout=CHECK_TIMEOUT, retry_on_timeout=False)
         try:
@@ -85,8 +88,6 @@ def _cache() -> dict[str, str]:
 def _broker() -> dict[str, str]:
     if not settings.PRACHUM_REDIS_URL:
         return {"broker": "not used"}  # embedded mode: tasks run in-process
-    from kombu import Connection
-
     connection = Connection(settings.CELERY_BROKER_URL, connect_timeout=CHECK_TIMEOUT, transport_options={
         "socket_timeout": CHECK_TIMEOUT, "socket_connect_timeout": CHECK_TIMEOUT, "max_retries": 0})
     try:

@@ -108,6 +108,12 @@ def test_loopback_allowed_networks_and_the_bearer_token_open_metrics(client):
         assert client.get("/metrics", REMOTE_ADDR="10.200.0.1").status_code == 200
         assert client.get("/metrics", REMOTE_ADDR="192.0.2.7").status_code == 200
         assert client.get("/metrics", REMOTE_ADDR="192.0.2.8").status_code == 404
+    # With PRACHUM_CLIENT_IP_HEADER, the proxy's header names the client.
+    with override_settings(PRACHUM_CLIENT_IP_META_KEY="HTTP_X_REAL_IP", PRACHUM_METRICS_ALLOWED_IPS=["10.0.0.0/8"]):
+        assert client.get("/metrics", REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="203.0.113.5").status_code == 404
+        assert client.get("/metrics", REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="10.9.8.7").status_code == 200
+        assert client.get("/metrics", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.9.8.7").status_code == 404
+        assert client.get("/metrics", REMOTE_ADDR="127.0.0.1").status_code == 200  # Prometheus on the node's port
     token = "s3cret-metrics-token-0123456789"
     with override_settings(PRACHUM_METRICS_TOKEN=token):
         assert client.get("/metrics", REMOTE_ADDR="203.0.113.5", HTTP_AUTHORIZATION=f"Bearer {token}",
