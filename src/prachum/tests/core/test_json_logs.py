@@ -6,7 +6,7 @@ import logging
 import pytest
 from django.test import RequestFactory
 
-from prachum.core.request_ids import RequestIdFilter, current_task_id, sane_or_new, task_ended, task_started
+from prachum.core.request_ids import RequestIdFilter, current_task_id, sane_or_new
 from prachum.tests.core.observability import ask_in_another_process, test_database_url
 
 pytestmark = pytest.mark.django_db
@@ -51,14 +51,60 @@ def test_a_sane_request_id_is_kept_anything_else_replaced():
         assert replaced != hostile and len(replaced) == 32
 
 
+class _Kept(logging.Handler):
+    def __init__(self):
+        super().__init__()
+        self.records = []
+        self.addFilter(RequestIdFilter())
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+def _log_from_a_task():
+    logging.getLogger("prachum.tests.task").warning("working")
+
+
 def test_a_celery_task_s_id_is_on_its_log_lines():
-    record = logging.LogRecord("prachum.jobs", logging.INFO, __file__, 1, "working", (), None)
-    task_started(task_id="5f0c-task")
+    from prachum.celery import app
+
+    task = app.task(name="prachum.tests.log_from_a_task")(_log_from_a_task)
+    kept = _Kept()
+    logging.getLogger("prachum.tests.task").addHandler(kept)
     try:
-        RequestIdFilter().filter(record)
+        result = task.apply(task_id="5f0c-task")  # Celery's own tracer: its task_prerun and task_postrun signals
     finally:
-        task_ended()
+        logging.getLogger("prachum.tests.task").removeHandler(kept)
+    assert result.successful()
+    (record,) = kept.records
     assert record.task_id == "5f0c-task" and current_task_id.get() is None
+
+
+def test_gunicorns_json_access_and_error_lines(monkeypatch, tmp_path):
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    from prachum.registration.gunicorn_logger import Logger
+
+    monkeypatch.setenv("PRACHUM_LOG_FORMAT", "json")
+    config = Config()
+    config.set("accesslog", str(tmp_path / "access.log"))
+    config.set("errorlog", str(tmp_path / "error.log"))
+    logger = Logger(config)
+    environ = {"REQUEST_METHOD": "GET", "RAW_URI": f"/lo/r/{TOKEN}/?x=1", "PATH_INFO": f"/lo/r/{TOKEN}/",
+               "QUERY_STRING": "x=1", "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "10.0.0.2",
+               "HTTP_USER_AGENT": "ທົດສອບ"}
+    response = SimpleNamespace(status="200 OK", sent=512, headers=[("X-Request-ID", "abc123")])
+    logger.access(response, SimpleNamespace(headers=[]), environ, timedelta(milliseconds=12))
+    logger.error("Worker (pid:%s) was sent SIGKILL!", 42)
+
+    (access,) = [json.loads(line) for line in (tmp_path / "access.log").read_text().splitlines()]
+    assert access["request_id"] == "abc123" and access["status"] == 200 and access["path"] == "/lo/r/[hidden]/"
+    assert access["duration_ms"] == 12.0 and access["user_agent"] == "ທົດສອບ" and TOKEN not in json.dumps(access)
+    (error,) = [json.loads(line) for line in (tmp_path / "error.log").read_text().splitlines()]
+    assert error["level"] == "ERROR" and error["message"] == "Worker (pid:42) was sent SIGKILL!"
 
 
 def test_the_middleware_names_a_request_that_came_without_a_handler():
