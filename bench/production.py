@@ -256,8 +256,10 @@ class Tree:
     def start(self, nodes: int) -> str:
         """Start `nodes` gunicorns (and nginx before them when more than one); returns the base URL."""
         ports = [bench.free_port() for _ in range(nodes)]
+        # The public address (CSRF compares the form's Origin with it): nginx's when the nodes are behind it.
+        public = ports[0] if nodes == 1 else bench.free_port()
         for port in ports:
-            env = dict(self.env(port), DJANGO_SETTINGS_MODULE="benchsite.settings")
+            env = dict(self.env(public), DJANGO_SETTINGS_MODULE="benchsite.settings")
             cmd = [str(bench.GUNICORN), "-c", "python:prachum.gunicorn_config", "benchsite.wsgi:application",
                    "--pythonpath", str(BENCH_DIR), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
                    "--error-logfile", "-", "--graceful-timeout", "5"]
@@ -268,7 +270,7 @@ class Tree:
             wait_ready(f"http://127.0.0.1:{port}")
         if nodes == 1:
             return f"http://127.0.0.1:{ports[0]}"
-        self.nginx = Nginx(self.site.data_dir / f"nginx-{nodes}", ports, self.site.data_dir / "static")
+        self.nginx = Nginx(self.site.data_dir / f"nginx-{nodes}", ports, self.site.data_dir / "static", public)
         return self.nginx.start()
 
     def stop(self) -> None:
@@ -307,9 +309,8 @@ def wait_ready(base: str) -> None:
 class Nginx:
     """nginx in front of the nodes, with the configuration production gets (prachum.core.cluster)."""
 
-    def __init__(self, folder: Path, ports: list[int], static_root: Path):
-        self.folder, self.ports, self.static_root = folder, ports, static_root
-        self.port = bench.free_port()
+    def __init__(self, folder: Path, ports: list[int], static_root: Path, port: int):
+        self.folder, self.ports, self.static_root, self.port = folder, ports, static_root, port
         self.proc = None
 
     def start(self) -> str:
