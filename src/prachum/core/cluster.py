@@ -67,12 +67,14 @@ PROXY_SETTINGS = """\
         # 2-core nodes). Giving up earlier would show an error for a registration that is then made anyway.
         proxy_read_timeout 120s;
         proxy_send_timeout 60s;
-        # A node that refuses the connection, times out, or answers 502/503 (restarting, or its database
-        # connection lost) is skipped for the next one — but only for requests nothing was sent for yet, or
-        # idempotent ones: nginx never passes a POST that reached a node to another one (no `non_idempotent`),
-        # because the first node may have registered the person already; the participant sees the error page
-        # and sends the form again, which the form's token makes safe.
-        proxy_next_upstream error timeout http_502 http_503;
+        # A node that refuses the connection, times out, or answers 502 (restarting) is skipped for the next
+        # one — but only for requests nothing was sent for yet, or idempotent ones: nginx never passes a POST
+        # that reached a node to another one (no `non_idempotent`), because the first node may have registered
+        # the person already; the participant sees the error page and sends the form again, which the form's
+        # token makes safe. Not 503: the app answers it when the database is away, on every node alike, and
+        # its page says "try again" in the person's language; counted as failures (max_fails), the 503s would
+        # make nginx refuse every node for fail_timeout with its own page, after the database is back too.
+        proxy_next_upstream error timeout http_502;
         proxy_next_upstream_tries 3;
         proxy_next_upstream_timeout 10s;"""
 
@@ -408,7 +410,11 @@ class Cluster:
             return [*command, "prachum.wsgi:application"]
         if name == "worker":
             concurrency = ["--concurrency", str(self.workers)] if self.workers else []
+            # Without gossip, mingle and heartbeat: the workers need not know each other (the database rows
+            # are the work's record, jobs/engine.py), and Celery's gossip step kills the worker when Redis goes
+            # away ("Unrecoverable error: AttributeError ... 'hostname'", kombu #582).
             return [python, "-m", "celery", "-A", "prachum", "worker", "--loglevel", "INFO",
+                    "--without-gossip", "--without-mingle", "--without-heartbeat",
                     "--hostname", f"worker-{self.port}@%h", *concurrency]
         if name == "beat":
             return [python, "-m", "celery", "-A", "prachum", "beat", "--loglevel", "INFO",

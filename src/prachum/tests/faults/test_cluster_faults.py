@@ -6,6 +6,7 @@ the pages and the form answer quickly, and the email waits in the outbox until R
 import time
 
 import psycopg
+import pytest
 
 from prachum.core.cluster import Cluster
 from prachum.jobs.tasks import sweep_task
@@ -13,6 +14,7 @@ from prachum.testing.smtp import free_port
 from prachum.testing.worker import celery_broker
 from prachum.tests.faults.site import MAKE_MEETING, Browser, check_restart_answers, register_through_postgres_restarts
 
+pytestmark = pytest.mark.cluster
 QUICK = 2.0
 
 
@@ -36,16 +38,10 @@ def test_postgres_restarts_and_a_redis_outage_through_nginx(private_postgres, pr
 
         run = register_through_postgres_restarts(address, slug, category, private_postgres)
         saved = {email for (email,) in _rows(url, "SELECT email FROM registration_registration")}
-        figures = check_restart_answers(run, saved, "cluster via nginx, PostgreSQL restart + kill",
-                                        proxy_page=True)
+        figures = check_restart_answers(run, saved, "cluster via nginx, PostgreSQL restart + kill")
 
         browser = Browser(address)
-        waiting = time.monotonic()
-        # nginx counts a node that answered 503 as failed (max_fails, fail_timeout): it may still refuse both.
-        while browser.request("/en/")[0] != 200:
-            assert time.monotonic() - run["up_at"] < 30, "nginx did not pass requests on again"
-            time.sleep(0.2)
-        nginx_back = time.monotonic() - waiting
+        assert browser.request("/en/")[0] == 200  # nginx never counted the nodes' 503s as failures
 
         private_redis.stop()
         for path in ("/en/", f"/lo/m/{slug}/"):
@@ -60,12 +56,8 @@ def test_postgres_restarts_and_a_redis_outage_through_nginx(private_postgres, pr
 
         private_redis.start()
         back = time.monotonic()
-        # Celery's gossip step crashes the worker when Redis goes away (kombu #582: "Unrecoverable error:
-        # AttributeError ... 'hostname'") unless it runs --without-gossip; production's service manager starts
-        # it again, as here. Reported to core/cluster.py's owner; the figure is printed.
-        worker_restarted = not cluster.processes["worker"].running
-        if worker_restarted:
-            cluster.start_process("worker")
+        # The worker lived through Redis's absence (it runs --without-gossip: kombu #582) and takes the sweep.
+        assert cluster.processes["worker"].running, cluster.log_tail("worker")
         with celery_broker(private_redis.url):
             sweep_task.delay()  # what beat sends every 30 s; beat's own next one may come first
         while not any("outage@example.org" in m["To"] for m in mail_server.messages):
@@ -76,8 +68,7 @@ def test_postgres_restarts_and_a_redis_outage_through_nginx(private_postgres, pr
         assert sum("outage@example.org" in m["To"] for m in mail_server.messages) == 1
         logs = "".join(cluster.log_tail(name, 100000) for name in cluster.node_names)
         assert "Traceback" not in logs and " 500 " not in logs, logs[-3000:]
-        print(f"\n[cluster started in {setup:.0f} s] {figures}; nginx refused the home page for "
-              f"{nginx_back:.1f} s more after the scenario; Redis down: the registration took {seconds:.2f} s, "
-              f"its email went out {mail_after:.1f} s after Redis was back; worker died with Redis: {worker_restarted}")
+        print(f"\n[cluster started in {setup:.0f} s] {figures}; Redis down: the registration took {seconds:.2f} s, "
+              f"its email went out {mail_after:.1f} s after Redis was back")
     finally:
         cluster.stop()
