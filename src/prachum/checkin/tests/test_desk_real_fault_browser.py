@@ -21,7 +21,7 @@ from django.utils import translation
 from prachum.testing.services import wait_for_port
 from prachum.testing.smtp import free_port
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.cluster]
 
 SEED = """
 import json

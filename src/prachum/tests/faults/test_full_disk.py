@@ -12,7 +12,8 @@ import pytest
 from prachum.core.collation import compare_lao
 from prachum.tests.faults.site import Browser, Site
 
-pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="mounting a tmpfs needs root (CI runs as root)")
+pytestmark = [pytest.mark.cluster,
+              pytest.mark.skipif(os.geteuid() != 0, reason="mounting a tmpfs needs root (CI runs as root)")]
 
 STORAGE_PAGE = "The server cannot save right now (its storage is full). Nothing was saved; try again later."
 

@@ -4,7 +4,11 @@ a 500, and the nodes recover on their own (CONN_HEALTH_CHECKS drops the broken c
 
 import subprocess
 
+import pytest
+
 from prachum.tests.faults.site import Site, check_restart_answers, register_through_postgres_restarts
+
+pytestmark = pytest.mark.cluster
 
 
 def registered_emails(url: str) -> set[str]:
