@@ -27,6 +27,7 @@ KNOWN_VARIABLES = {
     "PRACHUM_DEBUG": "true or false",
     "PRACHUM_DEMO_PASSWORD": "password of the demo organizer account",
     "PRACHUM_TEST_DATABASE_URL": "database the test suite uses",
+    "PRACHUM_HOSTILE_EXAMPLES": "tests: hypothesis examples per hostile-input test (25)",
     "PRACHUM_LOG_LEVEL": "DEBUG, INFO, WARNING or ERROR",
     "PRACHUM_LEASE_SECONDS": "how long a background worker's claim on a job or email holds without news (300)",
     "PRACHUM_JOB_RESULT_DAYS": "days a background job's result file (an export, badges) is kept for download (7)",
