@@ -22,6 +22,11 @@ class PhotoStorage(LazyObject):
 photo_files = PhotoStorage()
 
 
+def photo_storage():
+    # A callable, so that migrations name it instead of recording this machine's data folder.
+    return photo_files
+
+
 def photo_upload_to(instance, filename):
     # A random name: the uploaded file's name may say who is in the photo.
     return f"{instance.meeting_id}/{secrets.token_hex(16)}.jpg"
@@ -96,7 +101,7 @@ class Photo(models.Model):
     """A photo of the meeting, resized and stripped of its metadata (EXIF, GPS) when it was added."""
 
     meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="photos")
-    image = models.FileField(storage=photo_files, upload_to=photo_upload_to)
+    image = models.FileField(storage=photo_storage, upload_to=photo_upload_to)
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     caption_lo = models.CharField(_("caption (Lao)"), max_length=300, blank=True)
