@@ -3,9 +3,11 @@
 
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
 
 
+@pytest.mark.django_db  # makemigrations checks the applied migrations' history
 def test_no_model_change_lacks_its_migration():
     # The tests run with a temporary data folder: a path recorded from another machine shows up as a change.
     out = StringIO()
