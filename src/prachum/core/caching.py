@@ -6,7 +6,8 @@ rest of the request. A ProcessCache keeps such a read for settings.PRACHUM_PROCE
 (one setting for every such cache; 0 keeps nothing, as the tests do), in this process only: no
 other process sees it and nothing has to delete it elsewhere. So use it only for what may be that many
 seconds late without harm, or give a `version` the owner reads or bumps: an entry of another version
-is never served.
+is never served. A cache whose entries carry such a version may keep them longer (`max_age`): reading the
+version is cheap, rebuilding what it guards is not; the setting at 0 still keeps nothing.
 """
 
 import threading
@@ -22,9 +23,10 @@ _caches: WeakSet = WeakSet()
 class ProcessCache:
     """key -> (time kept, version, value), at most `max_entries` of them (the least recently used go)."""
 
-    def __init__(self, name: str, *, max_entries: int = 1000):
+    def __init__(self, name: str, *, max_entries: int = 1000, max_age: float | None = None):
         self.name = name
         self.max_entries = max_entries
+        self.max_age = max_age
         self._entries: OrderedDict = OrderedDict()
         self._lock = threading.Lock()  # gthread workers serve requests in threads of one process
         _caches.add(self)
@@ -37,6 +39,8 @@ class ProcessCache:
         seconds = settings.PRACHUM_PROCESS_CACHE_SECONDS
         if seconds <= 0:
             return default
+        if self.max_age is not None:
+            seconds = self.max_age
         with self._lock:
             entry = self._entries.get(key)
             if entry is None:

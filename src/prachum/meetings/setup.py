@@ -468,6 +468,8 @@ def item_starts_at(session: Session, start_time, time_zone: str) -> datetime | N
 
 
 def _page_changed(meeting: Meeting) -> None:
+    """Moves the meeting's version: its public page and its registration form (kept in each process while
+    the version holds, registration/forms.py) are made again. Every change to either calls this."""
     Meeting.objects.filter(pk=meeting.pk).update(updated_at=timezone.now())
 
 
@@ -554,6 +556,7 @@ def save_category(*, meeting_id: int, actor, category_id: int | None = None, **v
     _save(category, unique_code="duplicate_code", unique_field="code")
     old, new = _changes(before, _snapshot(category, CATEGORY_FIELDS))
     record_audit(kind="category.saved", actor=actor, meeting=meeting, obj=category, before=old, after=new)
+    _page_changed(meeting)
     if category_id and "quota" in new:
         _give_free_seats(meeting, actor)
     return category
@@ -572,6 +575,7 @@ def delete_category(*, meeting_id: int, actor, category_id: int) -> None:
     except (ProtectedError, IntegrityError):
         raise SetupError("in_use") from None
     record_audit(kind="category.deleted", actor=actor, meeting=meeting, before=snapshot)
+    _page_changed(meeting)
 
 
 @transaction.atomic(durable=True)
@@ -594,6 +598,7 @@ def save_delegation(*, meeting_id: int, actor, delegation_id: int | None = None,
     old, new = _changes(before, {"quota": delegation.quota, **({} if delegation_id else {"organization": delegation.organization.code})})
     if new:
         record_audit(kind="delegation.saved", actor=actor, meeting=meeting, obj=delegation, before=old, after=new)
+    _page_changed(meeting)
     for person in focal_points:
         _add_role(meeting, actor=actor, role=Role.FOCAL_POINT, delegation=delegation, field="focal_points", **person)
     if delegation_id and "quota" in new:
@@ -614,6 +619,7 @@ def delete_delegation(*, meeting_id: int, actor, delegation_id: int) -> None:
     except (ProtectedError, IntegrityError):
         raise SetupError("in_use") from None
     record_audit(kind="delegation.deleted", actor=actor, meeting=meeting, before={"organization": code})
+    _page_changed(meeting)
 
 
 # -- questions and email texts ----------------------------------------------------------------------
@@ -657,6 +663,7 @@ def save_question(*, meeting_id: int, actor, question_id: int | None = None, key
         question.save(update_fields=["current_version"])
         record_audit(kind="question.saved", actor=actor, meeting=meeting, obj=question,
                      after={"key": question.key, "version": version.number})
+    _page_changed(meeting)
     return question
 
 
@@ -672,6 +679,7 @@ def save_email_text(*, meeting_id: int, actor, kind: str, **texts) -> EmailText:
     old, new = _changes(before, texts)
     if new:
         record_audit(kind="email_text.saved", actor=actor, meeting=meeting, obj=text, before=old, after=new)
+    _page_changed(meeting)
     return text
 
 

@@ -38,7 +38,7 @@ from prachum.core.plain_text import BIDI_CONTROLS, clean_text
 from prachum.directory.models import Honorific
 from prachum.directory.protocol import protocol_rank
 from prachum.meetings.models import Category, CustomQuestion, Delegation, Meeting, QuestionKind
-from prachum.meetings.selectors import public_meetings, with_programme
+from prachum.meetings.selectors import PublicMeetingVersion, public_meeting_version, public_meetings, with_programme
 from prachum.registration.models import Participation, Registration
 from prachum.registration.names import propose_latin_name
 from prachum.registration.phones import PHONE_REGION, readable_phone
@@ -333,41 +333,58 @@ def active_questions(meeting: Meeting) -> list[QuestionSpec]:
 @dataclass(frozen=True, eq=False)
 class FormDefinition:
     """What the public form of one meeting is built from: the meeting, its delegations in protocol
-    order, its categories in order, its questions. Shared read-only between requests (see below).
-    Equal only to itself: a definition read again is a new version (the blank form's cache keys on it)."""
+    order, its categories in order, its questions, and the version of the meeting it was read at (the blank
+    form's fields are kept per version). Shared read-only between requests (see below)."""
 
     meeting: Meeting
     delegations: tuple[Delegation, ...]
     categories: tuple[Category, ...]
     questions: tuple[QuestionSpec, ...]
+    version: PublicMeetingVersion
 
 
-def _load_form_definition(slug: str) -> FormDefinition | None:
+def _load_form_definition(slug: str, version: PublicMeetingVersion) -> FormDefinition | None:
     # With what a submission's email is written from, so that writing it reads neither again.
     meeting = (with_programme(public_meetings()).select_related("host").prefetch_related("email_texts")
-               .filter(slug=slug).first())
+               .filter(pk=version.pk).first())
     if meeting is None:
         return None
     delegations = delegations_in_protocol_order(meeting)
     return FormDefinition(
         meeting=meeting, delegations=tuple(delegations), categories=tuple(meeting.categories.order_by("order", "pk")),
-        questions=tuple(active_questions(meeting)),
+        questions=tuple(active_questions(meeting)), version=version,
     )
 
 
-# slug -> definition, in this process's memory (core/caching.py).
-_recent_definitions = ProcessCache("registration form definitions")
+# Organizers change the form through meetings/setup.py, which moves the meeting's version (updated_at) in the
+# same transaction. What moves no version (an organization renamed in the directory, an edit in Django's
+# admin) shows within twice this many seconds (the definition's, then the blank fields' rendered from it).
+UNVERSIONED_CHANGE_SECONDS = 5 * 60
+
+# slug -> the meeting's version, re-read after settings.PRACHUM_PROCESS_CACHE_SECONDS (one indexed row); an
+# address that is no public meeting is not kept. slug -> definition, kept while that version holds.
+_recent_form_versions = ProcessCache("registration form versions")
+_recent_definitions = ProcessCache("registration form definitions", max_age=UNVERSIONED_CHANGE_SECONDS)
 
 
 def public_form_definition(slug: str) -> FormDefinition | None:
-    """The form's definition of a public meeting, or None; read again after
-    settings.PRACHUM_PROCESS_CACHE_SECONDS, like the meeting page's version.
+    """The form's definition of a public meeting, or None; up to settings.PRACHUM_PROCESS_CACHE_SECONDS
+    late, like the meeting page's version, and read again only when that version moved.
 
-    Loading it was most of the blank form's cost and a third of a submit's (bench/registrations.py). Being up
-    to that many seconds late is harmless: a submission checks the meeting, its category and its delegation
-    again, fresh, in its transaction (services/submission.py), so a closed category or registration is
-    refused all the same."""
-    return _recent_definitions.get_or_load(slug, lambda: _load_form_definition(slug))
+    Loading it was most of the blank form's cost and a third of a submit's (bench/registrations.py); loading
+    it again every few seconds in each process, and rendering the blank fields again with it, put ~30 ms
+    into the p99 of the production shape (bench/README.md). Being seconds late is harmless: a submission
+    checks the meeting, its category and its delegation again, fresh, in its transaction
+    (services/submission.py), so a closed category or registration is refused all the same."""
+    version = _recent_form_versions.get(slug)
+    if version is None:
+        version = public_meeting_version(slug)
+        if version is None:
+            return None
+        _recent_form_versions.put(slug, version)
+    # The version is read before the definition: a change committed between the two is read with the
+    # older version, and read again at the next look.
+    return _recent_definitions.get_or_load(slug, lambda: _load_form_definition(slug, version), version=version)
 
 
 def delegations_in_protocol_order(meeting: Meeting) -> list[Delegation]:

@@ -49,6 +49,20 @@ def test_another_version_is_never_served(kept):
     assert cache.get("k", version=1) is None  # replaced, not kept beside it
 
 
+def test_a_versioned_cache_keeps_its_values_for_its_own_age_and_not_when_the_setting_is_zero(settings, monkeypatch):
+    settings.PRACHUM_PROCESS_CACHE_SECONDS = 2
+    cache = ProcessCache("test", max_age=300)
+    cache.put("k", "of version 1", version=1)
+    now = time.monotonic()
+    monkeypatch.setattr(time, "monotonic", lambda: now + 10)
+    assert cache.get("k", version=1) == "of version 1"
+    monkeypatch.setattr(time, "monotonic", lambda: now + 301)
+    assert cache.get("k", version=1) is None
+    cache.put("k", "of version 1", version=1)
+    settings.PRACHUM_PROCESS_CACHE_SECONDS = 0
+    assert cache.get("k", version=1) is None
+
+
 def test_the_setting_at_zero_keeps_nothing(settings):
     settings.PRACHUM_PROCESS_CACHE_SECONDS = 0
     cache = ProcessCache("test")

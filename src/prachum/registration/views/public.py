@@ -17,7 +17,9 @@ from prachum.core.page_cache import is_anonymous_without_state
 from prachum.meetings import selectors as meeting_selectors
 from prachum.meetings.models import Meeting
 from prachum.registration import services
-from prachum.registration.forms import RegistrationForm, ResendLinkForm, new_form_token, public_form_definition
+from prachum.registration.forms import (
+    UNVERSIONED_CHANGE_SECONDS, RegistrationForm, ResendLinkForm, new_form_token, public_form_definition,
+)
 from prachum.registration.models import Invitation, hash_token
 from prachum.registration.ratelimits import limit_posts
 from prachum.registration.services.invitation_followup import mark_invitation_opened
@@ -32,10 +34,10 @@ ERROR_FIELDS = {
 
 
 # An anonymous visitor's blank form: its fields (registration/_register_fields.html, no token in them) are
-# rendered once per meeting, language and form definition, in this process's memory (core/caching.py); the page
-# around them, with the visitor's own CSRF and form tokens, is rendered for each visitor. Rendering the
-# fields' widgets was most of a visit's cost.
-_blank_fields = ProcessCache("blank registration form fields")
+# rendered once per meeting, language and version of the meeting's form, in this process's memory
+# (core/caching.py); the page around them, with the visitor's own CSRF and form tokens, is rendered for each
+# visitor. Rendering the fields' widgets was most of a visit's cost.
+_blank_fields = ProcessCache("blank registration form fields", max_age=UNVERSIONED_CHANGE_SECONDS)
 
 
 def _blank_form_page(request, definition, context) -> HttpResponse:
@@ -43,7 +45,8 @@ def _blank_form_page(request, definition, context) -> HttpResponse:
         form = RegistrationForm(meeting=definition.meeting, definition=definition)
         return render_to_string("registration/_register_fields.html", {**context, "form": form})
 
-    fields = _blank_fields.get_or_load((definition.meeting.slug, get_language()), render_fields, version=definition)
+    fields = _blank_fields.get_or_load((definition.meeting.slug, get_language()), render_fields,
+                                    version=definition.version)
     # No form object: building one cost as much as the rest of the page (bench/registrations.py).
     return render(request, "registration/register.html", {
         **context, "invitation": None, "blank_fields": mark_safe(fields), "form_token": new_form_token(),
