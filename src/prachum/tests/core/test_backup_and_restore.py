@@ -40,7 +40,8 @@ def engine() -> str:
 
 def environment(*, data_dir: Path, database: str, **more: str) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PRACHUM_", "LANG", "LC_"))}
-    env.update(PRACHUM_DATA_DIR=str(data_dir), PRACHUM_DATABASE_URL=database, LANG="C.UTF-8", **more)
+    # An operator whose locale is English (core/console.py); the one test in Lao says so.
+    env.update({"PRACHUM_DATA_DIR": str(data_dir), "PRACHUM_DATABASE_URL": database, "LANG": "en_GB.UTF-8", **more})
     return env
 
 
@@ -308,10 +309,14 @@ def test_a_restore_refuses_while_another_process_has_the_database_open(tmp_path,
         server = psycopg.connect(database)
     try:
         done = prachum("restore", str(archive), "--yes", env=environment(data_dir=data_dir, database=database))
+        in_lao = prachum("restore", str(archive), "--yes",
+                         env=environment(data_dir=data_dir, database=database, LANG="lo_LA.UTF-8"))
     finally:
         server.close()
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "Another process has the database" in done.stderr and "stop the web server" in done.stderr
+    # The operator's locale speaks Lao: so does the command.
+    assert in_lao.returncode == 1 and "ມີໂປຣເຊສອື່ນກຳລັງເປີດຖານຂໍ້ມູນ" in in_lao.stderr
     assert not (data_dir / "media").exists() or not any((data_dir / "media").iterdir())
 
 
