@@ -24,7 +24,7 @@ from prachum.reports.files import document_max_bytes, photo_max_bytes
 
 DEPLOY = Path(__file__).resolve().parents[4] / "deploy"
 # Used by the demo and the test suite only; the example says so in a comment.
-NOT_FOR_PRODUCTION = {"PRACHUM_DEMO_PASSWORD", "PRACHUM_TEST_DATABASE_URL"}
+NOT_FOR_PRODUCTION = {"PRACHUM_DEMO_PASSWORD", "PRACHUM_TEST_DATABASE_URL", "PRACHUM_HOSTILE_EXAMPLES"}
 
 
 def example_variables() -> dict[str, str]:
