@@ -91,7 +91,9 @@ def test_stopping_the_demo_stops_everything_it_started(data_dir, how):
         kill_all(demo, started)
         raise
     assert status == 0
-    deadline = time.monotonic() + 10
+    # A gunicorn worker finishing its last request may take a few seconds more on a busy machine.
+    deadline = time.monotonic() + 30
     while time.monotonic() < deadline and any(alive(pid) for pid in started):
         time.sleep(0.1)
-    assert not [pid for pid in started if alive(pid)]
+    left = [pid for pid in started if alive(pid)]
+    assert not left, [Path(f"/proc/{pid}/cmdline").read_bytes()[:200] for pid in left if alive(pid)]
