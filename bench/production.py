@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import functools
 import json
 import math
 import os
@@ -108,6 +109,7 @@ class Run:
     tree: str
     nodes: int
     target: str  # register or checkin
+    paced: float | None = None  # the asked rate per second; None: closed loop (as fast as answered)
     count: int = 0
     ok: int = 0
     errors: dict = field(default_factory=dict)
@@ -145,11 +147,22 @@ def form_fields(n: int, tag: str, categories: dict, csrf: str, form_token: str) 
     return fields + [("consent", "on")]
 
 
+@functools.cache
+def tls_settings():
+    """httpx loads the CA bundle for every client it makes unless given a context: 22 ms of the client's CPU
+    per new browser, which took most of a core from the server on this 2-core machine (the independent client
+    of issue 18 paid it too). A browser loads its certificates once; so does the load generator."""
+    import ssl
+
+    return ssl.create_default_context()
+
+
 async def register_once(base: str, path: str, n: int, tag: str, categories: dict, timeout: float):
     """One new browser: its own client (cookies, connection). Returns (ok, error, post seconds)."""
     import httpx
 
-    async with httpx.AsyncClient(base_url=base, timeout=timeout, follow_redirects=False) as client:
+    async with httpx.AsyncClient(base_url=base, timeout=timeout, follow_redirects=False,
+                                 verify=tls_settings()) as client:
         try:
             page = await client.get(path, headers={"Accept": "text/html"})
             if page.status_code != 200:
@@ -186,21 +199,34 @@ async def checkin_desk(client, path: str, token: str, code: str, session: int):
     return True, "", took
 
 
-async def drive(clients: int, jobs, work_for) -> tuple[list, float]:
-    """`clients` tasks take the next job from `jobs` until none is left; work_for(task) → async fn(job)."""
-    queue = iter(jobs)
+async def drive(clients: int, jobs, work_for, rate: float | None = None) -> tuple[list, float]:
+    """`clients` tasks take the next job from `jobs` until none is left; work_for(task) → async fn(job).
+
+    Closed loop without `rate`: each task starts its next job when the last one is answered, so the rate is
+    what the machine gives and the latency grows with the queue. With `rate` (jobs per second) job i is due
+    at start + i / rate, as people arriving at a door; a job that starts late because all `clients` are busy
+    has its lateness added to its latency, so that a slow server cannot hide by being asked less."""
+    queue = iter(enumerate(jobs))
     results = []
+    t0 = time.perf_counter()
 
     async def one(task_no):
         work, close = await work_for(task_no)
         try:
-            for job in queue:
-                results.append(await work(job))
+            for i, job in queue:
+                late = 0.0
+                if rate:
+                    due = t0 + i / rate
+                    wait = due - time.perf_counter()
+                    if wait > 0:
+                        await asyncio.sleep(wait)
+                    late = max(0.0, time.perf_counter() - due)
+                ok, error, took = await work(job)
+                results.append((ok, error, None if took is None else took + late))
         finally:
             if close:
                 await close()
 
-    t0 = time.perf_counter()
     await asyncio.gather(*(one(i) for i in range(clients)))
     return results, time.perf_counter() - t0
 
@@ -341,7 +367,7 @@ class Nginx:
 # ---------------------------------------------------------------------------- one measured run
 
 
-def measure(tree: Tree, nodes: int, target: str, run_load) -> Run:
+def measure(tree: Tree, nodes: int, target: str, run_load, rate: float | None = None) -> Run:
     """CPU of the server processes, nginx and the database's backends around `run_load()`."""
     server_pids = tree.server_pids()
     nginx_pids = tree.nginx.pids() if tree.nginx else []
@@ -358,7 +384,7 @@ def measure(tree: Tree, nodes: int, target: str, run_load) -> Run:
         return sum(bench.process_cpu(pid) - before.get(pid, 0.0) for pid in pids)
 
     app, ngx, db = spent(server_pids), spent(nginx_pids), spent(db_pids)
-    run = Run(tree.label, nodes, target, count=len(results), seconds=seconds)
+    run = Run(tree.label, nodes, target, paced=rate, count=len(results), seconds=seconds)
     run.ok = sum(ok for ok, _, _ in results)
     for ok, error, _ in results:
         if not ok:
@@ -374,7 +400,7 @@ def measure(tree: Tree, nodes: int, target: str, run_load) -> Run:
     return run
 
 
-def run_registrations(tree: Tree, base: str, nodes: int, args, count: int) -> Run:
+def run_registrations(tree: Tree, base: str, nodes: int, args, count: int, rate: float | None = None) -> Run:
     tree.round += 1
     tag = f"{tree.label}{os.getpid()}r{tree.round}"
     path = f"/en/m/{REGISTER_SLUG}/register/"
@@ -384,10 +410,12 @@ def run_registrations(tree: Tree, base: str, nodes: int, args, count: int) -> Ru
             return await register_once(base, path, n, tag, tree.categories, args.timeout)
         return work, None
 
-    return measure(tree, nodes, "register", lambda: asyncio.run(drive(args.clients, range(count), work_for)))
+    return measure(tree, nodes, "register", lambda: asyncio.run(drive(args.clients, range(count), work_for, rate)),
+                   rate)
 
 
-def run_checkins(tree: Tree, base: str, nodes: int, args, count: int, session: int) -> Run:
+def run_checkins(tree: Tree, base: str, nodes: int, args, count: int, session: int,
+                 rate: float | None = None) -> Run:
     import httpx
 
     path = f"/api/v1/meetings/{CHECKIN_SLUG}/checkin/redeem/"
@@ -395,13 +423,13 @@ def run_checkins(tree: Tree, base: str, nodes: int, args, count: int, session: i
     codes, tree.codes = tree.codes[:count], tree.codes[count:]
 
     async def work_for(_task):
-        client = httpx.AsyncClient(base_url=base, timeout=args.timeout)
+        client = httpx.AsyncClient(base_url=base, timeout=args.timeout, verify=tls_settings())
 
         async def work(code):
             return await checkin_desk(client, path, tree.device_token, code, session)
         return work, client.aclose
 
-    return measure(tree, nodes, "checkin", lambda: asyncio.run(drive(args.clients, codes, work_for)))
+    return measure(tree, nodes, "checkin", lambda: asyncio.run(drive(args.clients, codes, work_for, rate)), rate)
 
 
 # ---------------------------------------------------------------------------- the probe: Redis commands, SQL
@@ -467,7 +495,7 @@ def probe(tree: Tree, base: str, args) -> dict:
             import httpx
 
             async def go():
-                async with httpx.AsyncClient(base_url=base, timeout=args.timeout) as client:
+                async with httpx.AsyncClient(base_url=base, timeout=args.timeout, verify=tls_settings()) as client:
                     for code in tree.codes[-count:]:
                         await checkin_desk(client, f"/api/v1/meetings/{CHECKIN_SLUG}/checkin/redeem/",
                                            tree.device_token, code, tree.sessions[-1])
@@ -500,20 +528,27 @@ def fmt(value, spec):
     return bench.fmt(value, spec)
 
 
+def closed_rate(runs: list[Run], tree: str, nodes: int, target: str) -> float:
+    rates = [r.rps for r in runs if (r.tree, r.nodes, r.target, r.paced) == (tree, nodes, target, None)]
+    return sum(rates) / len(rates)
+
+
 def print_table(runs: list[Run]) -> None:
     header = (f"{'tree':<6} {'nodes':>5} {'target':<9} {'ok':>5} {'per s':>6} {'p50 ms':>7} {'p95':>6} {'p99':>6} "
               f"{'cpu ms':>7} {'app':>5} {'nginx':>5} {'pg':>5} {'client':>6} {'other':>5}  errors")
     log(header)
     log("-" * len(header))
     for r in runs:
-        log(f"{r.tree:<6} {r.nodes:>5} {r.target:<9} {r.ok:>5} {r.rps:>6.1f} {fmt(r.ms.get('p50'), '7.1f')} "
+        target = r.target if r.paced is None else f"{r.target[:5]}@{r.paced:.0f}"
+        log(f"{r.tree:<6} {r.nodes:>5} {target:<9} {r.ok:>5} {r.rps:>6.1f} {fmt(r.ms.get('p50'), '7.1f')} "
             f"{fmt(r.ms.get('p95'), '6.1f')} {fmt(r.ms.get('p99'), '6.1f')} {fmt(r.cpu_ms, '7.1f')} "
             f"{fmt(r.app_ms, '5.1f')} {fmt(r.nginx_ms, '5.2f')} {fmt(r.db_ms, '5.1f')} {r.client_cores:>6.2f} "
             f"{r.other_cores:>5.2f}  {r.errors or ''}")
     log("register: per s = registrations/s; p50-p99 of the POST alone; cpu ms per registration (its GET and POST).\n"
         "checkin: per s = check-ins/s; p50-p99 of the redeem POST; cpu ms per check-in. cpu = app (gunicorn) +\n"
         "nginx + pg (the database's PostgreSQL backends). client: cores the load generator took; other: cores\n"
-        "other programs took (the machine is shared; compare rows with little of it).")
+        "other programs took (the machine is shared; compare rows with little of it). regis@40, check@100:\n"
+        "people arriving at 40 or 100 per second (at most c at a time), latency counted from when each was due.")
 
 
 def main(argv=None) -> int:
@@ -527,6 +562,9 @@ def main(argv=None) -> int:
     parser.add_argument("--checkins", type=int, default=3000, help="check-ins per run (default 3000)")
     parser.add_argument("--warmup", type=int, default=100, help="registrations and check-ins before the runs")
     parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--paced", default="0.5",
+                        help="after the closed-loop runs, runs at these fractions of their rate (people arriving "
+                             "at a steady pace, at most --clients at a time; default %(default)s; '' for none)")
     parser.add_argument("--timeout", type=float, default=30)
     parser.add_argument("--redis-base", default="redis://127.0.0.1:6379",
                         help="the Redis server; each tree uses a database of its own from 7 on, flushed first")
@@ -542,7 +580,8 @@ def main(argv=None) -> int:
     log(f"Prachum in the production shape  {started:%Y-%m-%d %H:%M}  commit {bench.git_commit()}  {bench.CORES} cores  "
         f"load average {os.getloadavg()[0]:.2f}  c={args.clients}, httpx, PostgreSQL + Redis, gunicorn -c prachum.gunicorn_config")
     # Each check-in run scans people nobody scanned yet; the probe's come from the end of the list.
-    args.people = len(node_counts) * (args.rounds * args.checkins + args.warmup) + 100
+    paced = [float(f) for f in args.paced.split(",") if f.strip()]
+    args.people = len(node_counts) * (args.rounds * args.checkins + len(paced) * (args.checkins // 2) + args.warmup) + 100
     tmp = Path(tempfile.mkdtemp(prefix="prachum-production-"))
     trees: list[Tree] = []
     runs: list[Run] = []
@@ -567,6 +606,13 @@ def main(argv=None) -> int:
                         runs.append(r)
                         log(f"    {tree.label} {nodes} node(s) register {r.ok} {r.rps:.1f}/s p99 {fmt(r.ms['p99'], '.0f')} ms "
                             f"cpu {r.cpu_ms:.1f} ms other {r.other_cores:.2f} {r.errors or ''}")
+                for fraction in paced:
+                    for tree in trees:
+                        rate = fraction * closed_rate(runs, tree.label, nodes, "register")
+                        r = run_registrations(tree, bases[tree.label], nodes, args, args.registrations // 2, rate)
+                        runs.append(r)
+                        log(f"    {tree.label} {nodes} node(s) register at {rate:.0f}/s: p99 {fmt(r.ms['p99'], '.0f')} ms "
+                            f"cpu {r.cpu_ms:.1f} ms other {r.other_cores:.2f} {r.errors or ''}")
                 for tree in trees:
                     run_checkins(tree, bases[tree.label], nodes, args, args.warmup, tree.sessions[0])
                 for round_no in range(args.rounds):
@@ -574,6 +620,13 @@ def main(argv=None) -> int:
                         r = run_checkins(tree, bases[tree.label], nodes, args, args.checkins, tree.sessions[0])
                         runs.append(r)
                         log(f"    {tree.label} {nodes} node(s) checkin {r.ok} {r.rps:.1f}/s p99 {fmt(r.ms['p99'], '.0f')} ms "
+                            f"cpu {r.cpu_ms:.1f} ms other {r.other_cores:.2f} {r.errors or ''}")
+                for fraction in paced:
+                    for tree in trees:
+                        rate = fraction * closed_rate(runs, tree.label, nodes, "checkin")
+                        r = run_checkins(tree, bases[tree.label], nodes, args, args.checkins // 2, tree.sessions[0], rate)
+                        runs.append(r)
+                        log(f"    {tree.label} {nodes} node(s) checkin at {rate:.0f}/s: p99 {fmt(r.ms['p99'], '.0f')} ms "
                             f"cpu {r.cpu_ms:.1f} ms other {r.other_cores:.2f} {r.errors or ''}")
                 if nodes == 1 and not args.no_probe:
                     for tree in trees:
@@ -599,7 +652,7 @@ def main(argv=None) -> int:
         else:
             log(f"[{label}] SQL probe failed: {p.get('sql_error')}")
     for r in runs:
-        if r.nodes == 1 and r.tree == "this":
+        if r.nodes == 1 and r.tree == "this" and r.paced is None:
             goal = TARGET_REGISTER_P99_MS if r.target == "register" else TARGET_CHECKIN_P99_MS
             met = r.ms.get("p99") is not None and r.ms["p99"] < goal and not r.errors
             log(f"{r.target}: p99 {fmt(r.ms.get('p99'), '.0f')} ms, target < {goal} ms: {'met' if met else 'NOT met'}")
