@@ -19,6 +19,7 @@ Measured on the 2-core machine of bench/ (bench/README.md, "The worker setup"):
 """
 
 import os
+import signal
 from pathlib import Path
 
 cores = os.cpu_count() or 1
@@ -49,3 +50,23 @@ def child_exit(server, worker):
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)
+
+
+# gunicorn 27's gthread worker hangs for good when a second quit signal arrives while its handler for the first
+# is shutting the thread pool down: the handler runs again inside ThreadPoolExecutor.shutdown and waits for the
+# lock it holds itself. Ctrl-C in a terminal does exactly that (SIGINT reaches the master and every worker, and
+# the master then sends the workers SIGQUIT): one `prachum demo` in three left a worker behind. Quit once.
+def post_worker_init(worker):
+    quit_once = worker.handle_quit
+    quitting = False
+
+    def handle_quit(sig, frame):
+        nonlocal quitting
+        if quitting:
+            return
+        quitting = True
+        quit_once(sig, frame)
+
+    worker.handle_quit = handle_quit
+    signal.signal(signal.SIGINT, handle_quit)
+    signal.signal(signal.SIGQUIT, handle_quit)
