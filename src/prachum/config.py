@@ -159,6 +159,9 @@ def get_database(data_dir: Path) -> dict:
         db["CONN_MAX_AGE"] = 600
         db["CONN_HEALTH_CHECKS"] = True
         db.setdefault("OPTIONS", {})
+        # libpq waits for a server that does not answer (a dropped packet, a hung host) as long as TCP does, two
+        # minutes and more, with the request and its person waiting too; `?connect_timeout=` in the URL overrides.
+        db["OPTIONS"].setdefault("connect_timeout", 5)
     return db
 
 

@@ -1,9 +1,12 @@
 """Settings come from PRACHUM_* variables; a wrong one stops start-up with one line naming it."""
 
 import os
+import socket
 import subprocess
 import sys
+import time
 
+import psycopg
 import pytest
 
 from prachum import config
@@ -102,6 +105,23 @@ def test_postgres_connections_are_persistent_and_health_checked(tmp_path, monkey
     db = config.get_database(tmp_path)
     assert db["ENGINE"] == "django.db.backends.postgresql"
     assert db["CONN_MAX_AGE"] > 0 and db["CONN_HEALTH_CHECKS"] is True
+
+
+def test_a_postgres_server_that_never_answers_fails_the_connection_in_seconds(tmp_path, monkeypatch):
+    silent = socket.create_server(("127.0.0.1", 0))  # accepts (the kernel does) and never says a word
+    port = silent.getsockname()[1]
+    monkeypatch.setenv("PRACHUM_DATABASE_URL", f"postgres://postgres@127.0.0.1:{port}/prachum")
+    db = config.get_database(tmp_path)
+    assert db["OPTIONS"]["connect_timeout"] == 5
+    began = time.monotonic()
+    with silent, pytest.raises(psycopg.OperationalError, match="timeout"):
+        psycopg.connect(host="127.0.0.1", port=port, dbname="prachum", user="postgres", **db["OPTIONS"])
+    assert time.monotonic() - began < 30
+
+
+def test_the_database_urls_connect_timeout_wins(tmp_path, monkeypatch):
+    monkeypatch.setenv("PRACHUM_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/prachum?connect_timeout=2")
+    assert int(config.get_database(tmp_path)["OPTIONS"]["connect_timeout"]) == 2
 
 
 def test_gunicorn_stops_at_once_on_a_wrong_variable(tmp_path):
