@@ -51,7 +51,11 @@ INSTALLED_APPS = [
     "prachum.badges",
     "prachum.exchange",
     "prachum.reports",
+    "prachum.api",
     "prachum.web",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -311,4 +315,35 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": config.get_log_level()},
     "loggers": {"axes": {"level": "WARNING"}},
+}
+
+
+# The public API (prachum.api, docs/api.md): tokens only (no session: no CSRF to reason about), JSON only,
+# errors as RFC 9457 problem details, a rate per token.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["prachum.api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["prachum.api.permissions.TokenScope"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["prachum.api.throttles.PerToken"],
+    "DEFAULT_THROTTLE_RATES": {"token": "600/min"},
+    "DEFAULT_PAGINATION_CLASS": "prachum.api.pagination.Cursor",
+    "PAGE_SIZE": 100,
+    "EXCEPTION_HANDLER": "prachum.api.problems.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Prachum API",
+    "DESCRIPTION": "Meetings, registrations, check-ins and webhooks of Prachum. Every request sends an API token "
+                   "(Authorization: Bearer …) made on the organizer pages; errors are RFC 9457 problem details.",
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }

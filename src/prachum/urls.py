@@ -21,6 +21,7 @@ urlpatterns = [
     # The passkey ceremonies' JSON endpoints (django-otp-webauthn), used by the login's second step.
     path("webauthn/", include("django_otp_webauthn.urls", namespace="otp_webauthn")),
     path("api/v1/", include("prachum.checkin.api_urls")),
+    path("api/v1/", include("prachum.api.urls")),
 ]
 
 urlpatterns += i18n_patterns(
