@@ -42,3 +42,23 @@ class ApiToken(models.Model):
     def actor_label(self) -> str:
         """How the audit trail names a change this token made (its owner is the actor)."""
         return f"API token {self.name} ({self.prefix}…)"
+
+
+class IdempotencyKey(models.Model):
+    """The first answer to a POST sent with an `Idempotency-Key` header, replayed for 24 hours when the same token
+    sends the same key again (api.idempotency). The row is written in the transaction of the change it answers,
+    so a racing duplicate waits on the unique key and then replays it: one registration per double click."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="idempotency_keys")
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)  # SHA-256 of method, path and body
+    status_code = models.PositiveSmallIntegerField()
+    content_type = models.CharField(max_length=100)
+    body = models.JSONField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["token", "key"], name="api_idempotency_key_unique")]
+
+    def __str__(self):
+        return self.key
