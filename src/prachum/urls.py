@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("m/", include("prachum.registration.meeting_page_urls")),
     # The organizer area: each app adds its pages under manage/<slug>/.
     path("manage/accounts/", include("prachum.accounts.manage_urls")),
+    path("manage/api-tokens/", include("prachum.api.token_urls")),
     path("manage/jobs/", include("prachum.jobs.urls")),
     path("manage/honorifics/", include("prachum.directory.manage_urls")),
     path("manage/", include("prachum.notify.urls")),  # before <slug>/: manage/outbox/ is not a meeting
