@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
-from .views import meetings
+from .views import meetings, registrations, reports, structure
 
 app_name = "api"
 
@@ -12,4 +12,16 @@ urlpatterns = [
     path("docs/", SpectacularRedocView.as_view(url_name="api:schema"), name="docs"),
     path("meetings/", meetings.MeetingList.as_view(), name="meetings"),
     path("meetings/<slug:slug>/", meetings.MeetingDetail.as_view(), name="meeting"),
+    path("meetings/<slug:slug>/sessions/", structure.SessionList.as_view(), name="sessions"),
+    path("meetings/<slug:slug>/categories/", structure.CategoryList.as_view(), name="categories"),
+    path("meetings/<slug:slug>/delegations/", structure.DelegationList.as_view(), name="delegations"),
+    path("meetings/<slug:slug>/registrations/", registrations.RegistrationList.as_view(), name="registrations"),
+    path("meetings/<slug:slug>/registrations/<int:pk>/", registrations.RegistrationDetail.as_view(),
+         name="registration"),
+    path("meetings/<slug:slug>/registrations/<int:pk>/approve/", registrations.Approve.as_view(), name="approve"),
+    path("meetings/<slug:slug>/registrations/<int:pk>/reject/", registrations.Reject.as_view(), name="reject"),
+    path("meetings/<slug:slug>/registrations/<int:pk>/cancel/", registrations.Cancel.as_view(), name="cancel"),
+    path("meetings/<slug:slug>/attendance/", reports.Attendance.as_view(), name="attendance"),
+    path("meetings/<slug:slug>/participants/", reports.ListOfParticipants.as_view(), name="participants"),
+    path("meetings/<slug:slug>/statistics/", reports.Statistics.as_view(), name="statistics"),
 ]

@@ -359,6 +359,7 @@ ORGANIZATION_COLUMNS = (
     "delegation__organization_id", "delegation__organization__name_lo", "delegation__organization__name_en",
     "delegation__organization__kind", "delegation__organization__protocol_order",
     "delegation__organization__former_names", "delegation__organization__member_since",
+    "delegation__organization__code",
 )
 
 
@@ -367,7 +368,8 @@ def organization_of_row(row: dict, meeting: Meeting) -> Organization | None:
     if row["delegation__organization_id"] is None:
         return None
     organization = Organization(
-        pk=row["delegation__organization_id"], name_lo=row["delegation__organization__name_lo"],
+        pk=row["delegation__organization_id"], code=row["delegation__organization__code"],
+        name_lo=row["delegation__organization__name_lo"],
         name_en=row["delegation__organization__name_en"], kind=row["delegation__organization__kind"],
         protocol_order=row["delegation__organization__protocol_order"],
         former_names=row["delegation__organization__former_names"], member_since=row["delegation__organization__member_since"],
