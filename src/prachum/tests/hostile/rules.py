@@ -96,6 +96,11 @@ RULES: dict[str, Rule] = {
     "admin:*": rule(why="behind the second factor, which no user of the world has"),
     "admin:login": LOGIN,  # sends a logged-in user on (to the second step), anyone else to the site's login
     "admin:logout": PUBLIC,
+    # The public API answers API tokens only: a login's session or a device's token is a 401 there.
+    # tests/hostile/test_api_matrix.py asks every operation of its schema with each kind of API token.
+    "api:*": rule(why="API tokens only (test_api_matrix.py)"),
+    "api:schema": PUBLIC,
+    "api:docs": PUBLIC,
     "checkin_api:redeem": DEVICE_OR_CHECK_IN,
     "checkin_api:sync": DEVICE_OR_CHECK_IN,
     "checkin_api:undo": DEVICE_OR_CHECK_IN,
@@ -258,6 +263,8 @@ def rule_of(name: str) -> Rule | None:
         return RULES[name]
     if name.startswith(("admin:", "admin/")):  # the Django admin's, named after its models
         return RULES["admin:*"]
+    if name.startswith("api:"):
+        return RULES["api:*"]
     return None
 
 
