@@ -42,6 +42,7 @@ urlpatterns += i18n_patterns(
     path("manage/", include("prachum.reports.urls")),
     path("manage/", include("prachum.checkin.manage_urls")),
     path("manage/", include("prachum.online.manage_urls")),
+    path("manage/", include("prachum.api.manage_urls")),
     path("checkin/", include("prachum.checkin.urls")),
     path("join/", include("prachum.online.urls")),
     path("", include("prachum.registration.urls")),

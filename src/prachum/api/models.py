@@ -62,3 +62,7 @@ class IdempotencyKey(models.Model):
 
     def __str__(self):
         return self.key
+
+
+# Webhooks and their deliveries (api/webhook_models.py).
+from .webhook_models import Webhook, WebhookDelivery  # noqa: E402,F401

@@ -29,6 +29,7 @@ from prachum.registration.models import BADGE_ALPHABET, BADGE_CODE_LENGTH, Parti
 
 from . import selectors
 from .models import CheckIn, CheckInCount, Device
+from .events import checkin_event
 
 Status = Registration.Status
 
@@ -253,6 +254,7 @@ def _check_in_locked(*, meeting, code: str, session_id: int | None, client_id: u
                       message=already_message(counting, meeting), extra={"stored": checkin})
     if counting is None:  # otherwise the one stored before stepped aside for this one: as many count
         _count_changes(meeting, {session_id: 1})
+        checkin_event(checkin, registration, meeting)
     return Result(Outcome.OK, registration=registration, checkin=checkin)
 
 
@@ -445,6 +447,7 @@ def _store_chunk(meeting, chunk: list[_Item], sent_at, device, actor):
             registration_id__in=ids, undone_at__isnull=True, is_conflict=False,
         ).select_related("device", "checked_in_by")
     }
+    counted_before = set(counting)
     flipped: list[CheckIn] = []
     created: list[CheckIn] = []
     decided = []
@@ -496,6 +499,9 @@ def _store_chunk(meeting, chunk: list[_Item], sent_at, device, actor):
     for checkin in flipped:
         changes[checkin.session_id] = changes.get(checkin.session_id, 0) - 1
     _count_changes(meeting, changes)
+    for checkin in created:  # a person now counted for a session who was not before: a domain event each
+        if not checkin.is_conflict and (checkin.registration_id, checkin.session_id) not in counted_before:
+            checkin_event(checkin, checkin.registration, meeting)
     return decided
 
 

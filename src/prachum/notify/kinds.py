@@ -22,6 +22,7 @@ KIND_LABELS = {
     "account.organizer_invitation": pgettext_lazy("message kind", "Invitation to an organizer account"),
     # To the secretariat
     "delegation.submitted": pgettext_lazy("message kind", "Delegation submitted by its focal point"),
+    "webhook.disabled": pgettext_lazy("message kind", "Webhook disabled after repeated failures"),
     # Online sessions
     "online.reminder": pgettext_lazy("message kind", "Reminder of an online session"),
     "online.calendar_updated": pgettext_lazy("message kind", "Changed times, with the calendar file"),

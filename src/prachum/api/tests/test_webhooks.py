@@ -1,0 +1,251 @@
+"""Webhooks against a real HTTP receiver on 127.0.0.1: signed and timestamped, retried after a 500 and
+delivered once, in order per registration, disabled with an email to the owner after repeated failure, and
+never carrying the private manage link."""
+
+import hashlib
+import hmac
+import json
+import threading
+import time
+import uuid
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from prachum.api import webhooks
+from prachum.api.models import Webhook, WebhookDelivery
+from prachum.checkin.services import check_in, sync_checkins
+from prachum.jobs import engine
+from prachum.notify.models import Message
+from prachum.registration.services.submission import submit_registration
+from prachum.registration.services.transitions import approve_registration, cancel_registration
+from prachum.registration.tests.factories import form_token, make_category, make_meeting, make_organizer, person, window
+from prachum.testing.smtp import free_port
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ALL_KINDS = [code for code, _label in webhooks.EVENT_KINDS]
+
+
+class Receiver:
+    """An HTTP server in a thread that checks each request's signature and timestamp as a receiver must,
+    and answers with the codes of `plan` (then 200)."""
+
+    def __init__(self):
+        self.secret = ""
+        self.plan: list[int] = []
+        self.requests: list[dict] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                timestamp = self.headers["Prachum-Timestamp"]
+                expected = "v1=" + hmac.new(receiver.secret.encode(), timestamp.encode() + b"." + body,
+                                            hashlib.sha256).hexdigest()
+                signed = hmac.compare_digest(expected, self.headers["Prachum-Signature"])
+                fresh = abs(time.time() - int(timestamp)) <= 300
+                code = receiver.plan.pop(0) if receiver.plan else 200
+                if not (signed and fresh):
+                    code = 401
+                receiver.requests.append({
+                    "event": self.headers["Prachum-Event"], "delivery": self.headers["Prachum-Delivery"],
+                    "body": json.loads(body), "raw": body, "code": code, "signed": signed, "fresh": fresh,
+                })
+                self.send_response(code)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, *args):
+                pass
+
+        self.port = free_port()
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.port}/hook"
+
+    def accepted(self):
+        return [r for r in self.requests if 200 <= r["code"] < 300]
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(autouse=True)
+def inline(settings):
+    settings.PRACHUM_DELIVERY = "inline"
+
+
+@pytest.fixture
+def receiver():
+    server = Receiver()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def meeting():
+    return make_meeting(**window())
+
+
+def hook_for(meeting, url, kinds=ALL_KINDS):
+    owner = make_organizer(meeting, role="owner")
+    hook, secret = webhooks.create_webhook(meeting=meeting, owner=owner, url=url, event_kinds=kinds)
+    return hook, secret
+
+
+def register(meeting, category):
+    return submit_registration(meeting=meeting, person=person(), category=category, client_token=form_token())
+
+
+def later(minutes=90):
+    return timezone.now() + timedelta(minutes=minutes)
+
+
+def test_a_signed_delivery_is_retried_after_a_500_and_arrives_once(meeting, receiver):
+    hook, receiver.secret = hook_for(meeting, receiver.url, ["registration.created"])
+    receiver.plan = [500]
+    registration = register(meeting, make_category(meeting, needs_approval=False)).registration
+
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.attempts, delivery.last_status_code, delivery.delivered_at) == (1, 500, None)
+    assert delivery.next_attempt_at > timezone.now()
+    engine.sweep(now=timezone.now())  # not due yet
+    assert len(receiver.requests) == 1
+
+    engine.sweep(now=later(2))
+    delivery.refresh_from_db()
+    assert delivery.delivered_at is not None and delivery.attempts == 2 and delivery.last_status_code == 200
+    assert [r["code"] for r in receiver.requests] == [500, 200]
+    assert all(r["signed"] and r["fresh"] for r in receiver.requests)
+    assert {r["delivery"] for r in receiver.requests} == {str(delivery.event_id)}  # one delivery id: dedupable
+    body = receiver.accepted()[0]["body"]
+    assert body["kind"] == "registration.created" and body["id"] == str(delivery.event_id)
+    assert body["data"]["registration"]["id"] == registration.pk
+    assert body["data"]["registration"]["meeting"] == meeting.slug
+    assert body["data"]["status_after"] == "approved"
+    engine.sweep(now=later(600))
+    assert len(receiver.accepted()) == 1
+
+
+def test_a_tampered_body_fails_the_receivers_check(meeting, receiver):
+    _hook, secret = hook_for(meeting, receiver.url, ["registration.created"])
+    receiver.secret = secret + "x"  # the receiver knows another secret: every signature is wrong
+    register(meeting, make_category(meeting, needs_approval=False))
+    assert [r["signed"] for r in receiver.requests] == [False]
+    assert WebhookDelivery.objects.get().last_status_code == 401
+
+
+def test_events_of_one_registration_arrive_in_order(meeting, receiver):
+    hook, receiver.secret = hook_for(meeting, receiver.url)
+    actor = hook.owner
+    receiver.plan = [500]  # the first event fails: the later ones of this registration wait for it
+    registration = register(meeting, make_category(meeting)).registration
+    approve_registration(registration_id=registration.pk, actor=actor)
+    check_in(meeting=meeting, code=registration.badge_code, client_id=uuid.uuid4(), actor=actor)
+    cancel_registration(registration_id=registration.pk, actor=actor)
+    other = register(meeting, make_category(meeting, needs_approval=False)).registration  # another subject
+
+    assert [r["event"] for r in receiver.requests] == ["registration.created", "registration.created"]
+    assert receiver.requests[1]["body"]["data"]["registration"]["id"] == other.pk
+    engine.sweep(now=later(2))
+    mine = [r for r in receiver.accepted()
+            if (r["body"]["data"].get("registration") or {}).get("id") == registration.pk]
+    assert [r["event"] for r in mine] == [
+        "registration.created", "registration.status_changed", "checkin.created", "registration.cancelled",
+    ]
+    changed, cancelled = mine[1]["body"]["data"], mine[3]["body"]["data"]
+    assert (changed["status_before"], changed["status_after"]) == ("pending", "approved")
+    assert (cancelled["status_before"], cancelled["status_after"]) == ("approved", "cancelled")
+    assert not WebhookDelivery.objects.filter(delivered_at__isnull=True).exists()
+
+
+def test_a_synced_check_in_is_an_event_once(meeting, receiver):
+    hook, receiver.secret = hook_for(meeting, receiver.url, ["checkin.created"])
+    registration = register(meeting, make_category(meeting, needs_approval=False)).registration
+    items = [{"client_id": str(uuid.uuid4()), "code": registration.badge_code,
+              "device_time": timezone.now().isoformat()} for _ in range(2)]
+    sync_checkins(meeting=meeting, items=items, sent_at=timezone.now(), actor=hook.owner)
+    assert [r["event"] for r in receiver.accepted()] == ["checkin.created"]
+
+
+def test_the_payload_never_holds_the_private_link(meeting, receiver):
+    hook, receiver.secret = hook_for(meeting, receiver.url)
+    result = register(meeting, make_category(meeting))
+    registration = result.registration
+    approve_registration(registration_id=registration.pk, actor=hook.owner)
+    cancel_registration(registration_id=registration.pk, actor=None)
+    assert len(receiver.accepted()) == 3
+    for request in receiver.requests:
+        raw = request["raw"].decode()
+        assert result.manage_token not in raw and registration.manage_token not in raw
+        assert registration.manage_token_hash not in raw and "/manage" not in raw
+
+
+def test_a_hook_failing_again_and_again_is_disabled_and_its_owner_told(meeting):
+    closed = f"http://127.0.0.1:{free_port()}/nobody-listens"
+    hook, _secret = hook_for(meeting, closed, ["registration.created"])
+    category = make_category(meeting, needs_approval=False)
+    for _ in range(webhooks.DISABLE_AFTER_FAILED_DELIVERIES):
+        register(meeting, category)
+    for step in range(webhooks.MAX_ATTEMPTS + 1):
+        engine.sweep(now=later(60 * 24))
+    hook.refresh_from_db()
+    assert not hook.is_active and hook.disabled_at is not None
+    assert WebhookDelivery.objects.filter(gave_up_at__isnull=False).count() == webhooks.DISABLE_AFTER_FAILED_DELIVERIES
+    delivery = WebhookDelivery.objects.first()
+    assert delivery.attempts == webhooks.MAX_ATTEMPTS and "Connection" in delivery.last_error
+    message = Message.objects.get(kind="webhook.disabled")
+    assert message.to_email == hook.owner.email and closed in message.body_text
+
+    # Disabled: a new event is not even written for it.
+    register(meeting, category)
+    assert WebhookDelivery.objects.count() == webhooks.DISABLE_AFTER_FAILED_DELIVERIES
+
+
+def test_a_rolled_back_change_sends_nothing(meeting, receiver):
+    from django.db import transaction
+
+    _hook, receiver.secret = hook_for(meeting, receiver.url)
+    category = make_category(meeting, needs_approval=False)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        submit_registration.in_transaction(meeting=meeting, person=person(), category=category,
+                                           client_token=form_token())
+        raise RuntimeError("undo")
+    assert receiver.requests == [] and not WebhookDelivery.objects.exists()
+
+
+@pytest.mark.parametrize("url", [
+    "file:///etc/passwd", "ftp://example.org/x", "gopher://example.org", "http://example.org/hook",
+    "https://10.0.0.5/hook", "https://192.168.1.1/", "https://172.16.0.1/", "https://169.254.169.254/latest",
+    "https://[::ffff:10.0.0.1]/", "https://[fd00::1]/", "https://0.0.0.0/", "http://10.1.2.3/",
+    "https://user:pw@example.org/", "https://intranet/", "https://printer.local/", "javascript:alert(1)",
+    "", "https://", "https://example.org:99999/", "https://exa mple.org/", "https://example.org/" + "a" * 600,
+])
+def test_bad_urls_are_refused(url):
+    with pytest.raises(ValidationError):
+        webhooks.validate_url(url)
+
+
+@pytest.mark.parametrize("url", [
+    "https://hooks.example.org/prachum", "http://localhost:8080/x", "http://127.0.0.1:9000/", "https://[::1]:8443/",
+    "https://8.8.8.8/hook",
+])
+def test_good_urls_are_taken(url):
+    assert webhooks.validate_url(url) == url
+
+
+def test_the_secret_is_stored_encrypted(meeting):
+    hook, secret = hook_for(meeting, "https://hooks.example.org/x")
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT secret FROM api_webhook WHERE id = %s", [hook.pk])
+        stored = cursor.fetchone()[0]
+    assert secret not in stored and Webhook.objects.get().secret == secret
