@@ -346,4 +346,6 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # A registration's language and a meeting's default language are one choice set: one name for it.
+    "ENUM_NAME_OVERRIDES": {"LanguageEnum": [("lo", "ລາວ"), ("en", "English")]},
 }

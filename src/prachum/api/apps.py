@@ -17,3 +17,9 @@ class ApiConfig(AppConfig):
         from prachum.audit.kinds import register_kinds
 
         register_kinds(AUDIT_KINDS)
+
+        from prachum.jobs import engine
+
+        from .idempotency import expire_keys
+
+        engine.register_periodic("api-idempotency-keys", expire_keys)

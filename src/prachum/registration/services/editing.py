@@ -53,14 +53,14 @@ def _needs_reapproval(registration: Registration, changed_fields: set, changed_a
     ).exists()
 
 
-def _send_back_for_review(registration: Registration, before: dict, after: dict, *, actor) -> None:
+def _send_back_for_review(registration: Registration, before: dict, after: dict, *, actor, actor_label: str = "") -> None:
     """Approved -> pending after a change that needs review. The registration keeps its seat (a pending
     one holds it too); the earlier decision is cleared so that a reviewer decides again."""
     _require_transaction("_send_back_for_review")
     registration.status = Status.PENDING
     registration.decided_at = registration.decided_by = None
     registration.save(update_fields=["status", "decided_at", "decided_by", "updated_at"])
-    audit(registration, "registration.sent_back_for_review", actor=actor, actor_label="" if actor else PARTICIPANT,
+    audit(registration, "registration.sent_back_for_review", actor=actor, actor_label=actor_label if actor else PARTICIPANT,
           before={"status": Status.APPROVED, **before}, after={"status": Status.PENDING, **after})
     tell(registration, "registration.changed_pending")
 
@@ -76,6 +76,7 @@ def update_registration(
     organization_name=UNCHANGED,
     participation=UNCHANGED,
     actor=None,
+    actor_label: str = "",
 ) -> Registration:
     """Apply the person's edit of their registration; returns it.
 
@@ -90,7 +91,7 @@ def update_registration(
     field of Meeting.reapproval_fields or the answer to a question whose version needs_reapproval
     (audit "registration.sent_back_for_review", email "registration.changed_pending"); values that
     stay the same change nothing.
-    `actor` None means the person through their manage link.
+    `actor` None means the person through their manage link; `actor_label` names an API token as the actor.
     Codes: not_editable, edits_closed, duplicate_email, category_not_open, needs_review, delegation_invalid,
     organization_not_allowed, participation_not_offered, full.
     """
@@ -149,7 +150,7 @@ def update_registration(
     if changed_answers:
         after["answers"] = sorted(changed_answers)  # which questions, never the (maybe sensitive) values
     if before or after:
-        audit(registration, "registration.updated", actor=actor, actor_label="" if actor else PARTICIPANT,
+        audit(registration, "registration.updated", actor=actor, actor_label=actor_label if actor else PARTICIPANT,
               before=before, after=after)
     if _needs_reapproval(registration, set(after) - {"answers"}, changed_answers):
         reviewed = set(registration.meeting.reapproval_fields)
@@ -157,7 +158,7 @@ def update_registration(
             registration,
             {k: v for k, v in before.items() if REAPPROVAL_KEYS.get(k, k) in reviewed},
             {k: v for k, v in after.items() if REAPPROVAL_KEYS.get(k, k) in reviewed or k == "answers"},
-            actor=actor,
+            actor=actor, actor_label=actor_label,
         )
     if moved:
         _promote_waitlisted(meeting)

@@ -36,16 +36,16 @@ def submit_in_transaction(**kwargs) -> SubmitResult:
     result = submit_registration.in_transaction(**kwargs)
     focal_point = kwargs.get("nominated_by")
     if result.created and focal_point is not None:
-        endorse_by_nomination(result.registration, focal_point)
+        endorse_by_nomination(result.registration, focal_point, actor_label=kwargs.get("actor_label", ""))
     return result
 
 
-def endorse_by_nomination(registration: Registration, focal_point) -> None:
+def endorse_by_nomination(registration: Registration, focal_point, *, actor_label: str = "") -> None:
     if not registration.category.needs_endorsement or registration.endorsed_at is not None:
         return
     registration.endorsed_at, registration.endorsed_by = timezone.now(), focal_point
     registration.save(update_fields=["endorsed_at", "endorsed_by", "updated_at"])
-    audit(registration, "registration.endorsed", actor=focal_point, after={"by_nomination": True})
+    audit(registration, "registration.endorsed", actor=focal_point, actor_label=actor_label, after={"by_nomination": True})
 
 
 @transaction.atomic(durable=True)
@@ -60,13 +60,14 @@ def nominate_delegate(
     language: str = "lo",
     client_token: str,
     focal_point,
+    actor_label: str = "",
 ) -> SubmitResult:
     """Register one member of `delegation`, nominated by its `focal_point`: a seat if one is free,
     else the waiting list. Refusals as submit_registration's (not_focal_point among them)."""
     return submit_in_transaction(
         meeting=meeting, category=category, person=person, answers=answers, delegation=delegation,
         participation=participation, language=language, client_token=client_token, nominated_by=focal_point,
-        actor=focal_point,
+        actor=focal_point, actor_label=actor_label,
     )
 
 

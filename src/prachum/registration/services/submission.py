@@ -95,6 +95,7 @@ def submit_registration(
     nominated_by=None,
     consented: bool = False,
     actor=None,
+    actor_label: str = "",
 ) -> SubmitResult:
     """Register one person at a meeting: a seat if one is free, else the waiting list.
 
@@ -103,7 +104,8 @@ def submit_registration(
     showed them (save_answers' `asked`). `client_token` is the form's one-time token: submitting it
     again returns the first registration (created=False).
     `consented`: the person agreed to the privacy notice now. `nominated_by`: the focal point of
-    `delegation` who registers this person. `actor`: the logged-in user submitting, if any.
+    `delegation` who registers this person. `actor`: the logged-in user submitting, if any;
+    `actor_label`: how the audit trail names it, where not by its username (an API token).
 
     Refusals (RegistrationError.code): form_reused, and rules.check_admission's: duplicate_email,
     not_open, closed, invitation_required, nomination_only, participation_not_offered,
@@ -159,7 +161,7 @@ def submit_registration(
         raise
     save_answers(registration, answers, asked=asked_questions)
     email = render_registration_email(registration=registration, kind=SUBMITTED_MESSAGE[guess])
-    record = dict(actor=actor, nominated_by=nominated_by, email=email, guess=guess)
+    record = dict(actor=actor, actor_label=actor_label, nominated_by=nominated_by, email=email, guess=guess)
 
     if invitation is None:
         # The common case, with the meeting lock held as briefly as can be: what the submission leaves
@@ -185,11 +187,12 @@ def submit_registration(
     return SubmitResult(registration, True, token)
 
 
-def _leave_record(registration: Registration, status: str, *, invitation, actor, nominated_by, email, guess) -> None:
+def _leave_record(registration: Registration, status: str, *, invitation, actor, actor_label, nominated_by, email,
+                  guess) -> None:
     """The audit event and the message of a submission that gets `status` (`email`: rendered for `guess`)."""
     audit(
         registration, "registration.submitted", actor=actor or nominated_by,
-        actor_label="" if (actor or nominated_by) else PARTICIPANT,
+        actor_label=actor_label if (actor or nominated_by) else PARTICIPANT,
         after={
             "status": status, "category": registration.category_id, "delegation": registration.delegation_id,
             "participation": registration.participation, "invitation": invitation.pk if invitation else None,

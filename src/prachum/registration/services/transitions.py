@@ -36,7 +36,7 @@ def _check_transition(registration: Registration, status: str, unchanged_since: 
 
 @use_case
 def approve_registration(*, registration_id: int, actor=None, force: bool = False,
-                         unchanged_since: datetime | None = None) -> Registration:
+                         unchanged_since: datetime | None = None, actor_label: str = "") -> Registration:
     """Approve a pending or waitlisted registration.
 
     A pending registration holds its seat already. A waitlisted one takes a seat now, so it must fit the
@@ -64,14 +64,15 @@ def approve_registration(*, registration_id: int, actor=None, force: bool = Fals
     registration.status = Status.APPROVED
     registration.decided_at, registration.decided_by = timezone.now(), actor
     registration.save(update_fields=["status", "decided_at", "decided_by", "updated_at"])
-    audit(registration, "registration.approved", actor=actor, before={"status": before},
+    audit(registration, "registration.approved", actor=actor, actor_label=actor_label, before={"status": before},
           after={"status": registration.status, "beyond_seats": forced})
     tell(registration, "registration.confirmed")
     return registration
 
 
 @use_case
-def reject_registration(*, registration_id: int, actor=None, unchanged_since: datetime | None = None, reason: str = "") -> Registration:
+def reject_registration(*, registration_id: int, actor=None, unchanged_since: datetime | None = None, reason: str = "",
+                        actor_label: str = "") -> Registration:
     """Reject a pending or waitlisted registration; a freed seat goes to the waiting list. Code: bad_transition."""
     registration = lock_registration(registration_id)
     _check_transition(registration, Status.REJECTED, unchanged_since)
@@ -79,7 +80,7 @@ def reject_registration(*, registration_id: int, actor=None, unchanged_since: da
     registration.status = Status.REJECTED
     registration.decided_at, registration.decided_by, registration.decision_reason = timezone.now(), actor, reason
     registration.save(update_fields=["status", "decided_at", "decided_by", "decision_reason", "updated_at"])
-    audit(registration, "registration.rejected", actor=actor, before={"status": before},
+    audit(registration, "registration.rejected", actor=actor, actor_label=actor_label, before={"status": before},
           after={"status": registration.status, "reason": reason})
     tell(registration, "registration.rejected")
     if before in Registration.SEAT_HOLDING:
@@ -104,7 +105,8 @@ def waitlist_registration(*, registration_id: int, actor=None, unchanged_since: 
 
 
 @use_case
-def cancel_registration(*, registration_id: int, actor=None, unchanged_since: datetime | None = None, reason: str = "") -> Registration:
+def cancel_registration(*, registration_id: int, actor=None, unchanged_since: datetime | None = None, reason: str = "",
+                        actor_label: str = "") -> Registration:
     """Cancel a registration in any state but cancelled; its seat goes to the waiting list.
     `actor` None means the person through their private manage link. Code: bad_transition."""
     registration = lock_registration(registration_id)
@@ -112,7 +114,7 @@ def cancel_registration(*, registration_id: int, actor=None, unchanged_since: da
     before = registration.status
     registration.status, registration.cancelled_at = Status.CANCELLED, timezone.now()
     registration.save(update_fields=["status", "cancelled_at", "updated_at"])
-    audit(registration, "registration.cancelled", actor=actor, actor_label="" if actor else PARTICIPANT,
+    audit(registration, "registration.cancelled", actor=actor, actor_label=actor_label if actor else PARTICIPANT,
           before={"status": before}, after={"status": registration.status, "reason": reason})
     tell(registration, "registration.cancelled")
     if before in Registration.SEAT_HOLDING:
