@@ -1,3 +1,4 @@
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 
@@ -6,6 +7,10 @@ class PerToken(SimpleRateThrottle):
     so one busy system does not take the others' share; 429 with Retry-After beyond it."""
 
     scope = "token"
+
+    def get_rate(self):
+        # Read when asked, not when the class was made, so that a changed setting (and a test's) takes effect.
+        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
 
     def get_cache_key(self, request, view):
         token = getattr(request, "auth", None)

@@ -2,6 +2,7 @@
 in the request's language; the schema is OpenAPI 3.1 and the docs page reads it from our own static files."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from prachum.accounts.tests.factories import make_user
@@ -91,3 +92,16 @@ def test_the_schema_is_openapi_3_1_and_the_docs_page_uses_local_scripts():
     page = client.get("/api/v1/docs/")
     assert page.status_code == 200
     assert b"cdn.jsdelivr" not in page.content and b"/static/" in page.content
+
+
+def test_each_token_has_its_own_rate_and_beyond_it_429_with_retry_after(organizer, meetings, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"token": "3/min"}}
+    cache.clear()  # counts of earlier tests' tokens, whose ids these may reuse
+    _a, busy = create_token(owner=organizer, name="busy", scope="read")
+    _b, quiet = create_token(owner=organizer, name="quiet", scope="read")
+    client = Client()
+    assert [client.get("/api/v1/meetings/", **bearer(busy)).status_code for _ in range(3)] == [200, 200, 200]
+    refused = client.get("/api/v1/meetings/", **bearer(busy), HTTP_ACCEPT_LANGUAGE="lo")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert refused["Content-Type"] == "application/problem+json" and refused.json()["title"] == "ຄຳຮ້ອງຂໍຫຼາຍເກີນໄປ."
+    assert client.get("/api/v1/meetings/", **bearer(quiet)).status_code == 200
