@@ -39,8 +39,9 @@ def refused(error: RegistrationError) -> Response:
 def _id_of(queryset, pk, field):
     found = queryset.filter(pk=pk).first()
     if found is None:
-        raise exceptions.ValidationError({field: [_("No such %(field)s at this meeting.") % {"field": field}]},
-                                         code="unknown")
+        message = (_("No category of this meeting has this id.") if field == "category"
+                   else _("No delegation of this meeting has this id."))
+        raise exceptions.ValidationError({field: [message]}, code="unknown")
     return found
 
 
