@@ -1,15 +1,15 @@
 """/api/v1/: the public REST API (docs/api.md; the schema at schema/, the readable page at docs/)."""
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+from drf_spectacular.views import SpectacularAPIView
 
-from .views import meetings, registrations, reports, structure
+from .views import docs, meetings, registrations, reports, structure
 
 app_name = "api"
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularRedocView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", docs.RedocView.as_view(url_name="api:schema"), name="docs"),
     path("meetings/", meetings.MeetingList.as_view(), name="meetings"),
     path("meetings/<slug:slug>/", meetings.MeetingDetail.as_view(), name="meeting"),
     path("meetings/<slug:slug>/sessions/", structure.SessionList.as_view(), name="sessions"),
