@@ -37,6 +37,7 @@ def kind_label(kind: str):
 # reads as the verbose name of the model's field, else as its key (audit/changes.py).
 FIELD_LABELS = {
     "status": _("Status"),
+    "scope": _("Access"),  # an API token's: read, or read and write
     "reason": pgettext_lazy("audit", "Reason"),
     "category": _("Category"),
     "delegation": _("Delegation"),
