@@ -126,6 +126,8 @@ class RegistrationList(_Registrations, generics.ListCreateAPIView):
     @idempotent
     def post(self, request, *args, **kwargs):
         access = self.access()
+        if not (access.can_review or access.is_focal_point):  # before the body: a refusal says who, not what
+            raise exceptions.PermissionDenied(_("Organizers, reviewers and focal points register people."))
         data = RegistrationCreate(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
