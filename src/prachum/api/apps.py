@@ -5,6 +5,11 @@ from django.utils.translation import gettext_lazy as _
 AUDIT_KINDS = {
     "api.token_created": _("API token made"),
     "api.token_revoked": _("API token revoked"),
+    "api.webhook_created": _("Webhook added"),
+    "api.webhook_enabled": _("Webhook enabled"),
+    "api.webhook_disabled": _("Webhook disabled"),
+    "api.webhook_deleted": _("Webhook deleted"),
+    "api.webhook_resent": _("Webhook delivery sent again"),
 }
 
 
@@ -17,6 +22,10 @@ class ApiConfig(AppConfig):
         from prachum.audit.kinds import register_kinds
 
         register_kinds(AUDIT_KINDS)
+
+        from prachum.api import webhooks
+
+        webhooks.register()  # the receiver of domain events, and the "webhooks" queue of the engine
 
         from prachum.jobs import engine
 

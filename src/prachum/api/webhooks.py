@@ -183,7 +183,7 @@ def resend_delivery(*, delivery_id: int, meeting, actor) -> WebhookDelivery:
             next_attempt_at=timezone.now(),
         )
         record_audit(kind="api.webhook_resent", actor=actor, meeting=meeting, obj=old.webhook,
-                     after={"delivery": str(old.event_id), "new_delivery": str(new.event_id)})
+                     after={"url": old.webhook.url, "delivery": str(old.event_id)})
         transaction.on_commit(lambda: engine.hand_off(QUEUE, new.pk), robust=True)
     return new
 
@@ -378,7 +378,7 @@ def _record_failure(delivery: WebhookDelivery, status: int | None, error: str, e
             hook.is_active, hook.disabled_at = False, now
             fields += ["is_active", "disabled_at"]
             record_audit(kind="api.webhook_disabled", actor=None, actor_label="Prachum", meeting=hook.meeting,
-                         obj=hook, after={"url": hook.url, "reason": "failures", "failed_deliveries": hook.failure_count})
+                         obj=hook, after={"url": hook.url, "reason": "failures"})
             _tell_owner(hook)
         if fields:
             hook.save(update_fields=fields)

@@ -38,6 +38,9 @@ def kind_label(kind: str):
 FIELD_LABELS = {
     "status": _("Status"),
     "scope": _("Access"),  # an API token's: read, or read and write
+    "url": _("Web address"),  # a webhook's
+    "events": _("Events"),  # the event kinds a webhook receives
+    "delivery": _("Delivery id"),  # a webhook delivery's
     "reason": pgettext_lazy("audit", "Reason"),
     "category": _("Category"),
     "delegation": _("Delegation"),

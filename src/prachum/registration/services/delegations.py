@@ -18,6 +18,7 @@ from prachum.core.outbox import RenderedEmail, queue_message
 from prachum.meetings.models import Delegation, MeetingRole
 from prachum.registration.errors import RegistrationError
 from prachum.registration.models import Registration
+from prachum.registration.services.events import delegation_submitted
 from prachum.registration.services.locking import lock_meeting, lock_registration
 from prachum.registration.services.notices import audit
 from prachum.registration.services.rules import is_focal_point
@@ -98,6 +99,7 @@ def submit_delegation(*, delegation_id: int, actor) -> Delegation:
         after={"members": [m.pk for m in members]},
     )
     _tell_secretariat(meeting, delegation, members, actor)
+    delegation_submitted(delegation, members, resubmitted=before is not None)
     return delegation
 
 

@@ -11,6 +11,7 @@ from prachum.registration.errors import RegistrationError
 from prachum.registration.models import Registration
 from prachum.registration.selectors import active_registration_by_email
 from prachum.registration.services.answers import replace_answers
+from prachum.registration.services.events import registration_event
 from prachum.registration.services.locking import _require_transaction, lock_registration
 from prachum.registration.services.notices import PARTICIPANT, audit, tell
 from prachum.registration.services.rules import check_editable, resolve_category, resolve_organization, resolve_participation
@@ -63,6 +64,7 @@ def _send_back_for_review(registration: Registration, before: dict, after: dict,
     audit(registration, "registration.sent_back_for_review", actor=actor, actor_label=actor_label if actor else PARTICIPANT,
           before={"status": Status.APPROVED, **before}, after={"status": Status.PENDING, **after})
     tell(registration, "registration.changed_pending")
+    registration_event("registration.status_changed", registration, before=Status.APPROVED.value)
 
 
 @transaction.atomic(durable=True)

@@ -10,6 +10,7 @@ from prachum.core.caching import ProcessCache
 from prachum.meetings.models import Category, Delegation, Meeting
 from prachum.registration.models import Registration
 from prachum.registration.selectors import seat_limit, seat_pool, seats_taken, seats_taken_by, waitlist
+from prachum.registration.services.events import registration_event
 from prachum.registration.services.locking import lock_meeting
 from prachum.registration.services.notices import audit, tell
 
@@ -133,6 +134,7 @@ def _promote_waitlisted(meeting: Meeting, *, actor=None, exclude=()) -> list[Reg
         audit(registration, "registration.promoted", actor=actor,
               before={"status": Status.WAITLISTED.value}, after={"status": registration.status})
         tell(registration, "registration.promoted")
+        registration_event("registration.status_changed", registration, before=Status.WAITLISTED.value)
         promoted.append(registration)
         for key in {"total", pool}:
             taken[key] += 1

@@ -12,6 +12,7 @@ from prachum.meetings.models import Category, Delegation, Meeting
 from prachum.registration.errors import RegistrationError
 from prachum.registration.models import Invitation, Registration
 from prachum.registration.services.answers import save_answers
+from prachum.registration.services.events import registration_event
 from prachum.registration.services.locking import lock_meeting
 from prachum.registration.services.notices import PARTICIPANT, SUBMITTED_MESSAGE, audit, tell
 from prachum.registration.services.rules import (
@@ -199,6 +200,7 @@ def _leave_record(registration: Registration, status: str, *, invitation, actor,
         },
     )
     tell(registration, SUBMITTED_MESSAGE[status], rendered=email if status == guess else None)
+    registration_event("registration.created", registration)
 
 
 def _status_guess(meeting: Meeting, registration: Registration) -> str:

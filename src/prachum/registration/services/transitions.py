@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from prachum.core.transactions import use_case
 from prachum.registration.errors import RegistrationError
 from prachum.registration.models import Registration
+from prachum.registration.services.events import registration_event
 from prachum.registration.services.locking import lock_meeting, lock_registration
 from prachum.registration.services.notices import PARTICIPANT, audit, tell
 from prachum.registration.services.rules import is_organizer
@@ -67,6 +68,7 @@ def approve_registration(*, registration_id: int, actor=None, force: bool = Fals
     audit(registration, "registration.approved", actor=actor, actor_label=actor_label, before={"status": before},
           after={"status": registration.status, "beyond_seats": forced})
     tell(registration, "registration.confirmed")
+    registration_event("registration.status_changed", registration, before=before)
     return registration
 
 
@@ -83,6 +85,7 @@ def reject_registration(*, registration_id: int, actor=None, unchanged_since: da
     audit(registration, "registration.rejected", actor=actor, actor_label=actor_label, before={"status": before},
           after={"status": registration.status, "reason": reason})
     tell(registration, "registration.rejected")
+    registration_event("registration.status_changed", registration, before=before)
     if before in Registration.SEAT_HOLDING:
         _promote_waitlisted(registration.meeting)
     return registration
@@ -100,6 +103,7 @@ def waitlist_registration(*, registration_id: int, actor=None, unchanged_since: 
     audit(registration, "registration.waitlisted", actor=actor, before={"status": before},
           after={"status": registration.status})
     tell(registration, "registration.waitlisted")
+    registration_event("registration.status_changed", registration, before=before)
     _promote_waitlisted(registration.meeting, exclude=[registration.pk])
     return registration
 
@@ -117,6 +121,7 @@ def cancel_registration(*, registration_id: int, actor=None, unchanged_since: da
     audit(registration, "registration.cancelled", actor=actor, actor_label=actor_label if actor else PARTICIPANT,
           before={"status": before}, after={"status": registration.status, "reason": reason})
     tell(registration, "registration.cancelled")
+    registration_event("registration.cancelled", registration, before=before)
     if before in Registration.SEAT_HOLDING:
         _promote_waitlisted(registration.meeting)
     return registration
