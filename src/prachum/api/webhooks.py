@@ -365,7 +365,10 @@ def _record_failure(delivery: WebhookDelivery, status: int | None, error: str, e
             next_attempt_at=None if gave_up else now + retry_delay(delivery.attempts),
             gave_up_at=now if gave_up else None,
         )
-        hook = Webhook.objects.select_for_update().select_related("owner", "meeting").get(pk=delivery.webhook_id)
+        hook = Webhook.objects.select_for_update().select_related("owner", "meeting").filter(
+            pk=delivery.webhook_id).first()
+        if hook is None:  # deleted while this attempt was under way
+            return
         fields = []
         if hook.failing_since is None:
             hook.failing_since = now

@@ -249,3 +249,29 @@ def test_the_secret_is_stored_encrypted(meeting):
         cursor.execute("SELECT secret FROM api_webhook WHERE id = %s", [hook.pk])
         stored = cursor.fetchone()[0]
     assert secret not in stored and Webhook.objects.get().secret == secret
+
+
+def test_a_submitted_delegation_and_a_file_of_people_are_events(meeting, receiver):
+    from django.db import transaction
+
+    from prachum.registration.services.delegations import submit_delegation
+    from prachum.registration.services.nomination import BulkRow, register_in_bulk
+    from prachum.registration.tests.factories import make_delegation, make_focal_point, make_registration
+
+    hook, receiver.secret = hook_for(meeting, receiver.url, ["delegation.submitted", "registration.created"])
+    category = make_category(meeting, needs_approval=False)
+    delegation = make_delegation(meeting)
+    member = make_registration(meeting, category, delegation=delegation)
+    submit_delegation(delegation_id=delegation.pk, actor=make_focal_point(delegation))
+    rows = [BulkRow(line=n, person=person(), answers={}, category=category, delegation=None,
+                    organization_name="", participation="", language="lo") for n in (2, 3)]
+    with transaction.atomic():
+        created = register_in_bulk(meeting=meeting, rows=rows, batch="b1", actor=hook.owner)
+
+    events = [r["body"] for r in receiver.accepted()]
+    assert [e["kind"] for e in events] == ["delegation.submitted", "registration.created", "registration.created"]
+    submitted = events[0]["data"]
+    assert submitted["delegation"]["id"] == delegation.pk and submitted["resubmitted"] is False
+    assert [m["id"] for m in submitted["members"]] == [member.pk]
+    assert [e["data"]["registration"]["id"] for e in events[1:]] == [r.pk for r in created]
+    assert member.manage_token not in json.dumps(events)
