@@ -18,6 +18,9 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from prachum.api.services import create_token
+from prachum.api.webhook_models import WebhookDelivery
+from prachum.api.webhooks import create_webhook
 from prachum.checkin.services import create_device
 from prachum.core.outbox import RenderedEmail
 from prachum.jobs.models import Job
@@ -107,6 +110,12 @@ class World:
         self.room = make_room(m, session=self.session)
         self.rule = ReminderRule.objects.create(meeting=m, minutes_before=60)
         self.device, self.device_token = create_device(meeting=m, name="Front desk")
+        self.webhook, _secret = create_webhook(meeting=m, owner=owner, url="https://hooks.example.org/world",
+                                               event_kinds=["delegation.submitted"])
+        self.webhook_delivery = WebhookDelivery.objects.create(
+            webhook=self.webhook, event_kind="delegation.submitted", subject_id="delegation-0", payload={},
+            delivered_at=timezone.now())
+        self.api_token, _secret = create_token(owner=owner, name="World sync", scope="read", meeting=m)
         self.other_device, self.other_device_token = create_device(meeting=self.other, name="Y desk")
         self.document = upload_document(
             meeting=m, actor=owner, uploaded=SimpleUploadedFile("agenda.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"),
@@ -146,6 +155,8 @@ class World:
             "session_id": self.session.pk,
             "session_pk": self.session.pk,
             "device_id": self.device.pk,
+            "webhook_id": self.webhook.pk,
+            "delivery_id": self.webhook_delivery.pk,
             "rule_id": self.rule.pk,
             "photo_id": self.photo.pk,
             "document_id": self.document.pk,
@@ -175,6 +186,7 @@ class World:
             "outbox:message": self.message.pk, "outbox:resend": self.message.pk, "outbox:message_html": self.message.pk,
             "account_admin:set_active": self.new_user.pk, "account_admin:set_right": self.new_user.pk,
             "account_admin:resend": self.new_user.pk,
+            "api_tokens:revoke": self.api_token.pk,
         }
         result = {}
         for key in keys:

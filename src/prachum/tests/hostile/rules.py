@@ -100,6 +100,10 @@ RULES: dict[str, Rule] = {
     # tests/hostile/test_api_matrix.py asks every operation of its schema with each kind of API token.
     "api:*": rule(why="API tokens only (test_api_matrix.py)"),
     "api:schema": PUBLIC,
+    # One's own API tokens: anyone who registers or reviews people somewhere (check-in staff have devices).
+    "api_tokens:list": rule("focal_a", "focal_b", "reviewer", "manager", "owner", "owner_y", "admin"),
+    "api_tokens:new": rule("focal_a", "focal_b", "reviewer", "manager", "owner", "owner_y", "admin"),
+    "api_tokens:revoke": rule("owner", why="the world's token is the owner's; anyone else's answer is 404"),
     "api:docs": PUBLIC,
     "checkin_api:redeem": DEVICE_OR_CHECK_IN,
     "checkin_api:sync": DEVICE_OR_CHECK_IN,
@@ -229,6 +233,11 @@ RULES: dict[str, Rule] = {
     "checkin_manage:devices": MANAGE,
     "checkin_manage:revoke_device": MANAGE,
     "checkin_manage:attendance": REVIEW,
+    "webhooks:list": MANAGE,
+    "webhooks:toggle": MANAGE,
+    "webhooks:delete": MANAGE,
+    "webhooks:deliveries": MANAGE,
+    "webhooks:resend": MANAGE,
     "online_manage:index": MANAGE,
     "online_manage:room": MANAGE,
     "online_manage:session_room": MANAGE,
