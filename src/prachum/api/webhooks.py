@@ -193,8 +193,14 @@ def resend_delivery(*, delivery_id: int, meeting, actor) -> WebhookDelivery:
 
 def receive(kind: str, *, meeting_id: int, subject_id, data) -> list[WebhookDelivery]:
     """prachum.core.events receiver: one delivery per active hook of the meeting that wants `kind`."""
-    hooks = [hook for hook in Webhook.objects.filter(meeting_id=meeting_id, is_active=True).only("pk", "event_kinds")
-             if kind in hook.event_kinds]
+    cache = events.batch_cache()
+    key = ("api.webhooks", meeting_id)
+    active = cache.get(key) if cache is not None else None
+    if active is None:
+        active = list(Webhook.objects.filter(meeting_id=meeting_id, is_active=True).only("pk", "event_kinds"))
+        if cache is not None:
+            cache[key] = active
+    hooks = [hook for hook in active if kind in hook.event_kinds]
     if not hooks:
         return []
     now = timezone.now()

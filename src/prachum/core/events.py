@@ -14,6 +14,8 @@ returns the dict: then it is built only when a receiver wants it (a meeting with
 per event, not the payload's); receivers read it through `resolve(data)`.
 """
 
+import contextlib
+import contextvars
 from typing import Callable
 
 from django.db import connection
@@ -27,6 +29,23 @@ KINDS = (
 )
 
 _receivers: list[Callable] = []
+_batch: contextvars.ContextVar[dict | None] = contextvars.ContextVar("prachum_events_batch", default=None)
+
+
+@contextlib.contextmanager
+def batch():
+    """Around many emits in one transaction (an import of 5,000 rows): receivers may keep what they read
+    once for the whole block in `batch_cache()` (the api's receiver reads a meeting's hooks once, not per row)."""
+    token = _batch.set({})
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+
+
+def batch_cache() -> dict | None:
+    """A dict that lives as long as the enclosing `batch()` block, or None outside one."""
+    return _batch.get()
 
 
 def register_receiver(function: Callable) -> None:

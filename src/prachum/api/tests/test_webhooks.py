@@ -275,3 +275,19 @@ def test_a_submitted_delegation_and_a_file_of_people_are_events(meeting, receive
     assert [m["id"] for m in submitted["members"]] == [member.pk]
     assert [e["data"]["registration"]["id"] for e in events[1:]] == [r.pk for r in created]
     assert member.manage_token not in json.dumps(events)
+
+
+def test_a_file_of_people_reads_the_meetings_hooks_once(meeting):
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from prachum.registration.services.nomination import BulkRow, register_in_bulk
+
+    hook, _secret = hook_for(meeting, "https://hooks.example.org/in", ["registration.created"])
+    Webhook.objects.filter(pk=hook.pk).update(is_active=False)  # nothing is sent; the look-up is what counts
+    category = make_category(meeting, needs_approval=False)
+    rows = [BulkRow(line=n, person=person(), answers={}, category=category, delegation=None,
+                    organization_name="", participation="", language="lo") for n in range(2, 22)]
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        register_in_bulk(meeting=meeting, rows=rows, batch="b2", actor=hook.owner)
+    assert len([q for q in queries.captured_queries if 'FROM "api_webhook"' in q["sql"]]) == 1

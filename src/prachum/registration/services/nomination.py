@@ -22,6 +22,7 @@ from prachum.registration.models import Answer, Registration
 from prachum.registration.selectors import seat_pool, seats_taken
 # The answers' storage rules (JSON, encryption of sensitive ones), applied to many rows at once.
 from prachum.registration.services.answers import _answer, _is_empty
+from prachum.core import events as domain_events
 from prachum.registration.services.events import registration_event
 from prachum.registration.services.locking import lock_meeting
 from prachum.registration.services.notices import SUBMITTED_MESSAGE, audit, tell
@@ -186,8 +187,9 @@ def register_in_bulk(*, meeting: Meeting, rows: list[BulkRow], batch: str, actor
             events.append(dict(kind="registration.endorsed", actor=nominated_by, meeting=meeting,
                                registration=registration, obj=registration, after={"by_nomination": True}))
     record_audits(events)
-    for registration in registrations:
-        registration_event("registration.created", registration)
+    with domain_events.batch():  # the receivers read what they need once for the whole file
+        for registration in registrations:
+            registration_event("registration.created", registration)
     return registrations
 
 
