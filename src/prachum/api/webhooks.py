@@ -352,8 +352,8 @@ def _record_delivered(delivery: WebhookDelivery, status: int, elapsed: int) -> N
         WebhookDelivery.objects.filter(pk=delivery.pk, leased=True).update(
             leased=False, delivered_at=now, next_attempt_at=None, last_status_code=status, last_error="",
             response_ms=elapsed)
-        Webhook.objects.filter(pk=delivery.webhook_id).exclude(failure_count=0, failing_since=None).update(
-            failure_count=0, failing_since=None)
+        if delivery.webhook.failure_count or delivery.webhook.failing_since:  # as read when claimed
+            Webhook.objects.filter(pk=delivery.webhook_id).update(failure_count=0, failing_since=None)
     delivery.delivered_at, delivery.last_status_code, delivery.leased = now, status, False
     # The next event of the same subject waited for this one.
     following = (due_deliveries().filter(webhook_id=delivery.webhook_id, subject_id=delivery.subject_id)

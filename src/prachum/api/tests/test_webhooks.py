@@ -122,6 +122,8 @@ def test_a_signed_delivery_is_retried_after_a_500_and_arrives_once(meeting, rece
     engine.sweep(now=later(2))
     delivery.refresh_from_db()
     assert delivery.delivered_at is not None and delivery.attempts == 2 and delivery.last_status_code == 200
+    hook.refresh_from_db()
+    assert hook.failing_since is None and hook.failure_count == 0 and hook.is_active  # a success clears the failures
     assert [r["code"] for r in receiver.requests] == [500, 200]
     assert all(r["signed"] and r["fresh"] for r in receiver.requests)
     assert {r["delivery"] for r in receiver.requests} == {str(delivery.event_id)}  # one delivery id: dedupable
