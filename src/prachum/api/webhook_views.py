@@ -55,9 +55,12 @@ def webhook_list(request, slug, access):
     hooks = list(Webhook.objects.filter(meeting=meeting).select_related("owner").defer("secret").order_by("-created_at"))
     for hook in hooks:
         hook.kind_labels = [labels.get(kind, kind) for kind in hook.event_kinds]
-    return render(request, "api/webhooks/list.html", {
+    response = render(request, "api/webhooks/list.html", {
         "access": access, "tab": "webhooks", "form": form, "new_secret": secret, "hooks": hooks,
     }, status=400 if request.method == "POST" and form.errors else 200)
+    if secret:  # shown once: kept by no cache, as the token page's secret
+        response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_POST
