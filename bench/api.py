@@ -4,6 +4,7 @@ config, PostgreSQL, Redis (cache, rate limits, Celery's queue), an asyncio + htt
 
     .venv/bin/python bench/api.py                      # create 1,000, list 5,000 page by page, fan out 1,000 webhooks
     .venv/bin/python bench/api.py --creates 300 --people 2000 --events 300  # quicker
+    .venv/bin/python bench/api.py --src /tmp/perf-old/src   # another tree's src/ (run each tree in turn)
 
 1. create: --creates registrations through POST /api/v1/meetings/<slug>/registrations/ (each with its own
    Idempotency-Key and email), c=16, a manager's read-write token narrowed to the meeting;
@@ -191,6 +192,9 @@ def run_fanout(tree: Tree, base: str, args) -> dict:
         os.killpg(worker.pid, 15)
         worker.wait(timeout=30)
         receiver.server.shutdown()
+    if len(receiver.arrived) < made.ok:
+        tail = (tree.site.data_dir / "celery.log").read_text(errors="replace").splitlines()[-15:]
+        log("  the worker's log ends:\n    " + "\n    ".join(tail))
     last = max(receiver.arrived) if receiver.arrived else None
     return {"events": made.ok, "received": len(receiver.arrived), "distinct": len(receiver.events),
             "bad_signatures": len(receiver.bad), "seconds": None if last is None else last - started,
@@ -208,6 +212,8 @@ def main(argv=None) -> int:
     parser.add_argument("--timeout", type=float, default=30)
     parser.add_argument("--redis-base", default="redis://127.0.0.1:6379")
     parser.add_argument("--pg-admin-url", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--src", type=Path, default=None,
+                        help="measure another source tree (its src/ folder) instead of this one")
     args = parser.parse_args(argv)
     if problem := bench.pg_unreachable(args.pg_admin_url):
         log(f"PostgreSQL unreachable ({problem}): nothing to measure")
@@ -217,10 +223,11 @@ def main(argv=None) -> int:
         f"load average {os.getloadavg()[0]:.2f}  c={args.clients}, httpx, PostgreSQL + Redis, gunicorn")
     tmp = Path(tempfile.mkdtemp(prefix="prachum-api-"))
     tree_args = argparse.Namespace(redis_base=args.redis_base, pg_admin_url=args.pg_admin_url, people=10)
-    tree = Tree("api", None, 10, tree_args, tmp)
+    tree = Tree("api", args.src.resolve() if args.src else None, 10, tree_args, tmp)
     runs, fanout = [], {}
     try:
         tree.prepare()
+        log(f"  prachum from {tree.site.shell_value('import prachum; print(prachum.__file__)').strip()}")
         tree.api_token = tree.site.shell_value(TOKEN % {"slug": REGISTER_SLUG}).strip()
         base = tree.start(1)
         run_creates(tree, base, args, 50, "warm")
