@@ -23,6 +23,7 @@ from ..pagination import Cursor
 from ..problems import problem
 from ..serializers_registrations import (
     DecisionInput, NamesOnlySerializer, RegistrationCreate, RegistrationSerializer, RegistrationUpdate,
+    registration_row, registration_rows, shown_columns,
 )
 
 # A refusal of a registration service → the HTTP status it answers with.
@@ -73,8 +74,8 @@ class _Registrations:
         raise exceptions.PermissionDenied(_("The token's owner may not change this registration."))
 
     def shown(self, registration, status_code=200) -> Response:
-        serializer = NamesOnlySerializer if self.names_only() else RegistrationSerializer
-        return Response(serializer(registration).data, status=status_code)
+        """What RegistrationSerializer (NamesOnlySerializer for check-in staff) shows of `registration`."""
+        return Response(registration_row(registration, names_only=self.names_only()), status=status_code)
 
     def actor(self):
         return {"actor": self.request.user, "actor_label": self.request.auth.actor_label}
@@ -106,16 +107,28 @@ class RegistrationList(_Registrations, generics.ListCreateAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
+        """The organizer list's rows (its filters, from its form), the columns the page shows."""
         from prachum.registration.views.organizer_forms import RegistrationFilterForm
 
         access = self.access()
-        form = RegistrationFilterForm(self.request.query_params or None, access=access)
-        if form.is_bound and not form.is_valid():
-            raise exceptions.ValidationError(form.errors.get_json_data() and {
-                field: [e["message"] for e in errors] for field, errors in form.errors.get_json_data().items()})
-        filters = form.filters() if form.is_bound else {}
-        return selectors.registrations_for_organizers(
-            selectors.registrations_seen_by(access), names_only=self.names_only(), **filters)
+        filters = {}
+        params = self.request.query_params
+        # Without a filter in the query (a cursor's next page), the form, which reads the meeting's categories
+        # and delegations for its choices, would filter nothing.
+        if any(name in params for name in RegistrationFilterForm.base_fields):
+            form = RegistrationFilterForm(params, access=access)
+            if not form.is_valid():
+                raise exceptions.ValidationError(form.errors.get_json_data() and {
+                    field: [e["message"] for e in errors] for field, errors in form.errors.get_json_data().items()})
+            filters = form.filters()
+        names_only = self.names_only()
+        return selectors.registrations_filtered(
+            selectors.registrations_seen_by(access), names_only=names_only, **filters,
+        ).values(*shown_columns(names_only))
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())  # the cursor's order (-pk)
+        return self.get_paginated_response(registration_rows(page, names_only=self.names_only()))
 
     @extend_schema(tags=["registrations"], summary="Register a person",
                    request=RegistrationCreate, responses={201: RegistrationSerializer},
