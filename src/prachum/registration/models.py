@@ -248,6 +248,8 @@ class Registration(IdentityKeys):
             models.Index(fields=["meeting", "status", "category"], name="registration_seat_idx"),
             models.Index(fields=["meeting", "delegation", "status"], name="registration_delegation_idx"),
             models.Index(fields=["meeting", "status", "waitlisted_at"], name="registration_waitlist_idx"),
+            # The API's cursor pages (newest first, `id < cursor`): a page reads its 100 rows, not the meeting's.
+            models.Index(fields=["meeting", "id"], name="registration_cursor_idx"),
         ]
 
     def __str__(self):
