@@ -195,6 +195,8 @@ def run_fanout(tree: Tree, base: str, args) -> dict:
     if len(receiver.arrived) < made.ok:
         tail = (tree.site.data_dir / "celery.log").read_text(errors="replace").splitlines()[-15:]
         log("  the worker's log ends:\n    " + "\n    ".join(tail))
+        served = Path(tree.site.gunicorn_log).read_text(errors="replace").splitlines()
+        log(f"  gunicorn's log: {len(served)} lines; its last: " + "\n    ".join(served[-8:]))
     last = max(receiver.arrived) if receiver.arrived else None
     return {"events": made.ok, "received": len(receiver.arrived), "distinct": len(receiver.events),
             "bad_signatures": len(receiver.bad), "seconds": None if last is None else last - started,
