@@ -40,7 +40,7 @@ sys.path.insert(0, str(BENCH_DIR))
 
 import harness as bench  # noqa: E402
 import production  # noqa: E402
-from production import REGISTER_SLUG, Run, Tree, fmt, measure, percentile, tls_settings  # noqa: E402
+from production import REGISTER_SLUG, Run, Tree, fmt, measure, tls_settings  # noqa: E402
 
 log = bench.log
 TARGET_P99_MS = 150

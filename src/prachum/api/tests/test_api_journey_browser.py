@@ -9,15 +9,9 @@ sends one again.
 
 Screenshots go to $SCREENSHOTS_DIR when it is set, else to pytest's tmp_path."""
 
-import hashlib
-import hmac
 import json
 import signal
-import threading
 import time
-import urllib.error
-import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -28,7 +22,7 @@ from prachum.meetings.models import MeetingRole
 from prachum.meetings.tests.factories import make_category, make_meeting
 from prachum.registration.models import Registration
 from prachum.registration.tests.factories import make_organizer, make_registration, window
-from prachum.testing.smtp import free_port
+from prachum.testing.webhooks import WebhookReceiver, api_call
 from prachum.testing.worker import start_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,76 +30,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TOKEN_NAME = "ລະບົບລາຍຊື່ຂອງກະຊວງ"  # "the ministry's directory"
 
 
-class Receiver:
-    """The receiver of docs/api.md §9: checks each request (HMAC over the raw body, constant-time compare,
-    a timestamp within 5 minutes) and answers 204 when it is signed, 401 when not."""
-
-    def __init__(self):
-        self.secret = ""
-        self.requests: list[dict] = []
-        self.lock = threading.Lock()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                timestamp = self.headers.get("Prachum-Timestamp", "")
-                scheme, _, signature = self.headers.get("Prachum-Signature", "").partition("=")
-                expected = hmac.new(receiver.secret.encode(), f"{timestamp}.".encode() + body,
-                                    hashlib.sha256).hexdigest()
-                signed = scheme == "v1" and hmac.compare_digest(expected, signature)
-                fresh = timestamp.isdigit() and abs(time.time() - int(timestamp)) <= 300
-                with receiver.lock:
-                    receiver.requests.append({
-                        "event": self.headers.get("Prachum-Event"), "delivery": self.headers.get("Prachum-Delivery"),
-                        "signed": signed, "fresh": fresh, "body": json.loads(body),
-                    })
-                self.send_response(204 if signed and fresh else 401)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.port = free_port()
-        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-        self.url = f"http://127.0.0.1:{self.port}/prachum"
-
-    def wait_for(self, count: int, timeout: float = 30) -> list[dict]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with self.lock:
-                if len(self.requests) >= count:
-                    return list(self.requests)
-            time.sleep(0.1)
-        raise AssertionError(f"{len(self.requests)} of {count} deliveries arrived: {self.requests}")
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
 @pytest.fixture
 def receiver():
-    server = Receiver()
+    server = WebhookReceiver(ok=204, path="/prachum")
     yield server
     server.close()
-
-
-def curl(method, url, token, body=None, **headers):
-    """What `curl -X <method> -H "Authorization: Bearer $TOKEN" [-d <json>] <url>` does: (status, JSON)."""
-    headers = {"Authorization": f"Bearer {token}", "Accept": "application/json", **headers}
-    data = None
-    if body is not None:
-        data = json.dumps(body).encode()
-        headers["Content-Type"] = "application/json"
-    request = urllib.request.Request(url, data=data, method=method, headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=15) as answer:
-            return answer.status, json.loads(answer.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"{}")
 
 
 @pytest.fixture
@@ -176,20 +105,20 @@ def test_a_new_user_follows_the_api_page(world, live_server, settings, mail_serv
         page.set_viewport_size({"width": 1280, "height": 900})
 
         # 3. With the token, outside the browser.
-        status, listed = curl("GET", f"{api}/registrations/", token)
+        status, listed = api_call("GET", f"{api}/registrations/", token)
         assert status == 200, listed
         assert [r["id"] for r in listed["results"]] == [world["earlier"].pk]
-        status, categories = curl("GET", f"{api}/categories/", token)
+        status, categories = api_call("GET", f"{api}/categories/", token)
         assert status == 200, categories
         category_id = next(c["id"] for c in categories if c["code"] == "delegate")
         person = {"category": category_id, "given_name": "Keo", "family_name": "Phommachanh",
                   "email": "keo@example.org", "position": "Director"}
-        status, created = curl("POST", f"{api}/registrations/", token, person, **{"Idempotency-Key": "keo-2026"})
+        status, created = api_call("POST", f"{api}/registrations/", token, person, **{"Idempotency-Key": "keo-2026"})
         assert status == 201, created
         assert created["status"] == "pending"  # the category needs approval
-        status, again = curl("POST", f"{api}/registrations/", token, person, **{"Idempotency-Key": "keo-2026"})
+        status, again = api_call("POST", f"{api}/registrations/", token, person, **{"Idempotency-Key": "keo-2026"})
         assert (status, again["id"]) == (201, created["id"])  # the answer lost and asked again: one person
-        status, approved = curl("POST", f"{api}/registrations/{created['id']}/approve/", token, {},
+        status, approved = api_call("POST", f"{api}/registrations/{created['id']}/approve/", token, {},
                                 **{"Idempotency-Key": "keo-2026-approve"})
         assert (status, approved["status"]) == (200, "approved"), approved
 

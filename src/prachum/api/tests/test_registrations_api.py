@@ -8,11 +8,9 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from prachum.accounts.tests.factories import make_user
 from prachum.api.models import IdempotencyKey
 from prachum.api.services import create_token
 from prachum.audit.models import AuditEvent
-from prachum.meetings.models import MeetingRole
 from prachum.meetings.tests.factories import make_category, make_meeting, make_session
 from prachum.registration.models import Registration
 from prachum.registration.tests.factories import (

@@ -4,16 +4,14 @@ documentation page (Redoc) renders under the site's Content-Security-Policy with
 
 Screenshots go to $SCREENSHOTS_DIR when it is set, else to pytest's tmp_path."""
 
-import json
 import re
-import urllib.error
-import urllib.request
 
 import pytest
 
 from prachum.accounts.tests.factories import DEFAULT_PASSWORD, make_user
 from prachum.meetings.models import MeetingRole
 from prachum.meetings.tests.factories import make_meeting
+from prachum.testing.webhooks import api_call
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,15 +37,6 @@ class Watch:
 
     def about_policies(self):
         return [line for line in self.console if POLICY.search(line)]
-
-
-def call(url, secret):
-    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {secret}", "Accept": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            return answer.status, json.loads(answer.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"{}")
 
 
 @pytest.fixture
@@ -97,7 +86,7 @@ def test_an_organizer_makes_a_token_in_lao_uses_it_and_revokes_it(world, live_se
     assert secret.startswith("prachum_")
     assert page.evaluate("() => document.getElementById('token-secret').scrollWidth <= innerWidth")
 
-    status, body = call(api, secret)
+    status, body = api_call("GET", api, secret)
     assert status == 200
     assert [m["slug"] for m in body["results"]] == [meeting.slug]  # this meeting only, not the other
 
@@ -113,7 +102,7 @@ def test_an_organizer_makes_a_token_in_lao_uses_it_and_revokes_it(world, live_se
     expect(page.locator(".message--success")).to_be_visible()
     page.screenshot(path=str(screenshots / "token-revoked-lo-phone.png"), full_page=True)
 
-    status, body = call(api, secret)
+    status, body = api_call("GET", api, secret)
     assert status == 401 and body["status"] == 401
     assert not watch.violations and not watch.about_policies(), (watch.violations, watch.console)
 

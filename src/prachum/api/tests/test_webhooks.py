@@ -2,14 +2,9 @@
 delivered once, in order per registration, disabled with an email to the owner after repeated failure, and
 never carrying the private manage link."""
 
-import hashlib
-import hmac
 import json
-import threading
-import time
 import uuid
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -24,57 +19,11 @@ from prachum.registration.services.submission import submit_registration
 from prachum.registration.services.transitions import approve_registration, cancel_registration
 from prachum.registration.tests.factories import form_token, make_category, make_meeting, make_organizer, person, window
 from prachum.testing.smtp import free_port
+from prachum.testing.webhooks import WebhookReceiver
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ALL_KINDS = [code for code, _label in webhooks.EVENT_KINDS]
-
-
-class Receiver:
-    """An HTTP server in a thread that checks each request's signature and timestamp as a receiver must,
-    and answers with the codes of `plan` (then 200)."""
-
-    def __init__(self):
-        self.secret = ""
-        self.plan: list[int] = []
-        self.requests: list[dict] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                timestamp = self.headers["Prachum-Timestamp"]
-                expected = "v1=" + hmac.new(receiver.secret.encode(), timestamp.encode() + b"." + body,
-                                            hashlib.sha256).hexdigest()
-                signed = hmac.compare_digest(expected, self.headers["Prachum-Signature"])
-                fresh = abs(time.time() - int(timestamp)) <= 300
-                code = receiver.plan.pop(0) if receiver.plan else 200
-                if not (signed and fresh):
-                    code = 401
-                receiver.requests.append({
-                    "event": self.headers["Prachum-Event"], "delivery": self.headers["Prachum-Delivery"],
-                    "body": json.loads(body), "raw": body, "code": code, "signed": signed, "fresh": fresh,
-                })
-                self.send_response(code)
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"ok")
-
-            def log_message(self, *args):
-                pass
-
-        self.port = free_port()
-        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-        self.url = f"http://127.0.0.1:{self.port}/hook"
-
-    def accepted(self):
-        return [r for r in self.requests if 200 <= r["code"] < 300]
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture(autouse=True)
@@ -84,7 +33,7 @@ def inline(settings):
 
 @pytest.fixture
 def receiver():
-    server = Receiver()
+    server = WebhookReceiver()
     yield server
     server.close()
 

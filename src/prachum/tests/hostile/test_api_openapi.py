@@ -70,17 +70,3 @@ def test_no_server_error(wsgi_in_test_transaction, operation):
             transaction.savepoint_rollback(sid)
 
     run()
-
-
-@pytest.fixture
-def wsgi_in_test_transaction(settings):
-    """The WSGI app as a server runs it, but in the test's transaction (see test_checkin_openapi.py)."""
-    from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections
-
-    settings.ALLOWED_HOSTS = ["*"]
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield settings
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)

@@ -41,7 +41,7 @@ def test_the_schema_lists_every_endpoint_of_the_api():
 
 
 @pytest.mark.parametrize("operation", [op.label for op in operations()])
-def test_no_server_error_and_answers_as_described(settings_fixture, operation):
+def test_no_server_error_and_answers_as_described(wsgi_in_test_transaction, operation):
     world = World()
     schema = schemathesis.openapi.from_path(str(SCHEMA))
     schema.app = get_wsgi_application()
@@ -68,18 +68,3 @@ def test_no_server_error_and_answers_as_described(settings_fixture, operation):
             transaction.savepoint_rollback(sid)
 
     run()
-
-
-@pytest.fixture
-def settings_fixture(settings):
-    """The WSGI app as a server runs it, but in the test's transaction: Django's own test client also keeps
-    the end of a request from closing the database connection (and with it the test's data)."""
-    from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections
-
-    settings.ALLOWED_HOSTS = ["*"]  # schemathesis's WSGI client names the host "localhost"
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield settings
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
