@@ -59,7 +59,7 @@ test: install-test
 
 # Every benchmark, one after another, each printing its figures (bench/README.md); `make bench ONLY="run checkin"`
 # runs some of them, BENCH_ARGS goes to each.
-BENCHMARKS := production run registrations checkin join badges organizer_list exchange reports emails
+BENCHMARKS := production api run registrations checkin join badges organizer_list exchange reports emails
 ONLY ?= $(BENCHMARKS)
 bench: install-test
 	@status=0; for name in $(ONLY); do \
