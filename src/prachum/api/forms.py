@@ -1,5 +1,7 @@
 """The organizer pages' form for making an API token: shape checks only; services.create_token makes it."""
 
+import re
+import secrets
 import unicodedata
 
 from django import forms
@@ -16,7 +18,26 @@ class MeetingChoiceField(forms.ModelChoiceField):
         return f"{meeting.title} ({meeting.slug})"
 
 
-class TokenForm(forms.Form):
+FORM_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+class SentOnce(forms.Form):
+    """A form whose sending makes something with a secret shown once: a key of its own, so that sending it again
+    (a reload of the answer, a double click) makes nothing more (services.make_once)."""
+
+    form_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["form_key"] = secrets.token_urlsafe(24)
+
+    def clean_form_key(self):
+        value = self.cleaned_data.get("form_key") or ""
+        return value if FORM_KEY.fullmatch(value) else ""
+
+
+class TokenForm(SentOnce):
     name = forms.CharField(
         label=_("Name"), max_length=NAME_MAX_LENGTH,
         help_text=_("What uses it, so that you know which one to revoke: e.g. “Ministry contact directory”."),

@@ -26,10 +26,15 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    # The key of the form that made it: the same form sent again (a reload of the page that showed the secret,
+    # a double click) makes no second token.
+    form_key = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+        constraints = [models.UniqueConstraint(fields=["owner", "form_key"], condition=~models.Q(form_key=""),
+                                               name="api_token_form_sent_once")]
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"

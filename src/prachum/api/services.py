@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from prachum.audit.services import record_audit
@@ -18,21 +18,48 @@ TOKEN_PREFIX = "prachum_"
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
+class MadeAlready(Exception):
+    """The form that makes a token or a webhook was sent again (a reload, a double click): `made` is what the
+    first sending made; its secret was shown then and is not shown again."""
+
+    def __init__(self, made):
+        super().__init__(str(made))
+        self.made = made
+
+
+def make_once(model, *, form_key: str, same: dict, create):
+    """`create()` in a transaction, unless a `model` row with `same` and `form_key` exists (then MadeAlready).
+    The unique constraint on (…, form_key) decides a race between two sendings."""
+    if form_key and (earlier := model.objects.filter(form_key=form_key, **same).first()) is not None:
+        raise MadeAlready(earlier)
+    try:
+        with transaction.atomic():
+            return create()
+    except IntegrityError:
+        if form_key and (earlier := model.objects.filter(form_key=form_key, **same).first()) is not None:
+            raise MadeAlready(earlier) from None
+        raise
+
+
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(*, owner, name: str, scope: str, meeting=None) -> tuple[ApiToken, str]:
-    """Make a token; returns it and its secret, which is never stored or shown again."""
+def create_token(*, owner, name: str, scope: str, meeting=None, form_key: str = "") -> tuple[ApiToken, str]:
+    """Make a token; returns it and its secret, which is never stored or shown again. MadeAlready when the
+    form with `form_key` made one already."""
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    with transaction.atomic():
+
+    def create():
         token = ApiToken.objects.create(
             owner=owner, name=name.strip()[:100] or "API", scope=scope, meeting=meeting,
-            token_hash=hash_token(secret), prefix=secret[: len(TOKEN_PREFIX) + 4],
+            token_hash=hash_token(secret), prefix=secret[: len(TOKEN_PREFIX) + 4], form_key=form_key,
         )
         record_audit(kind="api.token_created", actor=owner, meeting=meeting, obj=token,
                      after={"name": token.name, "scope": scope})
-    return token, secret
+        return token
+
+    return make_once(ApiToken, form_key=form_key, same={"owner": owner}, create=create), secret
 
 
 def revoke_token(*, token_id: int, actor) -> ApiToken:

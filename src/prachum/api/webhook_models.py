@@ -35,11 +35,14 @@ class Webhook(models.Model):
     failing_since = models.DateTimeField(null=True, blank=True)
     disabled_at = models.DateTimeField(_("disabled"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    form_key = models.CharField(max_length=64, blank=True, default="", editable=False)  # as ApiToken's
 
     class Meta:
         verbose_name = _("webhook")
         verbose_name_plural = _("webhooks")
         indexes = [models.Index(fields=["meeting", "is_active"], name="webhook_meeting_active")]
+        constraints = [models.UniqueConstraint(fields=["meeting", "form_key"], condition=~models.Q(form_key=""),
+                                               name="webhook_form_sent_once")]
 
     def __str__(self):
         return self.url

@@ -11,10 +11,12 @@ from django.views.decorators.http import require_POST
 from prachum.meetings.permissions import Capability, meeting_access_required
 
 from . import webhooks
+from .forms import SentOnce
+from .services import MadeAlready
 from .webhook_models import EVENT_KINDS, Webhook, WebhookDelivery
 
 
-class WebhookForm(forms.Form):
+class WebhookForm(SentOnce):
     url = forms.CharField(label=_("URL"), max_length=500,
                           help_text=_("https:// address of your receiver (http:// only for localhost)."))
     event_kinds = forms.MultipleChoiceField(label=_("Events"), choices=EVENT_KINDS,
@@ -44,9 +46,15 @@ def webhook_list(request, slug, access):
             try:
                 hook, secret = webhooks.create_webhook(meeting=meeting, owner=request.user,
                                                        url=form.cleaned_data["url"],
-                                                       event_kinds=form.cleaned_data["event_kinds"])
+                                                       event_kinds=form.cleaned_data["event_kinds"],
+                                                       form_key=form.cleaned_data["form_key"])
             except ValidationError as error:
                 form.add_error(None, error)
+            except MadeAlready as again:
+                messages.info(request, _("The webhook to %(url)s was made when this form was first sent, and its "
+                                         "secret shown then, once. If you did not copy it, delete it and add it "
+                                         "again.") % {"url": again.made.url})
+                return redirect("webhooks:list", meeting.slug)
             else:
                 form = WebhookForm()
     else:

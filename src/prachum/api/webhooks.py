@@ -59,6 +59,7 @@ from prachum.jobs import engine
 from prachum.notify.emails import RenderedEmail
 from prachum.notify.services import queue_message
 
+from .services import make_once
 from .webhook_models import EVENT_KINDS, Webhook, WebhookDelivery
 
 logger = logging.getLogger(__name__)
@@ -137,15 +138,20 @@ def _clean_kinds(kinds) -> list[str]:
     return chosen
 
 
-def create_webhook(*, meeting, owner, url: str, event_kinds) -> tuple[Webhook, str]:
-    """Register a hook; returns it and its secret (shown to the organizer once, kept encrypted)."""
+def create_webhook(*, meeting, owner, url: str, event_kinds, form_key: str = "") -> tuple[Webhook, str]:
+    """Register a hook; returns it and its secret (shown to the organizer once, kept encrypted). MadeAlready
+    when the form with `form_key` made one already."""
     url, kinds = validate_url(url), _clean_kinds(event_kinds)
     secret = SECRET_PREFIX + secrets.token_hex(24)
-    with transaction.atomic():
-        hook = Webhook.objects.create(meeting=meeting, owner=owner, url=url, event_kinds=kinds, secret=secret)
+
+    def create():
+        hook = Webhook.objects.create(meeting=meeting, owner=owner, url=url, event_kinds=kinds, secret=secret,
+                                      form_key=form_key)
         record_audit(kind="api.webhook_created", actor=owner, meeting=meeting, obj=hook,
                      after={"url": url, "events": kinds})
-    return hook, secret
+        return hook
+
+    return make_once(Webhook, form_key=form_key, same={"meeting": meeting}, create=create), secret
 
 
 def _locked_hook(webhook_id: int, meeting) -> Webhook:

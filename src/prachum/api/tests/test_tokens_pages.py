@@ -175,3 +175,20 @@ def test_hostile_and_repeated_fields_do_not_break_the_form(world):
     assert client.post(f"{BASE}new/", b"\xff\xfe garbage", content_type="application/x-www-form-urlencoded").status_code == 400
     assert client.put(f"{BASE}new/").status_code == 405
     assert client.post(BASE).status_code == 405
+
+
+def test_the_form_sent_again_makes_no_second_token(world):
+    """A reload of the page that showed the secret sends the same form again: the first token stands, no second."""
+    organizer, _mine, _other = world
+    client = Client()
+    client.force_login(organizer)
+    key = re.search(r'name="form_key" value="([^"]+)"', client.get(f"{BASE}new/").content.decode()).group(1)
+    first = make(client, form_key=key)
+    secret = re.search(r"prachum_[A-Za-z0-9_-]{20,}", first.content.decode()).group(0)
+    again = make(client, form_key=key)
+    assert again.status_code == 302 and again["Location"].endswith("/manage/api-tokens/")
+    assert ApiToken.objects.count() == 1
+    shown = client.get(again["Location"]).content.decode()
+    assert "was made when this form was first sent" in shown and secret not in shown
+    assert make(client, form_key="").status_code == 200 and ApiToken.objects.count() == 2  # no key: as before
+    assert make(client, form_key="<bad key>").status_code == 200 and ApiToken.objects.count() == 3

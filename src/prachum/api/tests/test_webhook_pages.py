@@ -1,6 +1,8 @@
 """The organizer's webhook pages: owners and managers only; add (the secret shown once), disable, enable,
 delete, the deliveries and "send again"; hostile input answered 4xx, never 500."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -130,3 +132,16 @@ def test_get_on_post_only_pages_is_405(meeting):
     hook = Webhook.objects.get()
     assert client.get(url("toggle", meeting, hook.pk)).status_code == 405
     assert client.get(url("delete", meeting, hook.pk)).status_code == 405
+
+
+def test_the_form_sent_again_adds_no_second_hook(meeting):
+    """A reload of the page that showed the secret sends the same form again: one hook, so one delivery per event."""
+    _user, client = member(meeting, "owner")
+    page = client.get(url("list", meeting)).content.decode()
+    key = re.search(r'name="form_key" value="([^"]+)"', page).group(1)
+    first = add(client, meeting, form_key=key)
+    secret = re.search(r"whsec_[0-9a-f]+", first.content.decode()).group(0)
+    again = add(client, meeting, form_key=key)
+    assert again.status_code == 302 and Webhook.objects.filter(meeting=meeting).count() == 1
+    shown = client.get(again["Location"]).content.decode()
+    assert "was made when this form was first sent" in shown and secret not in shown

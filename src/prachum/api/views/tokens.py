@@ -41,8 +41,15 @@ def token_list(request):
 def new_token(request):
     form = TokenForm(request.POST or None, meetings=selectors.token_meetings(request.user))
     if request.method == "POST" and form.is_valid():
-        token, secret = services.create_token(owner=request.user, name=form.cleaned_data["name"],
-                                              scope=form.cleaned_data["scope"], meeting=form.cleaned_data["meeting"])
+        try:
+            token, secret = services.create_token(
+                owner=request.user, name=form.cleaned_data["name"], scope=form.cleaned_data["scope"],
+                meeting=form.cleaned_data["meeting"], form_key=form.cleaned_data["form_key"])
+        except services.MadeAlready as again:
+            messages.info(request, _("The token “%(name)s” was made when this form was first sent, and its secret "
+                                     "shown then, once. If you did not copy it, revoke it and make a new one.")
+                          % {"name": again.made.name})
+            return redirect("api_tokens:list")
         # Rendered here, not after a redirect: the secret goes nowhere else.
         response = render(request, "api/token_made.html", {"token": token, "secret": secret})
         response["Cache-Control"] = "private, no-store"
